@@ -1,0 +1,75 @@
+# Two commands matter: `make demo` (set up and serve the sandbox) and `make test` (set up and run every test).
+# Both create or reuse .venv from the pinned requirements; nothing is installed outside it except, for the browser
+# tests, Debian's chromium package when it is missing and we may install it.
+
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && echo $$p && break; done)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+# The service-backed run (make test-services): its own database on the machine's MariaDB, Redis as the broker.
+SERVICES_DATABASE_URL ?= mysql://root@127.0.0.1:3306/offline_delivery_ci
+SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/7
+
+.PHONY: help demo serve test test-services quality docs requirements clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(VENV)/bin/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11, python3.12 or python3)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.sandbox: $(VENV)/bin/python requirements/base.txt requirements/sandbox.txt setup.py
+	$(PY) -m pip install -q -r requirements/sandbox.txt
+	$(PY) -m pip install -q --no-deps -e .
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.sandbox requirements/test.txt
+	$(PY) -m pip install -q -r requirements/test.txt
+	@touch $@
+
+$(VENV)/.services: $(VENV)/.test requirements/services.txt
+	bash scripts/ensure-mysqlclient-build.sh
+	$(PY) -m pip install -q -r requirements/services.txt
+	@touch $@
+
+$(VENV)/.docs: $(VENV)/.test requirements/docs.txt
+	$(PY) -m pip install -q -r requirements/docs.txt
+	@touch $@
+
+demo: $(VENV)/.sandbox ## set up and serve the sandbox on 127.0.0.1:$(PORT) (SQLite, eager Celery)
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "  Sandbox:   http://127.0.0.1:$(PORT)/   (who is who, and where each person goes)"
+	@echo "  Course:    http://127.0.0.1:$(PORT)/courses/course-v1:SandboxU+EXAM101+2026/"
+	@echo "  Logins:    verified_learner, audit_learner, course_staff, invigilator, chief_invigilator, admin"
+	@echo "  Password:  edx"
+	@echo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.test ## set up and run the whole suite on the embedded defaults (unit, integration, browser)
+	bash scripts/ensure-chromium.sh
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-services: $(VENV)/.services ## the same suite on MariaDB, with Redis and a real Celery worker
+	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-services.sh "$(SERVICES_DATABASE_URL)" "$(SERVICES_BROKER_URL)"
+	DATABASE_URL="$(SERVICES_DATABASE_URL)" CELERY_BROKER_URL="$(SERVICES_BROKER_URL)" OFFLINE_DELIVERY_SERVICES=1 \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+quality: $(VENV)/.test ## lint
+	$(VENV)/bin/ruff check offline_delivery_plugin sandbox tests conftest.py setup.py manage.py
+
+docs: $(VENV)/.docs ## build the Sphinx docs, warnings as errors
+	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
+requirements: $(VENV)/.test ## recompile the pinned requirements from requirements/*.in
+	$(PY) -m pip install -q pip-tools
+	cd requirements && for f in base sandbox test services docs; do \
+		../$(VENV)/bin/pip-compile -q --allow-unsafe --no-strip-extras --output-file=$$f.txt $$f.in; done
+
+clean: ## remove the virtualenv, the sandbox's data and build output
+	rm -rf $(VENV) var docs/_build .pytest_cache *.egg-info

@@ -1,0 +1,229 @@
+"""
+The Python API of the plugin: the only entry point for views, tasks, signal handlers and the host.
+
+Models stay behind this module; what crosses it is plain data from ``offline_delivery_plugin.data`` and typed
+errors from ``offline_delivery_plugin.exceptions``.
+"""
+import logging
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from edx_proctoring import api as proctoring_api
+from edx_proctoring.exceptions import StudentExamAttemptDoesNotExistsException
+from opaque_keys.edx.keys import CourseKey
+
+from offline_delivery_plugin import compat
+from offline_delivery_plugin.data import AttemptRecordData, CourseDeliverySettings, ExamSummary
+from offline_delivery_plugin.exceptions import CourseNotFound, InvalidCourseSettings
+from offline_delivery_plugin.models import AttemptRecord
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    'COURSE_SETTINGS_KEY',
+    'get_attempt_record',
+    'get_course_delivery_settings',
+    'list_course_exams',
+    'schedule_attempt_record_sync',
+    'sync_attempt_record',
+    'validate_course_settings',
+]
+
+#: The key of ``other_course_settings`` (Studio Advanced Settings) that holds the course's offline-delivery settings.
+COURSE_SETTINGS_KEY = 'offline_delivery'
+
+#: Status recorded when edx-proctoring no longer has the attempt (it was cleared for a retake).
+REMOVED_STATUS = 'removed'
+
+AUTOSAVE_INTERVAL_RANGE = (5, 300)
+CONNECTION_LOST_MESSAGE_MAX_LENGTH = 1000
+
+
+def _default_connection_lost_message():
+    return _(
+        'The connection to the exam server is lost. Keep writing: your answers are saved on this computer. '
+        'Raise your hand and contact an invigilator.'
+    )
+
+
+def _as_course_key(course_key):
+    return course_key if isinstance(course_key, CourseKey) else CourseKey.from_string(str(course_key))
+
+
+def validate_course_settings(raw):
+    """
+    Validate the course team's offline-delivery settings and fill in the site defaults.
+
+    Arguments:
+        raw: the value of ``other_course_settings["offline_delivery"]`` as Studio would store it (a JSON object).
+
+    Returns:
+        CourseDeliverySettings
+
+    Raises:
+        InvalidCourseSettings: with one message per offending key; nothing is stored by this function.
+    """
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise InvalidCourseSettings({'offline_delivery': _('Must be a JSON object, e.g. {"enabled": true}.')})
+
+    errors = {}
+    known = {'enabled', 'autosave_interval_seconds', 'connection_lost_message', 'allow_deliver_blank'}
+    for key in sorted(set(raw) - known):
+        errors[key] = _('Unknown setting. Known settings: {names}.').format(names=', '.join(sorted(known)))
+
+    def boolean(key, default):
+        value = raw.get(key, default)
+        if not isinstance(value, bool):
+            errors[key] = _('Must be true or false.')
+            return default
+        return value
+
+    enabled = boolean('enabled', False)
+    allow_deliver_blank = boolean('allow_deliver_blank', True)
+
+    low, high = AUTOSAVE_INTERVAL_RANGE
+    interval = raw.get('autosave_interval_seconds', settings.OFFLINE_DELIVERY_AUTOSAVE_INTERVAL_SECONDS)
+    if isinstance(interval, bool) or not isinstance(interval, int) or not low <= interval <= high:
+        errors['autosave_interval_seconds'] = _('Must be a whole number of seconds from {low} to {high}.').format(
+            low=low, high=high,
+        )
+
+    message = raw.get('connection_lost_message')
+    if message is None:
+        message = _default_connection_lost_message()
+    elif not isinstance(message, str) or not message.strip():
+        errors['connection_lost_message'] = _('Must be a non-empty text.')
+    elif len(message) > CONNECTION_LOST_MESSAGE_MAX_LENGTH:
+        errors['connection_lost_message'] = _('Must be at most {max} characters.').format(
+            max=CONNECTION_LOST_MESSAGE_MAX_LENGTH,
+        )
+
+    if errors:
+        raise InvalidCourseSettings(errors)
+    return CourseDeliverySettings(
+        enabled=enabled,
+        autosave_interval_seconds=interval,
+        connection_lost_message=message.strip(),
+        allow_deliver_blank=allow_deliver_blank,
+    )
+
+
+def get_course_delivery_settings(course_key):
+    """
+    Return the course's offline-delivery settings.
+
+    Settings that were stored invalid (written around Studio's validation) are logged and read as the defaults,
+    with offline delivery off: an exam never runs on half-understood settings.
+
+    Raises:
+        CourseNotFound: when there is no such course.
+    """
+    course_key = _as_course_key(course_key)
+    course = compat.get_course(course_key)
+    if course is None:
+        raise CourseNotFound(_('There is no course {course_id}.').format(course_id=course_key))
+    try:
+        return validate_course_settings(course.other_course_settings.get(COURSE_SETTINGS_KEY))
+    except InvalidCourseSettings as error:
+        log.warning('Invalid offline delivery settings stored for %s: %s', course_key, error.errors)
+        return validate_course_settings({})
+
+
+def list_course_exams(course_key):
+    """
+    Return the course's active timed, proctored and practice exams, in the order edx-proctoring lists them.
+
+    Raises:
+        CourseNotFound: when there is no such course.
+    """
+    course_key = _as_course_key(course_key)
+    if compat.get_course(course_key) is None:
+        raise CourseNotFound(_('There is no course {course_id}.').format(course_id=course_key))
+    return [
+        ExamSummary(
+            exam_id=exam['id'],
+            course_id=exam['course_id'],
+            content_id=exam['content_id'],
+            exam_name=exam['exam_name'],
+            time_limit_mins=exam['time_limit_mins'],
+            is_proctored=exam['is_proctored'],
+            is_practice_exam=exam['is_practice_exam'],
+            is_active=exam['is_active'],
+        )
+        for exam in proctoring_api.get_all_exams_for_course(str(course_key), active_only=True)
+    ]
+
+
+def _record_data(record):
+    return AttemptRecordData(
+        attempt_id=record.attempt_id,
+        attempt_code=record.attempt_code,
+        user_id=record.user_id,
+        course_id=str(record.course_id),
+        content_id=record.content_id,
+        proctoring_status=record.proctoring_status,
+        status_changed_at=record.status_changed_at,
+    )
+
+
+def sync_attempt_record(attempt_id):
+    """
+    Bring the plugin's record of an attempt in step with edx-proctoring, the source of truth.
+
+    It reads the attempt as it is now rather than trusting the status a signal carried, so running it twice, late
+    or out of order gives the same result.
+
+    Returns:
+        AttemptRecordData, or None when neither edx-proctoring nor the plugin knows the attempt.
+    """
+    try:
+        attempt = proctoring_api.get_exam_attempt_by_id(attempt_id)
+    except StudentExamAttemptDoesNotExistsException:
+        attempt = None
+    with transaction.atomic():
+        if attempt is None:
+            record = AttemptRecord.objects.select_for_update().filter(attempt_id=attempt_id).first()
+            if record is None:
+                return None
+            record.proctoring_status = REMOVED_STATUS
+            record.save(update_fields=['proctoring_status', 'modified'])
+            return _record_data(record)
+        exam = attempt['proctored_exam']
+        record, _created = AttemptRecord.objects.select_for_update().update_or_create(
+            attempt_id=attempt_id,
+            defaults={
+                'attempt_code': attempt['attempt_code'],
+                'user_id': attempt['user']['id'],
+                'course_id': CourseKey.from_string(exam['course_id']),
+                'content_id': exam['content_id'],
+                'proctoring_status': attempt['status'],
+                'status_changed_at': parse_datetime(attempt['modified']) if attempt['modified'] else None,
+            },
+        )
+    return _record_data(record)
+
+
+def schedule_attempt_record_sync(attempt_id):
+    """
+    Queue ``sync_attempt_record`` for after the current transaction commits (edx-proctoring sends its status
+    signal inside the transaction that changed the attempt; a worker must not read it before it is committed).
+    """
+    # pylint: disable=import-outside-toplevel
+    from offline_delivery_plugin.tasks import sync_attempt_record_task
+
+    queue = settings.OFFLINE_DELIVERY_CELERY_QUEUE
+    options = {'queue': queue} if queue else {}
+    transaction.on_commit(lambda: sync_attempt_record_task.apply_async(args=[attempt_id], **options))
+
+
+def get_attempt_record(attempt_id):
+    """
+    Return the plugin's record of an attempt as ``AttemptRecordData``, or None.
+    """
+    record = AttemptRecord.objects.filter(attempt_id=attempt_id).first()
+    return _record_data(record) if record else None

@@ -1,0 +1,91 @@
+"""
+The one door to the host platform.
+
+Everything the plugin needs from edx-platform goes through the functions below. Each delegates to the backend
+module named by ``settings.OFFLINE_DELIVERY_EDXAPP_BACKEND``: ``offline_delivery_plugin.compat.edx_platform`` in
+the LMS and Studio (the only module of the plugin that imports edx-platform), or the sandbox host's module, which
+provides the same functions over its own tables. ``tests/test_compat.py`` checks that both backends offer exactly
+these functions with the same signatures.
+"""
+from functools import lru_cache
+from importlib import import_module
+
+from django.conf import settings
+
+#: The functions every backend must provide, with the signatures of the wrappers below.
+BACKEND_FUNCTIONS = (
+    'get_course',
+    'is_course_staff',
+    'is_course_instructor',
+    'has_course_role',
+    'get_enrollment_mode',
+    'get_anonymous_user_id',
+    'get_exam_item_ids',
+)
+
+
+@lru_cache(maxsize=None)
+def _load_backend(path):
+    return import_module(path)
+
+
+def _backend():
+    # Read at call time, never at import time, so ``override_settings`` and late host settings work.
+    return _load_backend(settings.OFFLINE_DELIVERY_EDXAPP_BACKEND)
+
+
+def get_course(course_key):
+    """
+    Return the course as ``offline_delivery_plugin.data.CourseInfo``, or None when there is no such course.
+
+    Arguments:
+        course_key (CourseKey): the course.
+    """
+    return _backend().get_course(course_key)
+
+
+def is_course_staff(user, course_key):
+    """
+    Return True when ``user`` is course staff or instructor of the course, or global staff.
+    """
+    return _backend().is_course_staff(user, course_key)
+
+
+def is_course_instructor(user, course_key):
+    """
+    Return True when ``user`` is instructor (admin) of the course, or global staff.
+    """
+    return _backend().is_course_instructor(user, course_key)
+
+
+def has_course_role(user, course_key, role):
+    """
+    Return True when ``user`` holds the course access role ``role`` (one of ``offline_delivery_plugin.roles``).
+    """
+    return _backend().has_course_role(user, course_key, role)
+
+
+def get_enrollment_mode(user, course_key):
+    """
+    Return the mode of the user's active enrollment ('verified', 'audit', ...), or None when not enrolled.
+    """
+    return _backend().get_enrollment_mode(user, course_key)
+
+
+def get_anonymous_user_id(user, course_key):
+    """
+    Return the user's anonymous id for the course: what a delivery file names the candidate by.
+    """
+    return _backend().get_anonymous_user_id(user, course_key)
+
+
+def get_exam_item_ids(user, course_key, content_id):
+    """
+    Return the usage ids of the answerable items of the exam subsection ``content_id``, in the order ``user`` sees.
+
+    Arguments:
+        user: the candidate (randomised content differs per user).
+        course_key (CourseKey): the course.
+        content_id (str): the exam subsection's usage id, as edx-proctoring stores it.
+    """
+    return _backend().get_exam_item_ids(user, course_key, content_id)

@@ -1,0 +1,29 @@
+"""
+Typed errors of the plugin. Each carries a message fit to show the person who caused it.
+"""
+
+
+class OfflineDeliveryError(Exception):
+    """
+    Base of the plugin's errors; ``user_message`` is safe to show in the UI and the API.
+    """
+
+    def __init__(self, user_message):
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+class CourseNotFound(OfflineDeliveryError):
+    """
+    The course id is well formed but no such course exists.
+    """
+
+
+class InvalidCourseSettings(OfflineDeliveryError):
+    """
+    The course team's offline-delivery settings are not valid. ``errors`` maps each key to what is wrong with it.
+    """
+
+    def __init__(self, errors):
+        super().__init__('The offline delivery settings are not valid.')
+        self.errors = dict(errors)

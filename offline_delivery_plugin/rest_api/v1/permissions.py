@@ -1,0 +1,19 @@
+"""
+DRF permission classes: each checks one ``offline_delivery_plugin.rules`` permission against the URL's course.
+"""
+from rest_framework.permissions import BasePermission
+
+
+class HasCoursePermission(BasePermission):
+    """
+    Grants access when the user has the view's ``permission_required`` for the course named in the URL.
+
+    The view must define ``permission_required`` and ``course_key`` (see ``CourseViewMixin``); a view that forgets
+    ``permission_required`` is refused to everybody rather than opened to everybody.
+    """
+
+    def has_permission(self, request, view):
+        permission = getattr(view, 'permission_required', None)
+        if not permission:
+            return False
+        return request.user.has_perm(permission, view.course_key)

@@ -1,0 +1,13 @@
+"""
+URLs of REST API v1 in the LMS.
+"""
+from django.urls import re_path
+
+from offline_delivery_plugin.rest_api.v1 import views
+from offline_delivery_plugin.rest_api.urls_common import COURSE_ID_PATTERN
+
+app_name = 'v1'
+
+urlpatterns = [
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/$', views.CourseExamsView.as_view(), name='course-exams'),
+]

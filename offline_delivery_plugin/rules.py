@@ -1,0 +1,42 @@
+"""
+Who may do what, as ``rules`` predicates (the way edx-proctoring declares its permissions).
+
+Every permission takes the course key as its object: ``user.has_perm(VIEW_EXAMS, course_key)``. Each REST view
+names exactly one of these permissions; ``tests/rest_api/test_permissions.py`` checks every role against each.
+"""
+import rules
+
+from offline_delivery_plugin import compat, roles
+
+
+@rules.predicate
+def is_course_staff(user, course_key):
+    """Course staff, instructor or global staff of the course."""
+    return bool(user.is_authenticated and course_key is not None and compat.is_course_staff(user, course_key))
+
+
+@rules.predicate
+def is_chief_invigilator(user, course_key):
+    """Holds the chief invigilator (site manager) role in the course."""
+    return bool(
+        user.is_authenticated and course_key is not None
+        and compat.has_course_role(user, course_key, roles.CHIEF_INVIGILATOR)
+    )
+
+
+@rules.predicate
+def is_invigilator(user, course_key):
+    """Holds the invigilator role in the course."""
+    return bool(
+        user.is_authenticated and course_key is not None
+        and compat.has_course_role(user, course_key, roles.INVIGILATOR)
+    )
+
+
+#: See the course's exams and their offline-delivery settings (the start of the Monitor).
+VIEW_EXAMS = 'offline_delivery_plugin.view_exams'
+#: Check a draft of the course's offline-delivery settings (Studio Advanced Settings).
+VALIDATE_COURSE_SETTINGS = 'offline_delivery_plugin.validate_course_settings'
+
+rules.add_perm(VIEW_EXAMS, is_course_staff | is_chief_invigilator | is_invigilator)
+rules.add_perm(VALIDATE_COURSE_SETTINGS, is_course_staff)

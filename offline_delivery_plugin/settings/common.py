@@ -1,0 +1,44 @@
+"""
+Default settings of the plugin, applied by the host through ``plugin_settings``.
+
+Every setting is namespaced ``OFFLINE_DELIVERY_*``. A default is applied only where the host has not set the
+name already, so an operator's value (from the LMS YAML, a Tutor patch or a test) always wins.
+"""
+
+DEFAULTS = {
+    # .. setting_name: OFFLINE_DELIVERY_EDXAPP_BACKEND
+    # .. setting_default: 'offline_delivery_plugin.compat.edx_platform'
+    # .. setting_description: Dotted path of the module that provides the host functions the plugin uses (course
+    #   lookup, roles, enrollment, anonymous ids, course settings, exam content). In edx-platform this is the
+    #   module shipped with the plugin; the sandbox host points it at its own module with the same functions.
+    'OFFLINE_DELIVERY_EDXAPP_BACKEND': 'offline_delivery_plugin.compat.edx_platform',
+    # .. setting_name: OFFLINE_DELIVERY_AUTOSAVE_INTERVAL_SECONDS
+    # .. setting_default: 15
+    # .. setting_description: Site-wide default for how often the candidate page sends its snapshot to the server.
+    #   A course can choose its own value in Advanced Settings (``offline_delivery.autosave_interval_seconds``).
+    'OFFLINE_DELIVERY_AUTOSAVE_INTERVAL_SECONDS': 15,
+    # .. setting_name: OFFLINE_DELIVERY_CONNECTION_LOST_AFTER_SECONDS
+    # .. setting_default: 60
+    # .. setting_description: Seconds without a successful server contact after which the candidate is told to
+    #   contact an invigilator and the Monitor shows the candidate as "connection lost".
+    'OFFLINE_DELIVERY_CONNECTION_LOST_AFTER_SECONDS': 60,
+    # .. setting_name: OFFLINE_DELIVERY_MAX_FILE_BYTES
+    # .. setting_default: 10485760
+    # .. setting_description: Largest delivery file the server accepts, in bytes. Larger uploads are refused
+    #   before they are read.
+    'OFFLINE_DELIVERY_MAX_FILE_BYTES': 10 * 1024 * 1024,
+    # .. setting_name: OFFLINE_DELIVERY_CELERY_QUEUE
+    # .. setting_default: None
+    # .. setting_description: Celery queue for the plugin's background tasks (reports, bulk uploads, the expired
+    #   attempt sweep). None uses the host's default routing; set it to e.g. 'edx.lms.core.default'.
+    'OFFLINE_DELIVERY_CELERY_QUEUE': None,
+}
+
+
+def plugin_settings(settings):
+    """
+    Apply the plugin's defaults to the host's settings without overwriting a value already set.
+    """
+    for name, value in DEFAULTS.items():
+        if not hasattr(settings, name):
+            setattr(settings, name, value)

@@ -1,0 +1,89 @@
+"""
+The sandbox's backend for ``offline_delivery_plugin.compat``: the same functions as
+``offline_delivery_plugin.compat.edx_platform``, answered from the sandbox's own tables.
+"""
+import hashlib
+
+from django.conf import settings
+from opaque_keys.edx.keys import UsageKey
+
+from offline_delivery_plugin.data import CourseInfo
+from sandbox.host.models import AnonymousUserId, Block, Course, CourseAccessRole, CourseEnrollment
+
+STAFF_ROLES = ('staff', 'instructor')
+
+
+def get_course(course_key):
+    """The course's ``CourseInfo``, or None."""
+    course = Course.objects.filter(course_key=course_key).first()
+    if course is None:
+        return None
+    return CourseInfo(
+        course_key=course.course_key,
+        display_name=course.display_name,
+        enable_proctored_exams=course.enable_proctored_exams,
+        allow_proctoring_opt_out=course.allow_proctoring_opt_out,
+        other_course_settings=dict(course.other_course_settings),
+    )
+
+
+def _has_role(user, course_key, roles):
+    if not user.is_authenticated:
+        return False
+    return CourseAccessRole.objects.filter(user=user, course__course_key=course_key, role__in=roles).exists()
+
+
+def is_course_staff(user, course_key):
+    """Course staff or instructor role, or global staff (``is_staff``), as the LMS's ``has_access``."""
+    return bool(user.is_authenticated and (user.is_staff or _has_role(user, course_key, STAFF_ROLES)))
+
+
+def is_course_instructor(user, course_key):
+    """Course instructor role, or global staff."""
+    return bool(user.is_authenticated and (user.is_staff or _has_role(user, course_key, ('instructor',))))
+
+
+def has_course_role(user, course_key, role):
+    """The course access role ``role``."""
+    return _has_role(user, course_key, (role,))
+
+
+def get_enrollment_mode(user, course_key):
+    """The mode of the active enrollment, or None."""
+    if not user.is_authenticated:
+        return None
+    enrollment = CourseEnrollment.objects.filter(user=user, course__course_key=course_key, is_active=True).first()
+    return enrollment.mode if enrollment else None
+
+
+def get_anonymous_user_id(user, course_key):
+    """A stable per-course anonymous id, computed like the LMS's (a keyed hash), stored on first use."""
+    course = Course.objects.get(course_key=course_key)
+    existing = AnonymousUserId.objects.filter(user=user, course=course).first()
+    if existing:
+        return existing.anonymous_user_id
+    digest = hashlib.md5(f'{settings.SECRET_KEY}{user.id}{course_key}'.encode(), usedforsecurity=False).hexdigest()
+    return AnonymousUserId.objects.get_or_create(user=user, course=course, defaults={
+        'anonymous_user_id': digest,
+    })[0].anonymous_user_id
+
+
+def get_exam_item_ids(user, course_key, content_id):  # pylint: disable=unused-argument
+    """The leaf blocks under the subsection, depth first in course order (the sandbox does not randomise)."""
+    usage_key = UsageKey.from_string(content_id)
+    root = Block.objects.filter(usage_key=usage_key, course__course_key=course_key).first()
+    if root is None:
+        return []
+    blocks = list(Block.objects.filter(course_id=root.course_id))
+    children = {}
+    for block in blocks:
+        children.setdefault(block.parent_id, []).append(block)
+    leaves = []
+    stack = list(reversed(children.get(root.id, [])))
+    while stack:
+        block = stack.pop()
+        if block.id in children:
+            stack.extend(reversed(children[block.id]))
+        else:
+            leaves.append(str(block.usage_key))
+    return leaves

@@ -1,0 +1,22 @@
+"""
+The sandbox host's pages.
+"""
+from django.contrib.auth import views as auth_views
+from django.urls import path, re_path
+
+from sandbox.host import views
+
+app_name = 'host'
+
+USAGE_ID = r'(?P<usage_id>[^/]+)'
+COURSE_ID = r'(?P<course_id>[^/]+)'
+
+urlpatterns = [
+    path('', views.landing, name='landing'),
+    path('login/', auth_views.LoginView.as_view(template_name='host/login.html'), name='login'),
+    path('logout/', auth_views.LogoutView.as_view(), name='logout'),
+    re_path(rf'^courses/{COURSE_ID}/$', views.course_outline, name='course'),
+    re_path(rf'^courses/{COURSE_ID}/subsection/{USAGE_ID}/$', views.subsection, name='subsection'),
+    re_path(rf'^xblock/{USAGE_ID}/handler/(?P<handler>[\w-]+)/(?P<suffix>.*)$', views.xblock_handler,
+            name='xblock-handler'),
+]

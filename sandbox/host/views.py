@@ -1,0 +1,175 @@
+"""
+The sandbox's pages: a landing page, the course outline, a subsection (exam) page and the XBlock handler.
+
+They stand in for the LMS courseware, and reach edx-proctoring the way the LMS and its learning MFE do: the
+Python API for reading, its REST API (from the page) for starting and submitting attempts.
+"""
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseForbidden, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+from edx_proctoring import api as proctoring_api
+from edx_proctoring.exceptions import ProctoredExamNotFoundException
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey, UsageKey
+from web_fragments.fragment import Fragment
+from xblock.django.request import django_to_webob_request, webob_to_django_response
+from xblock.exceptions import NoSuchHandlerError
+
+from sandbox.host import edxapp_backend
+from sandbox.host.demo import COURSE_ID, DEMO_PASSWORD, DEMO_USERS
+from sandbox.host.models import Block, Course
+from sandbox.host.runtime import SandboxRuntime
+
+IN_PROGRESS = ('started', 'ready_to_submit')
+
+
+def landing(request):
+    """Who is who in the demo, the password, and where each person goes."""
+    return render(request, 'host/landing.html', {
+        'users': DEMO_USERS,
+        'password': DEMO_PASSWORD,
+        'courses': Course.objects.order_by('display_name'),
+        'demo_course_id': COURSE_ID,
+    })
+
+
+def _course_or_404(course_id):
+    try:
+        course_key = CourseKey.from_string(course_id)
+    except InvalidKeyError:
+        course_key = None
+    return get_object_or_404(Course, course_key=course_key)
+
+
+def _may_view_course(user, course):
+    return edxapp_backend.is_course_staff(user, course.course_key) or bool(
+        edxapp_backend.get_enrollment_mode(user, course.course_key)
+    ) or any(
+        edxapp_backend.has_course_role(user, course.course_key, role)
+        for role in ('offline_delivery_invigilator', 'offline_delivery_chief_invigilator')
+    )
+
+
+def _exam(course, subsection):
+    try:
+        exam = proctoring_api.get_exam_by_content_id(str(course.course_key), str(subsection.usage_key))
+    except ProctoredExamNotFoundException:
+        return None
+    return exam if exam['is_active'] else None
+
+
+def _exam_type(exam):
+    if exam is None:
+        return ''
+    if exam['is_practice_exam']:
+        return 'practice'
+    return 'proctored' if exam['is_proctored'] else 'timed'
+
+
+def _denied(request, course, reason):
+    return render(request, 'host/denied.html', {'course': course, 'reason': reason}, status=403)
+
+
+@login_required
+def course_outline(request, course_id):
+    """The course's sections and subsections, with the kind of exam each one is."""
+    course = _course_or_404(course_id)
+    if not _may_view_course(request.user, course):
+        return _denied(request, course, 'You are not enrolled in this course.')
+    chapters = []
+    for chapter in Block.objects.filter(course=course, block_type='chapter'):
+        subsections = [
+            {'block': subsection, 'exam_type': _exam_type(_exam(course, subsection))}
+            for subsection in chapter.children.filter(block_type='sequential')
+        ]
+        chapters.append({'block': chapter, 'subsections': subsections})
+    return render(request, 'host/outline.html', {'course': course, 'chapters': chapters})
+
+
+def _render_units(user, course, subsection):
+    runtime = SandboxRuntime(user, course)
+    resources = Fragment()
+    units = []
+    for vertical in subsection.children.all():
+        items = []
+        for item in vertical.children.all():
+            fragment = runtime.render(runtime.get_block(str(item.usage_key)), 'student_view')
+            resources.add_fragment_resources(fragment)
+            items.append(fragment.body_html())
+        units.append({'block': vertical, 'items': items})
+    return units, resources
+
+
+@login_required
+def subsection(request, course_id, usage_id):
+    """
+    A subsection. An exam shows its start page until the learner's attempt is started, then its items and the
+    time left; afterwards the attempt's status.
+    """
+    course = _course_or_404(course_id)
+    try:
+        usage_key = UsageKey.from_string(usage_id)
+    except InvalidKeyError:
+        usage_key = None
+    block = get_object_or_404(Block, course=course, usage_key=usage_key, block_type='sequential')
+    if not _may_view_course(request.user, course):
+        return _denied(request, course, 'You are not enrolled in this course.')
+
+    exam = _exam(course, block)
+    attempt = proctoring_api.get_current_exam_attempt(exam['id'], request.user.id) if exam else None
+    context = {
+        'course': course,
+        'subsection': block,
+        'exam': exam,
+        'exam_type': _exam_type(exam),
+        'attempt': attempt,
+        'enrollment_mode': edxapp_backend.get_enrollment_mode(request.user, course.course_key),
+    }
+    if exam is None or (attempt and attempt['status'] in IN_PROGRESS):
+        units, resources = _render_units(request.user, course, block)
+        context.update({'units': units, 'resources_head': resources.head_html(),
+                        'resources_foot': resources.foot_html()})
+    return render(request, 'host/subsection.html', context)
+
+
+def _exam_of_item(item):
+    """The exam subsection an item belongs to, or None."""
+    ancestor = item.parent
+    while ancestor is not None and ancestor.block_type != 'sequential':
+        ancestor = ancestor.parent
+    return _exam(item.course, ancestor) if ancestor is not None else None
+
+
+@login_required
+@require_POST
+def xblock_handler(request, usage_id, handler, suffix=''):
+    """
+    Run an item's handler for the logged-in learner. Items of an exam answer only while the learner's attempt
+    is in progress, as a submitted exam must not change.
+    """
+    try:
+        usage_key = UsageKey.from_string(usage_id)
+    except InvalidKeyError:
+        return JsonResponse({'error': 'Unknown item.'}, status=404)
+    item = Block.objects.select_related('course', 'parent__parent').filter(usage_key=usage_key).first()
+    if item is None:
+        return JsonResponse({'error': 'Unknown item.'}, status=404)
+    if not _may_view_course(request.user, item.course):
+        return HttpResponseForbidden(json.dumps({'error': 'You are not enrolled in this course.'}),
+                                     content_type='application/json')
+    exam = _exam_of_item(item)
+    if exam is not None:
+        attempt = proctoring_api.get_current_exam_attempt(exam['id'], request.user.id)
+        if not attempt or attempt['status'] not in IN_PROGRESS:
+            return JsonResponse({'error': 'The exam is not in progress: answers can no longer change.'},
+                                status=409)
+    runtime = SandboxRuntime(request.user, item.course)
+    block = runtime.get_block(str(item.usage_key))
+    try:
+        response = runtime.handle(block, handler, django_to_webob_request(request), suffix)
+    except NoSuchHandlerError:
+        return JsonResponse({'error': f'No handler {handler}.'}, status=404)
+    return webob_to_django_response(response)

@@ -1,0 +1,17 @@
+"""
+The sandbox's URLs: its own pages, then every plugin's URLs exactly where the LMS mounts them
+(``get_plugin_url_patterns(ProjectType.LMS)`` at the root). Studio's plugin URLs are mounted under ``studio/``,
+in their own namespace, because the sandbox plays both the LMS and Studio.
+"""
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from edx_django_utils.plugins import get_plugin_url_patterns
+
+urlpatterns = [
+    path('', include('sandbox.host.urls')),
+    path('admin/', admin.site.urls),
+    path('i18n/', include('django.conf.urls.i18n')),
+    path('jsi18n/', JavaScriptCatalog.as_view(), name='javascript-catalog'),
+    path('studio/', include((get_plugin_url_patterns('cms.djangoapp'), 'studio'), namespace='studio')),
+] + get_plugin_url_patterns('lms.djangoapp')
