@@ -11,7 +11,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from opaque_keys.edx.keys import UsageKey
 from xblock.exceptions import NoSuchDefinition
-from xblock.fields import Scope
+from xblock.fields import Scope, ScopeIds
 from xblock.runtime import IdReader, KeyValueStore, KvsFieldData, Runtime
 
 from sandbox.host.models import Block, StudentModule
@@ -132,15 +132,20 @@ class SandboxRuntime(Runtime):
         super().__init__(
             id_reader=CourseIdReader(self.blocks), id_generator=None, services={'field-data': field_data},
         )
-        self.user_id = user.id
+
+    def get_block(self, usage_id, for_parent=None):
+        """The block for this runtime's learner (scope ids carry the user, instead of the deprecated user_id)."""
+        block_type = self.id_reader.get_block_type(usage_id)
+        keys = ScopeIds(self.user.id, block_type, usage_id, usage_id)
+        return self.construct_xblock(block_type, keys, for_parent=for_parent)
 
     def load_block_type(self, block_type):
         return BLOCK_TYPES.get(block_type) or super().load_block_type(block_type)
 
     def handler_url(self, block, handler_name, suffix='', query='', thirdparty=False):
         url = reverse('host:xblock-handler', kwargs={
-            'usage_id': str(block.scope_ids.usage_id), 'handler': handler_name,
-        }) + suffix
+            'usage_id': str(block.scope_ids.usage_id), 'handler': handler_name, 'suffix': suffix,
+        })
         return f'{url}?{query}' if query else url
 
     def resource_url(self, resource):

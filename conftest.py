@@ -1,0 +1,76 @@
+"""
+Fixtures shared by the whole suite: the demo course and its people, an attempt in progress, and the switch
+between the embedded run (``make test``) and the service-backed run (``make test-services``).
+"""
+import os
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+SERVICES = os.environ.get('OFFLINE_DELIVERY_SERVICES') == '1'
+
+
+def pytest_configure(config):
+    if SERVICES:
+        # The service-backed run must really have its services: fail now rather than skip later.
+        engine = settings.DATABASES['default']['ENGINE']
+        if engine != 'django.db.backends.mysql' or settings.CELERY_TASK_ALWAYS_EAGER:
+            raise pytest.UsageError(
+                'OFFLINE_DELIVERY_SERVICES=1 needs DATABASE_URL=mysql://... and CELERY_BROKER_URL (make test-services).'
+            )
+
+
+def pytest_collection_modifyitems(config, items):
+    """In the embedded run, tests marked ``services`` are deselected (and counted as such), never skipped."""
+    if SERVICES:
+        return
+    selected, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker('services') else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.fixture
+def demo(db):
+    """The seeded demo course, as ``make demo`` creates it; returns a namespace of its course and users."""
+    # pylint: disable=import-outside-toplevel
+    from django.contrib.auth import get_user_model
+    from opaque_keys.edx.keys import CourseKey
+
+    from sandbox.host.demo import COURSE_ID, DEMO_USERS
+    from sandbox.host.models import Course
+
+    call_command('seed_demo', stdout=open(os.devnull, 'w', encoding='utf-8'))
+    users = {u.username: get_user_model().objects.get(username=u.username) for u in DEMO_USERS}
+
+    class Demo:  # pylint: disable=too-few-public-methods
+        course_key = CourseKey.from_string(COURSE_ID)
+        course = Course.objects.get(course_key=course_key)
+        final_exam_id = str(course_key.make_usage_key('sequential', 'final_exam'))
+        practice_exam_id = str(course_key.make_usage_key('sequential', 'practice_exam'))
+        timed_exam_id = str(course_key.make_usage_key('sequential', 'timed_quiz'))
+
+    Demo.users = users
+    for username, user in users.items():
+        setattr(Demo, username, user)
+    return Demo
+
+
+@pytest.fixture
+def other_course(db):
+    """A second course with its own staff member: staff there are nobody here."""
+    # pylint: disable=import-outside-toplevel
+    from django.contrib.auth import get_user_model
+    from opaque_keys.edx.keys import CourseKey
+
+    from sandbox.host.models import Course, CourseAccessRole
+
+    course = Course.objects.create(course_key=CourseKey.from_string('course-v1:OtherU+OTHER1+2026'),
+                                  display_name='Another course')
+    staff = get_user_model().objects.create_user('other_staff', 'other_staff@example.invalid', 'edx')
+    CourseAccessRole.objects.create(user=staff, course=course, role='staff')
+    course.staff = staff
+    return course
