@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     'COURSE_SETTINGS_KEY',
+    'REMOVED_STATUS',
     'get_attempt_record',
     'get_course_delivery_settings',
     'list_course_exams',
