@@ -8,7 +8,7 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseForbidden, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from edx_proctoring import api as proctoring_api
 from edx_proctoring.exceptions import ProctoredExamNotFoundException
@@ -129,10 +129,29 @@ def subsection(request, course_id, usage_id):
         'enrollment_mode': edxapp_backend.get_enrollment_mode(request.user, course.course_key),
     }
     if exam is None or (attempt and attempt['status'] in IN_PROGRESS):
+        if attempt:
+            # What the learning MFE's timer reads: the seconds left, allowances and pauses included.
+            context['time_remaining_seconds'] = proctoring_api.get_exam_attempt_data(
+                exam['id'], attempt['id'])['time_remaining_seconds']
         units, resources = _render_units(request.user, course, block)
         context.update({'units': units, 'resources_head': resources.head_html(),
                         'resources_foot': resources.foot_html()})
     return render(request, 'host/subsection.html', context)
+
+
+def jump_to(request, course_id, location):
+    """Redirect to the subsection holding ``location`` (the LMS's ``jump_to``)."""
+    course = _course_or_404(course_id)
+    try:
+        usage_key = UsageKey.from_string(location)
+    except InvalidKeyError:
+        usage_key = None
+    block = get_object_or_404(Block, course=course, usage_key=usage_key)
+    while block.block_type != 'sequential' and block.parent is not None:
+        block = block.parent
+    if block.block_type != 'sequential':
+        return redirect('host:course', course_id=str(course.course_key))
+    return redirect('host:subsection', course_id=str(course.course_key), usage_id=str(block.usage_key))
 
 
 def _exam_of_item(item):

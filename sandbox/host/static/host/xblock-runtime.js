@@ -11,7 +11,7 @@
     gettext: function (text) { return text; }
   };
   window.SandboxRuntime = runtime;
-  document.querySelectorAll('.xblock[data-init]').forEach(function (element) {
+  document.querySelectorAll('[data-usage][data-init]').forEach(function (element) {
     var init = window[element.dataset.init];
     if (typeof init === 'function') { init(runtime, element); }
   });

@@ -1,0 +1,50 @@
+"""
+Chromium for the browser tests: Debian's /usr/bin/chromium (or CHROMIUM_PATH) driven by Playwright, which cannot
+download its own browser here. ``make test`` installs Chromium first where it can.
+"""
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the test's own ORM calls are still synchronous.
+os.environ.setdefault('DJANGO_ALLOW_ASYNC_UNSAFE', 'true')
+
+CHROMIUM = os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium')
+CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+                 '--disable-sync', '--no-first-run', '--disable-quic']
+SCREENSHOTS = Path(__file__).resolve().parents[2] / 'test-results' / 'screenshots'
+
+
+@pytest.fixture(scope='session')
+def chromium():
+    """One Chromium for the session; a test that needs Chromium fails (never skips) where there is none."""
+    from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f'Chromium is not at {CHROMIUM}: run `make test` (it installs it) or set CHROMIUM_PATH.')
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh browser context (its own cookies and storage) and page, closed after the test."""
+    context = chromium.new_context(accept_downloads=True, viewport={'width': 1200, 'height': 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """``screenshot(page, name)`` keeps a full-page PNG in test-results/screenshots for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        path = SCREENSHOTS / f'{name}.png'
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

@@ -1,0 +1,55 @@
+"""
+The sandbox in real Chromium: a candidate logs in, starts the proctored exam and answers through the XBlocks.
+"""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from sandbox.host.demo import DEMO_PASSWORD
+from sandbox.host.models import StudentModule
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, base_url, username):
+    page.goto(f'{base_url}/login/')
+    page.get_by_label('Username').fill(username)
+    page.get_by_label('Password').fill(DEMO_PASSWORD)
+    page.get_by_role('button', name='Sign in').click()
+    expect(page.get_by_text(f'Signed in as {username}')).to_be_visible()
+
+
+def test_landing_page(page, live_server, demo, screenshot):
+    page.goto(live_server.url)
+    expect(page.get_by_role('heading', name='Offline delivery sandbox')).to_be_visible()
+    expect(page.get_by_role('cell', name='verified_learner', exact=True)).to_be_visible()
+    screenshot(page, 'sandbox-landing')
+
+
+def test_candidate_starts_the_proctored_exam_and_saves_an_answer(page, live_server, demo, screenshot):
+    log_in(page, live_server.url, 'verified_learner')
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/')
+    page.get_by_role('link', name='Final exam (proctored)').click()
+    expect(page.get_by_text('60 minutes')).to_be_visible()
+    screenshot(page, 'sandbox-exam-start')
+
+    page.get_by_role('button', name='Start the exam').click()
+    expect(page.locator('.exam-item')).to_have_count(9)
+    expect(page.locator('#time-left')).to_have_text(re.compile(r'^0:5\d:\d\d$|^1:00:00$'))
+
+    control_word = page.get_by_label('Type the control word the invigilator gives you')
+    control_word.fill('hej')
+    control_word.press('Enter')
+    expect(page.locator('.exam-item').first.get_by_role('status')).to_have_text('Answer saved.')
+    page.get_by_label('AES-GCM').check()
+    page.locator('.exam-item').nth(2).get_by_role('button', name='Save answer').click()
+    expect(page.locator('.exam-item').nth(2).get_by_role('status')).to_have_text('Answer saved.')
+    screenshot(page, 'sandbox-exam-in-progress')
+
+    states = {str(module.module_state_key).rsplit('@', 1)[1]: module.state
+              for module in StudentModule.objects.filter(student=demo.verified_learner)}
+    assert states == {'final_control_word': {'answer': 'hej'}, 'final_mc_cipher': {'answer': 'AES-GCM'}}
+
+    page.reload()
+    expect(control_word).to_have_value('hej')  # rendered back from the learner's XBlock state
