@@ -34,6 +34,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
+def eager_celery():
+    """
+    Run Celery tasks in the test's own process, whatever the run: unit tests check what a task does; the
+    service-backed run checks separately that a real worker does it (tests/services).
+    """
+    from sandbox.celery import app  # pylint: disable=import-outside-toplevel
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def demo(db):
     """The seeded demo course, as ``make demo`` creates it; returns a namespace of its course and users."""
     # pylint: disable=import-outside-toplevel

@@ -103,6 +103,7 @@ class TestCourseSettingsAndExams:
         assert demo.timed_exam_id not in {exam.content_id for exam in api.list_course_exams(demo.course_key)}
 
 
+@pytest.mark.usefixtures('eager_celery')
 class TestAttemptRecord:
     """The plugin follows edx-proctoring's attempts through ``exam_attempt_status_signal``."""
 
