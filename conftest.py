@@ -3,6 +3,7 @@ Fixtures shared by the whole suite: the demo course and its people, an attempt i
 between the embedded run (``make test``) and the service-backed run (``make test-services``).
 """
 import os
+from io import StringIO
 
 import pytest
 from django.conf import settings
@@ -57,7 +58,7 @@ def demo(db):
     from sandbox.host.demo import COURSE_ID, DEMO_USERS
     from sandbox.host.models import Course
 
-    call_command('seed_demo', stdout=open(os.devnull, 'w', encoding='utf-8'))
+    call_command('seed_demo', stdout=StringIO())
     users = {u.username: get_user_model().objects.get(username=u.username) for u in DEMO_USERS}
 
     class Demo:  # pylint: disable=too-few-public-methods

@@ -33,9 +33,9 @@ def load_requirements(path):
     """
     requirements = []
     for line in read(path).splitlines():
-        line = line.split('#', 1)[0].strip()
-        if line and not line.startswith('-'):
-            requirements.append(line)
+        requirement = line.split('#', 1)[0].strip()
+        if requirement and not requirement.startswith('-'):
+            requirements.append(requirement)
     return requirements
 
 

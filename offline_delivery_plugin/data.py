@@ -1,9 +1,10 @@
 """
 Plain data that crosses the plugin's API boundary. Frozen, so nobody mistakes it for a model to save.
 """
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Mapping, Optional
+from typing import Optional
 
 from opaque_keys.edx.keys import CourseKey
 

@@ -58,7 +58,7 @@ def test_common_settings_set_defaults_and_keep_operator_values():
 def test_test_settings_apply_the_defaults():
     host = types.SimpleNamespace()
     test_settings.plugin_settings(host)
-    assert host.OFFLINE_DELIVERY_MAX_FILE_BYTES == common.DEFAULTS['OFFLINE_DELIVERY_MAX_FILE_BYTES']
+    assert common.DEFAULTS['OFFLINE_DELIVERY_MAX_FILE_BYTES'] == host.OFFLINE_DELIVERY_MAX_FILE_BYTES
 
 
 def test_production_settings_take_env_tokens():

@@ -7,7 +7,7 @@ the LMS and Studio (the only module of the plugin that imports edx-platform), or
 provides the same functions over its own tables. ``tests/test_compat.py`` checks that both backends offer exactly
 these functions with the same signatures.
 """
-from functools import lru_cache
+from functools import cache
 from importlib import import_module
 
 from django.conf import settings
@@ -24,7 +24,7 @@ BACKEND_FUNCTIONS = (
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_backend(path):
     return import_module(path)
 

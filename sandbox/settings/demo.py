@@ -1,7 +1,7 @@
 """
 ``make demo``: the common settings plus the plugins' production-type settings, as an operator's LMS would run.
 """
-from sandbox.settings.common import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
+from sandbox.settings.common import *
 from sandbox.settings.common import PROJECT_TYPE, add_plugins
 
 add_plugins(__name__, PROJECT_TYPE, 'production')

@@ -1,7 +1,7 @@
 """
 The test suite's settings: the common settings plus the plugins' test-type settings.
 """
-from sandbox.settings.common import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
+from sandbox.settings.common import *
 from sandbox.settings.common import DATABASES, PROJECT_TYPE, add_plugins
 
 PASSWORD_HASHERS = ['django.contrib.auth.hashers.MD5PasswordHasher']  # fast logins in tests only

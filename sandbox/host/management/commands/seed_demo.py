@@ -80,7 +80,7 @@ COURSE_TREE = [
             'display_name': 'Timed quiz', 'is_time_limited': True, 'default_time_limit_minutes': 20,
             'graded': True, 'format': 'Quiz'}, [
             ('vertical', 'timed_unit', {'display_name': 'Quiz'}, [
-                ('exam_numeric', 'timed_num', {'display_name': 'Quiz 1', 'prompt': 'What is 6 × 7?'}, []),
+                ('exam_numeric', 'timed_num', {'display_name': 'Quiz 1', 'prompt': 'What is 6 times 7?'}, []),
                 ('exam_multiple_choice', 'timed_mc', {
                     'display_name': 'Quiz 2', 'prompt': 'Which one is a prime?', 'choices': ['21', '23', '25']}, []),
                 ('exam_short_text', 'timed_text', {
