@@ -25,7 +25,9 @@ DEMO_USERS = (
              'The course outline, then "Final exam (proctored)".', mode='verified'),
     DemoUser('verified_learner2', 'Ville Verified', 'A second verified candidate, for a hall of more than one.',
              'The course outline, then "Final exam (proctored)".', mode='verified'),
-    DemoUser('audit_learner', 'Ada Audit', 'Candidate on the audit track: practice and timed exams only.',
+    DemoUser('audit_learner', 'Ada Audit',
+             'Candidate on the audit track (the guide gives this track no proctored exams; the course-team '
+             'workflows will enforce it).',
              'The course outline, then "Practice exam".', mode='audit'),
     DemoUser('course_staff', 'Stina Staff', 'Course staff (the planner): exam settings, allowances, reports.',
              'The course outline and the plugin API.', course_role='staff'),
