@@ -9,6 +9,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from offline_delivery_plugin.crypto import verifier  # no Django import: safe before settings load
+
+_REAL_MAKE_VERIFIER = verifier.make_verifier
+
 SERVICES = os.environ.get('OFFLINE_DELIVERY_SERVICES') == '1'
 
 
@@ -46,6 +50,24 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _reuse_password_verifiers(monkeypatch):
+    """
+    Compute each test password's 600,000-iteration verifier once per session, not once per seeded course.
+    The verifier is still a real PBKDF2 verifier (only its salt is shared between tests).
+    """
+    monkeypatch.setattr(verifier, 'make_verifier', _cached_make_verifier)
+
+
+_VERIFIERS = {}
+
+
+def _cached_make_verifier(password, iterations=verifier.MIN_ITERATIONS):
+    if (password, iterations) not in _VERIFIERS:
+        _VERIFIERS[(password, iterations)] = _REAL_MAKE_VERIFIER(password, iterations)
+    return _VERIFIERS[(password, iterations)]
 
 
 @pytest.fixture

@@ -18,17 +18,36 @@ from opaque_keys.edx.keys import CourseKey
 from offline_delivery_plugin import compat
 from offline_delivery_plugin.data import AttemptRecordData, CourseDeliverySettings, ExamSummary
 from offline_delivery_plugin.exceptions import CourseNotFound, InvalidCourseSettings
+from offline_delivery_plugin.keyring import (  # noqa: F401  (re-exported: the API's key and password functions)
+    check_invigilator_password,
+    get_active_exam_key,
+    get_password_verifier,
+    list_exam_keys,
+    rewrap_all_keys,
+    rotate_exam_key,
+    set_invigilator_password,
+)
 from offline_delivery_plugin.models import AttemptRecord
+from offline_delivery_plugin.snapshots import save_snapshot, start_candidate_session  # noqa: F401
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     'COURSE_SETTINGS_KEY',
     'REMOVED_STATUS',
+    'check_invigilator_password',
+    'get_active_exam_key',
     'get_attempt_record',
     'get_course_delivery_settings',
+    'get_password_verifier',
     'list_course_exams',
+    'list_exam_keys',
+    'rewrap_all_keys',
+    'rotate_exam_key',
+    'save_snapshot',
     'schedule_attempt_record_sync',
+    'set_invigilator_password',
+    'start_candidate_session',
     'sync_attempt_record',
     'validate_course_settings',
 ]

@@ -72,3 +72,64 @@ class AttemptRecordData:
     content_id: str
     proctoring_status: str
     status_changed_at: Optional[datetime]
+
+
+@dataclass(frozen=True)
+class ExamKeyData:
+    """The public facts of an exam key: never the private key."""
+
+    kid: str
+    course_id: str
+    content_id: str
+    public_key_spki_b64: str
+    kek_id: str
+    created: datetime
+    retired: Optional[datetime]
+
+
+@dataclass(frozen=True)
+class PasswordVerifier:
+    """What the candidate page needs to check the invigilator password offline (PBKDF2-HMAC-SHA256)."""
+
+    salt: str
+    iterations: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class SaveAck:
+    """The server's answer to a snapshot: the newest snapshot it holds, which may be newer than the one sent."""
+
+    acked_seq: int
+    acked_hash: str
+    stored: bool
+
+
+@dataclass(frozen=True)
+class CandidateSession:
+    """
+    Everything the candidate page needs at attempt start to keep working offline: where to save, what key to
+    encrypt to, how to check the invigilator password, when time is up, and what the server already holds.
+    """
+
+    attempt_id: int
+    attempt_code: str
+    course_id: str
+    content_id: str
+    exam_name: str
+    candidate_id: str
+    candidate_label: str
+    kid: str
+    public_key_spki_b64: str
+    password_verifier: Optional[PasswordVerifier]
+    deadline_ms: int
+    server_time_ms: int
+    autosave_interval_seconds: int
+    connection_lost_after_seconds: int
+    connection_lost_message: str
+    allow_deliver_blank: bool
+    genesis_hash: str
+    acked_seq: int
+    acked_hash: str
+    answers: Mapping = field(default_factory=dict)
+    items: tuple = ()

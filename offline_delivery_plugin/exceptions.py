@@ -27,3 +27,19 @@ class InvalidCourseSettings(OfflineDeliveryError):
     def __init__(self, errors):
         super().__init__('The offline delivery settings are not valid.')
         self.errors = dict(errors)
+
+
+class AttemptNotFound(OfflineDeliveryError):
+    """No such attempt for this user (another candidate's attempt is reported the same way)."""
+
+
+class AttemptNotInProgress(OfflineDeliveryError):
+    """The attempt is not started, or already submitted: its answers can no longer change this way."""
+
+
+class OfflineDeliveryDisabled(OfflineDeliveryError):
+    """The course has not turned offline delivery on."""
+
+
+class InvalidSnapshot(OfflineDeliveryError):
+    """A snapshot from the page is malformed or inconsistent; nothing was stored."""

@@ -23,6 +23,12 @@ class AttemptRecord(models.Model):
     content_id = models.CharField(max_length=255)
     proctoring_status = models.CharField(max_length=64)
     status_changed_at = models.DateTimeField(null=True)
+    #: The newest snapshot the server holds (autosave or file): its sequence number and chain hash.
+    last_save_seq = models.PositiveIntegerField(null=True)
+    last_save_hash = models.CharField(max_length=64, blank=True)
+    last_save_at = models.DateTimeField(null=True)
+    #: The last time the candidate's page reached the server, whatever it sent.
+    last_contact_at = models.DateTimeField(null=True)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -31,3 +37,85 @@ class AttemptRecord(models.Model):
 
     def __str__(self):
         return f'AttemptRecord({self.attempt_id}, {self.proctoring_status})'
+
+
+class ExamKey(models.Model):
+    """
+    A key pair of one exam: candidates' pages encrypt delivery files to its public key; only the server can
+    decrypt them. The private key is stored wrapped (AES-256-GCM) under a key-encryption key from settings.
+
+    Exactly one key per exam is active (``active_for`` holds the exam; retired keys hold NULL, which a unique
+    index allows many of on every database). Retired keys still open files written before the rotation.
+
+    .. no_pii: key material only.
+    """
+
+    kid = models.CharField(max_length=64, unique=True)
+    course_id = CourseKeyField(max_length=255)
+    content_id = models.CharField(max_length=255)
+    active_for = models.CharField(max_length=520, unique=True, null=True)
+    public_key_spki = models.BinaryField()
+    kek_id = models.CharField(max_length=64)
+    wrap_nonce = models.BinaryField()
+    wrapped_private_key = models.BinaryField()
+    created = models.DateTimeField(auto_now_add=True)
+    retired = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=['course_id', 'content_id'])]
+
+    def __str__(self):
+        return self.kid
+
+
+class InvigilatorPassword(models.Model):
+    """
+    The invigilator password of one exam.
+
+    ``password_hash`` (Django's hashers) checks the password online; the PBKDF2 verifier (own salt, at least
+    600,000 iterations) is what candidate pages receive to check it offline. The password itself is not stored.
+
+    .. no_pii: a password hash and verifier for an exam, not for a person.
+    """
+
+    course_id = CourseKeyField(max_length=255)
+    content_id = models.CharField(max_length=255)
+    password_hash = models.CharField(max_length=255)
+    verifier_salt = models.CharField(max_length=64)
+    verifier_iterations = models.PositiveIntegerField()
+    verifier_hash = models.CharField(max_length=128)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name='+')
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        unique_together = ('course_id', 'content_id')
+
+    def __str__(self):
+        return f'InvigilatorPassword({self.course_id}, {self.content_id})'
+
+
+class ItemAnswer(models.Model):
+    """
+    The server's copy of one answer of one attempt: the latest value it holds, the snapshot it came in and how
+    it arrived (autosave or a delivery file).
+
+    .. pii: the candidate's answer text. Retained with the attempt; removed when the attempt record is.
+    .. pii_types: other
+    .. pii_retirement: local_api
+    """
+
+    SOURCE_AUTOSAVE = 'autosave'
+    SOURCE_FILE = 'file'
+
+    record = models.ForeignKey(AttemptRecord, on_delete=models.CASCADE, related_name='answers')
+    item_id = models.CharField(max_length=255)
+    value = models.TextField()
+    seq = models.PositiveIntegerField()
+    source = models.CharField(max_length=16, default=SOURCE_AUTOSAVE)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        unique_together = ('record', 'item_id')
+
+    def __str__(self):
+        return f'ItemAnswer({self.record_id}, {self.item_id})'

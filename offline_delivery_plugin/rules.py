@@ -33,10 +33,26 @@ def is_invigilator(user, course_key):
     )
 
 
+@rules.predicate
+def is_attempt_owner(user, attempt_id):
+    """The candidate whose edx-proctoring attempt this is."""
+    # pylint: disable=import-outside-toplevel
+    from edx_proctoring import api as proctoring_api
+
+    if not user.is_authenticated or attempt_id is None:
+        return False
+    attempt = proctoring_api.get_exam_attempt_by_id(attempt_id)
+    return bool(attempt and attempt['user']['id'] == user.id)
+
+
 #: See the course's exams and their offline-delivery settings (the start of the Monitor).
 VIEW_EXAMS = 'offline_delivery_plugin.view_exams'
 #: Check a draft of the course's offline-delivery settings (Studio Advanced Settings).
 VALIDATE_COURSE_SETTINGS = 'offline_delivery_plugin.validate_course_settings'
 
+#: Start the candidate page's session and save snapshots of one's own attempt.
+WRITE_OWN_ATTEMPT = 'offline_delivery_plugin.write_own_attempt'
+
+rules.add_perm(WRITE_OWN_ATTEMPT, is_attempt_owner)
 rules.add_perm(VIEW_EXAMS, is_course_staff | is_chief_invigilator | is_invigilator)
 rules.add_perm(VALIDATE_COURSE_SETTINGS, is_course_staff)

@@ -32,6 +32,18 @@ DEFAULTS = {
     # .. setting_description: Celery queue for the plugin's background tasks (reports, bulk uploads, the expired
     #   attempt sweep). None uses the host's default routing; set it to e.g. 'edx.lms.core.default'.
     'OFFLINE_DELIVERY_CELERY_QUEUE': None,
+    # .. setting_name: OFFLINE_DELIVERY_KEY_ENCRYPTION_KEYS
+    # .. setting_default: {}
+    # .. setting_description: Key-encryption keys that protect the exams' private keys at rest, as
+    #   ``{kek_id: base64 of 32 random bytes}`` (e.g. ``openssl rand -base64 32``). Keep old entries after adding
+    #   a new one until ``offline_delivery_keys rewrap`` has run. Never derived from SECRET_KEY. Required for
+    #   offline delivery.
+    'OFFLINE_DELIVERY_KEY_ENCRYPTION_KEYS': {},
+    # .. setting_name: OFFLINE_DELIVERY_ACTIVE_KEK_ID
+    # .. setting_default: None
+    # .. setting_description: The id (in OFFLINE_DELIVERY_KEY_ENCRYPTION_KEYS) of the key-encryption key that
+    #   wraps new exam keys.
+    'OFFLINE_DELIVERY_ACTIVE_KEK_ID': None,
 }
 
 

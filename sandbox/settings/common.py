@@ -148,6 +148,13 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = 'sandbox.default'
 
+# The key-encryption key of the sandbox's exam keys. A fixed development key unless SANDBOX_KEK gives one: the
+# sandbox is for trying things; an operator sets their own (docs/keys.rst).
+OFFLINE_DELIVERY_KEY_ENCRYPTION_KEYS = {
+    'sandbox-1': os.environ.get('SANDBOX_KEK', 'c2FuZGJveC1kZXZlbG9wbWVudC1rZWstMzItYnl0ZXM='),
+}
+OFFLINE_DELIVERY_ACTIVE_KEK_ID = 'sandbox-1'
+
 # The plugin reaches the host through this module rather than edx-platform.
 OFFLINE_DELIVERY_EDXAPP_BACKEND = 'sandbox.host.edxapp_backend'
 

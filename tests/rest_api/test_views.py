@@ -160,7 +160,7 @@ def test_every_plugin_url_has_a_permission_rule():
     # pylint: disable=import-outside-toplevel
     from django.urls import get_resolver
 
-    from offline_delivery_plugin.rest_api.v1.permissions import HasCoursePermission
+    from offline_delivery_plugin.rest_api.v1.permissions import HasAttemptPermission, HasCoursePermission
 
     def walk(patterns):
         for pattern in patterns:
@@ -171,9 +171,9 @@ def test_every_plugin_url_has_a_permission_rule():
 
     plugin_views = [p.callback.view_class for p in walk(get_resolver().url_patterns)
                     if getattr(p.callback, '__module__', '').startswith('offline_delivery_plugin')]
-    assert len(plugin_views) == 2
+    assert len(plugin_views) == 4
     for view in plugin_views:
-        assert HasCoursePermission in view.permission_classes
+        assert {HasCoursePermission, HasAttemptPermission} & set(view.permission_classes), view
         assert view.permission_required, view
 
 

@@ -17,3 +17,16 @@ class HasCoursePermission(BasePermission):
         if not permission:
             return False
         return request.user.has_perm(permission, view.course_key)
+
+
+class HasAttemptPermission(BasePermission):
+    """
+    Grants access when the user has the view's ``permission_required`` for the attempt named in the URL
+    (``attempt_id``). As with ``HasCoursePermission``, no rule means no access.
+    """
+
+    def has_permission(self, request, view):
+        permission = getattr(view, 'permission_required', None)
+        if not permission:
+            return False
+        return request.user.has_perm(permission, view.kwargs.get('attempt_id'))

@@ -32,3 +32,52 @@ class CourseSettingsDraftSerializer(serializers.Serializer):  # pylint: disable=
     """
 
     offline_delivery = serializers.DictField(allow_empty=True)
+
+
+class PasswordVerifierSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """``data.PasswordVerifier`` on the wire."""
+
+    salt = serializers.CharField()
+    iterations = serializers.IntegerField()
+    hash = serializers.CharField()
+
+
+class CandidateSessionSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """``data.CandidateSession`` on the wire: what the candidate page starts with."""
+
+    attempt_id = serializers.IntegerField()
+    attempt_code = serializers.CharField()
+    course_id = serializers.CharField()
+    content_id = serializers.CharField()
+    exam_name = serializers.CharField()
+    candidate_id = serializers.CharField()
+    candidate_label = serializers.CharField()
+    kid = serializers.CharField()
+    public_key_spki_b64 = serializers.CharField()
+    password_verifier = PasswordVerifierSerializer(allow_null=True)
+    deadline_ms = serializers.IntegerField()
+    server_time_ms = serializers.IntegerField()
+    autosave_interval_seconds = serializers.IntegerField()
+    connection_lost_after_seconds = serializers.IntegerField()
+    connection_lost_message = serializers.CharField()
+    allow_deliver_blank = serializers.BooleanField()
+    genesis_hash = serializers.CharField()
+    acked_seq = serializers.IntegerField()
+    acked_hash = serializers.CharField()
+    answers = serializers.DictField(child=serializers.CharField(allow_blank=True, trim_whitespace=False))
+    items = serializers.ListField(child=serializers.CharField())
+
+
+class SnapshotSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """A snapshot from the page: its chain link and the answers it covers, both as the exact text hashed."""
+
+    link = serializers.CharField(max_length=100_000, trim_whitespace=False)
+    answers_json = serializers.CharField(max_length=20_000_000, trim_whitespace=False)
+
+
+class SaveAckSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """``data.SaveAck`` on the wire."""
+
+    acked_seq = serializers.IntegerField()
+    acked_hash = serializers.CharField()
+    stored = serializers.BooleanField()

@@ -1,7 +1,7 @@
 """
 URLs of REST API v1 in the LMS.
 """
-from django.urls import re_path
+from django.urls import path, re_path
 
 from offline_delivery_plugin.rest_api.urls_common import COURSE_ID_PATTERN
 from offline_delivery_plugin.rest_api.v1 import views
@@ -10,4 +10,6 @@ app_name = 'v1'
 
 urlpatterns = [
     re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/$', views.CourseExamsView.as_view(), name='course-exams'),
+    path('attempts/<int:attempt_id>/session/', views.CandidateSessionView.as_view(), name='attempt-session'),
+    path('attempts/<int:attempt_id>/snapshots/', views.SnapshotView.as_view(), name='attempt-snapshots'),
 ]

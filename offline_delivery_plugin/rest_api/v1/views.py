@@ -12,16 +12,45 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from offline_delivery_plugin import api, rules
-from offline_delivery_plugin.exceptions import CourseNotFound, InvalidCourseSettings
-from offline_delivery_plugin.rest_api.v1.permissions import HasCoursePermission
+from offline_delivery_plugin.exceptions import (
+    AttemptNotFound,
+    AttemptNotInProgress,
+    CourseNotFound,
+    InvalidCourseSettings,
+    InvalidSnapshot,
+    OfflineDeliveryDisabled,
+)
+from offline_delivery_plugin.rest_api.v1.permissions import HasAttemptPermission, HasCoursePermission
 from offline_delivery_plugin.rest_api.v1.serializers import (
+    CandidateSessionSerializer,
     CourseDeliverySettingsSerializer,
     CourseSettingsDraftSerializer,
     ExamSummarySerializer,
+    SaveAckSerializer,
+    SnapshotSerializer,
 )
 
+#: The plugin's errors and the HTTP status each one answers with (the body is ``{"detail": user_message}``).
+ERROR_STATUS = {
+    CourseNotFound: status.HTTP_404_NOT_FOUND,
+    AttemptNotFound: status.HTTP_404_NOT_FOUND,
+    AttemptNotInProgress: status.HTTP_409_CONFLICT,
+    OfflineDeliveryDisabled: status.HTTP_409_CONFLICT,
+    InvalidSnapshot: status.HTTP_400_BAD_REQUEST,
+}
 
-class CourseViewMixin:
+
+class PluginErrorsMixin:
+    """Answer the plugin's typed errors with their status and user message, never a 500."""
+
+    def handle_exception(self, exc):
+        for error_class, error_status in ERROR_STATUS.items():
+            if isinstance(exc, error_class):
+                return Response({'detail': exc.user_message}, status=error_status)
+        return super().handle_exception(exc)
+
+
+class CourseViewMixin(PluginErrorsMixin):
     """
     Authentication, permission and the course key from the URL, shared by every course-scoped view.
     """
@@ -38,11 +67,6 @@ class CourseViewMixin:
         except InvalidKeyError as error:
             raise NotFound(_('{course_id} is not a valid course id.').format(
                 course_id=self.kwargs['course_id'])) from error
-
-    def handle_exception(self, exc):
-        if isinstance(exc, CourseNotFound):
-            return Response({'detail': exc.user_message}, status=status.HTTP_404_NOT_FOUND)
-        return super().handle_exception(exc)
 
 
 class CourseExamsView(CourseViewMixin, APIView):
@@ -91,3 +115,50 @@ class CourseSettingsValidationView(CourseViewMixin, APIView):
         except InvalidCourseSettings as error:
             return Response({'valid': False, 'errors': error.errors}, status=status.HTTP_400_BAD_REQUEST)
         return Response({'valid': True, 'offline_delivery': CourseDeliverySettingsSerializer(validated).data})
+
+
+class AttemptViewMixin(PluginErrorsMixin):
+    """Authentication and the attempt permission, shared by the candidate page's views."""
+
+    authentication_classes = (JwtAuthentication, SessionAuthenticationAllowInactiveUser)
+    permission_classes = (HasAttemptPermission,)
+    permission_required = rules.WRITE_OWN_ATTEMPT
+
+
+class CandidateSessionView(AttemptViewMixin, APIView):
+    """
+    **Use case**: the candidate page starts (or restarts after a reload) its offline-capable session.
+
+    **Example request**: ``GET /offline-delivery/api/v1/attempts/{attempt_id}/session/``
+
+    **Response**: the exam's public key and key id, the invigilator password verifier (or null), the deadline,
+    the save interval and messages, and the newest snapshot and answers the server holds. 404 for an attempt
+    that is not the user's, 409 when it is not in progress or the course has offline delivery off.
+    """
+
+    def get(self, request, attempt_id):
+        """Start the session."""
+        return Response(CandidateSessionSerializer(api.start_candidate_session(request.user, attempt_id)).data)
+
+
+class SnapshotView(AttemptViewMixin, APIView):
+    """
+    **Use case**: the candidate page saves a snapshot (every few seconds after a change, and as a heartbeat).
+
+    **Example request**: ``POST /offline-delivery/api/v1/attempts/{attempt_id}/snapshots/`` with
+    ``{"link": "[7,\"<prev hash>\",1700000000000,\"<answers hash>\",[\"item\"]]", "answers_json": "{...}"}``
+
+    **Response**: 200 ``{"acked_seq", "acked_hash", "stored"}``: the newest snapshot the server holds
+    (``stored`` is false when the one sent was not newer). 400 for a malformed or inconsistent snapshot, 409 when
+    the attempt is not in progress; nothing is stored then.
+    """
+
+    def post(self, request, attempt_id):
+        """Save the snapshot."""
+        snapshot = SnapshotSerializer(data=request.data)
+        if not snapshot.is_valid():
+            return Response({'detail': _('The snapshot is malformed.'), 'errors': snapshot.errors},
+                            status=status.HTTP_400_BAD_REQUEST)
+        ack = api.save_snapshot(request.user, attempt_id, snapshot.validated_data['link'],
+                                snapshot.validated_data['answers_json'])
+        return Response(SaveAckSerializer(ack).data)

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from opaque_keys.edx.keys import CourseKey
 
-from sandbox.host.demo import COURSE_ID, DEMO_PASSWORD, DEMO_USERS
+from offline_delivery_plugin import api as offline_delivery
+from sandbox.host.demo import COURSE_ID, DEMO_PASSWORD, DEMO_USERS, INVIGILATOR_PASSWORD
 from sandbox.host.models import Block, Course, CourseAccessRole, CourseEnrollment
 from sandbox.host.studio import publish_course
 
@@ -112,9 +113,14 @@ class Command(BaseCommand):
 
         users = {demo_user.username: self._save_user(course, demo_user) for demo_user in DEMO_USERS}
         exams = publish_course(course, publisher=users['course_staff'])
+        for exam in offline_delivery.list_course_exams(course_key):
+            if exam.is_proctored and not offline_delivery.check_invigilator_password(
+                    course_key, exam.content_id, INVIGILATOR_PASSWORD):
+                offline_delivery.set_invigilator_password(course_key, exam.content_id, INVIGILATOR_PASSWORD,
+                                                          set_by=users['course_staff'])
         self.stdout.write(self.style.SUCCESS(
             f'Seeded {course.display_name} ({course_key}): {len(seen)} blocks, {exams} exams, '
-            f'{len(users)} users (password "{DEMO_PASSWORD}").'
+            f'{len(users)} users (password "{DEMO_PASSWORD}"), invigilator password "{INVIGILATOR_PASSWORD}".'
         ))
 
     def _save_tree(self, course, parent, nodes, seen):

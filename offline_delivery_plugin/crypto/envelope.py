@@ -1,0 +1,260 @@
+"""
+The delivery file, format version 1: build (the page does this in JavaScript; this Python builder serves tests
+and tools), parse, verify and decrypt.
+
+A file is one UTF-8 JSON object::
+
+    {"format": "offline-delivery-file", "version": 1,
+     "protected": b64url(header JSON), "epk": b64url(65-byte P-256 point), "iv": b64url(12 bytes),
+     "ciphertext": b64url(AES-256-GCM ciphertext and tag)}
+
+The header binds the file (see ``HEADER_FIELDS``); its exact base64url text is the GCM associated data, so any
+change to it, or to any other byte, fails decryption. The content key is
+``HKDF-SHA256(ECDH(ephemeral, exam key), salt=epk, info="offline-delivery-file v1|" + kid)``. The full
+specification is docs/delivery-file.rst; a change to any of this is a new version.
+"""
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from offline_delivery_plugin.crypto import b64
+
+FORMAT = 'offline-delivery-file'
+VERSION = 1
+ALGORITHM = 'ECDH-P256+HKDF-SHA256+A256GCM'
+HKDF_INFO_PREFIX = b'offline-delivery-file v1|'
+OUTER_FIELDS = {'format': str, 'version': int, 'protected': str, 'epk': str, 'iv': str, 'ciphertext': str}
+HEADER_FIELDS = {
+    'v': int,            # format version, repeated inside the authenticated header
+    'alg': str,          # ALGORITHM
+    'kid': str,          # exam key id
+    'course': str,       # course id
+    'exam': str,         # exam subsection usage id
+    'candidate': str,    # the candidate's anonymous id in the course
+    'attempt': str,      # edx-proctoring attempt code
+    'seq': int,          # snapshot sequence number of the delivered answers
+    'created': int,      # creation time, ms since the epoch, from the candidate's clock
+}
+PAYLOAD_FIELDS = {'blank': bool, 'answers_json': str, 'items': list, 'chain': dict}
+CHAIN_FIELDS = {'anchor': dict, 'links': list}
+ANCHOR_FIELDS = {'seq': int, 'hash': str}
+MAX_DEPTH = 8
+
+
+class EnvelopeError(Exception):
+    """
+    The file cannot be opened. ``reason`` is one of: ``malformed``, ``unsupported_version``, ``unknown_key``,
+    ``tampered``; ``detail`` says what, for logs and staff.
+    """
+
+    def __init__(self, reason, detail):
+        super().__init__(f'{reason}: {detail}')
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    """A delivery file whose encryption and integrity checked out; its binding is still to be checked."""
+
+    header: dict
+    blank: bool
+    answers: dict
+    answers_json: str
+    items: list
+    anchor_seq: int
+    anchor_hash: str
+    links: list
+    sha256: str
+
+
+def sha256_hex(data):
+    """Hex SHA-256 of bytes or text (UTF-8)."""
+    return hashlib.sha256(data.encode('utf-8') if isinstance(data, str) else data).hexdigest()
+
+
+def _reject_duplicates(pairs):
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise EnvelopeError('malformed', f'duplicate key {key!r}')
+        result[key] = value
+    return result
+
+
+def _depth(value, level=0):
+    if level > MAX_DEPTH:
+        raise EnvelopeError('malformed', 'nested too deeply')
+    if isinstance(value, dict):
+        for item in value.values():
+            _depth(item, level + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _depth(item, level + 1)
+
+
+def strict_json(data, what):
+    """Parse JSON bytes or text strictly: UTF-8, no duplicate keys, no NaN, bounded nesting."""
+    try:
+        text = data.decode('utf-8') if isinstance(data, bytes) else data
+        value = json.loads(text, object_pairs_hook=_reject_duplicates,
+                           parse_constant=lambda name: (_ for _ in ()).throw(ValueError(name)))
+    except EnvelopeError:
+        raise
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise EnvelopeError('malformed', f'{what} is not valid UTF-8 JSON') from error
+    _depth(value)
+    return value
+
+
+def _check_fields(value, fields, what):
+    if not isinstance(value, dict):
+        raise EnvelopeError('malformed', f'{what} is not an object')
+    if set(value) != set(fields):
+        raise EnvelopeError('malformed', f'{what} fields are {sorted(value)}, expected {sorted(fields)}')
+    for name, kind in fields.items():
+        # bool is an int in Python: an int field must not take true/false.
+        if not isinstance(value[name], kind) or (kind is int and isinstance(value[name], bool)):
+            raise EnvelopeError('malformed', f'{what}.{name} is not {kind.__name__}')
+
+
+def _decode(text, what):
+    try:
+        return b64.decode(text)
+    except ValueError as error:
+        raise EnvelopeError('malformed', f'{what} is not base64url') from error
+
+
+def _content_key(shared_secret, epk_raw, kid):
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=epk_raw,
+                info=HKDF_INFO_PREFIX + kid.encode('utf-8')).derive(shared_secret)
+
+
+def read_header(data):
+    """
+    Parse the outer object and the header without decrypting; used to find the key and the candidate.
+    Returns ``(outer, header)``. Raises EnvelopeError.
+    """
+    outer = strict_json(data, 'the file')
+    if isinstance(outer, dict) and outer.get('format') == FORMAT and outer.get('version') != VERSION:
+        raise EnvelopeError('unsupported_version', f"format version {outer.get('version')!r}")
+    _check_fields(outer, OUTER_FIELDS, 'file')
+    if outer['format'] != FORMAT:
+        raise EnvelopeError('malformed', 'not an offline delivery file')
+    header = strict_json(_decode(outer['protected'], 'protected'), 'the header')
+    _check_fields(header, HEADER_FIELDS, 'header')
+    if header['v'] != VERSION or header['alg'] != ALGORITHM:
+        raise EnvelopeError('unsupported_version', f"header version {header['v']} / {header['alg']}")
+    return outer, header
+
+
+def open_file(data, private_key_for):
+    """
+    Verify and decrypt a delivery file.
+
+    Arguments:
+        data (bytes): the file as uploaded.
+        private_key_for: callable ``kid -> EllipticCurvePrivateKey`` or None when the key id is unknown.
+
+    Returns:
+        OpenedFile
+
+    Raises:
+        EnvelopeError: ``malformed``, ``unsupported_version``, ``unknown_key`` or ``tampered``.
+    """
+    outer, header = read_header(data)
+    private_key = private_key_for(header['kid'])
+    if private_key is None:
+        raise EnvelopeError('unknown_key', f"key {header['kid']!r} is not a key of this deployment")
+    epk_raw = _decode(outer['epk'], 'epk')
+    iv = _decode(outer['iv'], 'iv')
+    ciphertext = _decode(outer['ciphertext'], 'ciphertext')
+    if len(epk_raw) != 65 or len(iv) != 12 or len(ciphertext) < 16:
+        raise EnvelopeError('malformed', 'epk, iv or ciphertext has the wrong length')
+    try:
+        epk = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), epk_raw)
+        shared = private_key.exchange(ec.ECDH(), epk)
+    except ValueError as error:
+        raise EnvelopeError('tampered', 'the ephemeral key is not a P-256 point') from error
+    try:
+        plaintext = AESGCM(_content_key(shared, epk_raw, header['kid'])).decrypt(
+            iv, ciphertext, outer['protected'].encode('ascii'),
+        )
+    except InvalidTag as error:
+        raise EnvelopeError('tampered', 'authentication failed: the file was altered or not made for this key') \
+            from error
+
+    payload = strict_json(plaintext, 'the payload')
+    _check_fields(payload, PAYLOAD_FIELDS, 'payload')
+    _check_fields(payload['chain'], CHAIN_FIELDS, 'chain')
+    _check_fields(payload['chain']['anchor'], ANCHOR_FIELDS, 'chain.anchor')
+    answers = strict_json(payload['answers_json'], 'the answers')
+    if not isinstance(answers, dict) or not all(isinstance(v, str) for v in answers.values()):
+        raise EnvelopeError('malformed', 'answers must map item ids to text')
+    if not all(isinstance(item, str) for item in payload['items']):
+        raise EnvelopeError('malformed', 'items must be item ids')
+    if not all(isinstance(link, str) for link in payload['chain']['links']):
+        raise EnvelopeError('malformed', 'chain links must be text')
+    return OpenedFile(
+        header=header,
+        blank=payload['blank'],
+        answers=answers,
+        answers_json=payload['answers_json'],
+        items=payload['items'],
+        anchor_seq=payload['chain']['anchor']['seq'],
+        anchor_hash=payload['chain']['anchor']['hash'],
+        links=payload['chain']['links'],
+        sha256=sha256_hex(data),
+    )
+
+
+def build_file(public_key_spki, header, payload):
+    """
+    Write a delivery file, as the candidate page does (tests and tools only: the server never writes answers
+    into files).
+
+    Arguments:
+        public_key_spki (bytes): the exam's public key (SubjectPublicKeyInfo DER).
+        header (dict): every ``HEADER_FIELDS`` field except ``v`` and ``alg``, which are filled in.
+        payload (dict): the ``PAYLOAD_FIELDS``.
+    """
+    header = {'v': VERSION, 'alg': ALGORITHM, **header}
+    public_key = serialization.load_der_public_key(public_key_spki)
+    ephemeral = ec.generate_private_key(ec.SECP256R1())
+    epk_raw = ephemeral.public_key().public_bytes(serialization.Encoding.X962,
+                                                  serialization.PublicFormat.UncompressedPoint)
+    protected = b64.encode(json.dumps(header, separators=(',', ':')).encode('utf-8'))
+    iv = os.urandom(12)
+    key = _content_key(ephemeral.exchange(ec.ECDH(), public_key), epk_raw, header['kid'])
+    ciphertext = AESGCM(key).encrypt(iv, json.dumps(payload, separators=(',', ':')).encode('utf-8'),
+                                     protected.encode('ascii'))
+    return json.dumps({
+        'format': FORMAT, 'version': VERSION, 'protected': protected, 'epk': b64.encode(epk_raw),
+        'iv': b64.encode(iv), 'ciphertext': b64.encode(ciphertext),
+    }, separators=(',', ':')).encode('utf-8')
+
+
+def now_ms():
+    """Milliseconds since the epoch, the unit of the file's times."""
+    return int(time.time() * 1000)
+
+
+RECEIPT_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'  # Crockford base32: no I, L, O, U
+
+
+def receipt_code(file_sha256_hex):
+    """
+    The short code candidate and invigilator compare: the first 40 bits of the file's SHA-256 in Crockford
+    base32, as ``XXXX-XXXX``. The page computes the same from the bytes it saved.
+    """
+    bits = int(file_sha256_hex[:10], 16)
+    chars = [RECEIPT_ALPHABET[(bits >> shift) & 31] for shift in range(35, -1, -5)]
+    return ''.join(chars[:4]) + '-' + ''.join(chars[4:])

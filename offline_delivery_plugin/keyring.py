@@ -1,0 +1,155 @@
+"""
+Exam keys and invigilator passwords: who holds what secret, how it rotates. Reached through ``api``.
+"""
+import secrets
+
+from cryptography.exceptions import InvalidTag
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from offline_delivery_plugin.crypto import b64, keys, verifier
+from offline_delivery_plugin.data import ExamKeyData, PasswordVerifier
+from offline_delivery_plugin.exceptions import OfflineDeliveryError
+from offline_delivery_plugin.models import ExamKey, InvigilatorPassword
+
+MIN_PASSWORD_LENGTH = 8
+
+
+class InvalidInvigilatorPassword(OfflineDeliveryError):
+    """The proposed invigilator password is not acceptable (too short, blank)."""
+
+
+def _exam_slot(course_key, content_id):
+    return f'{course_key}|{content_id}'
+
+
+def _key_data(key):
+    return ExamKeyData(
+        kid=key.kid, course_id=str(key.course_id), content_id=key.content_id,
+        public_key_spki_b64=b64.encode(bytes(key.public_key_spki)), kek_id=key.kek_id,
+        created=key.created, retired=key.retired,
+    )
+
+
+def _new_kid():
+    return f"{timezone.now():%Y%m%d}-{secrets.token_hex(6)}"
+
+
+def _create_key(course_key, content_id):
+    kid = _new_kid()
+    pair = keys.generate_key_pair(kid)
+    return ExamKey.objects.create(
+        kid=kid, course_id=course_key, content_id=content_id, active_for=_exam_slot(course_key, content_id),
+        public_key_spki=pair.public_key_spki, kek_id=pair.kek_id, wrap_nonce=pair.wrap_nonce,
+        wrapped_private_key=pair.wrapped_private_key,
+    )
+
+
+def get_active_exam_key(course_key, content_id):
+    """
+    The exam's active key (its public half), created on first use.
+
+    Two requests creating the first key at once are settled by the unique ``active_for`` index: the loser reads
+    the winner's key.
+    """
+    key = ExamKey.objects.filter(active_for=_exam_slot(course_key, content_id)).first()
+    if key is None:
+        try:
+            with transaction.atomic():
+                key = _create_key(course_key, content_id)
+        except IntegrityError:
+            key = ExamKey.objects.get(active_for=_exam_slot(course_key, content_id))
+    return _key_data(key)
+
+
+@transaction.atomic
+def rotate_exam_key(course_key, content_id):
+    """
+    Retire the exam's active key and make a new one. Files written to the retired key still open; pages that
+    start afterwards encrypt to the new key. Returns the new key.
+    """
+    ExamKey.objects.select_for_update().filter(active_for=_exam_slot(course_key, content_id)).update(
+        active_for=None, retired=timezone.now(),
+    )
+    return _key_data(_create_key(course_key, content_id))
+
+
+def list_exam_keys(course_key=None):
+    """Every key, newest first, optionally of one course (for operators: ids, exams, state, never secrets)."""
+    queryset = ExamKey.objects.order_by('-created', '-id')
+    if course_key is not None:
+        queryset = queryset.filter(course_id=course_key)
+    return [_key_data(key) for key in queryset]
+
+
+def private_key_for(kid):
+    """
+    The private key of ``kid``, or None when this deployment has no such key (a file from elsewhere).
+
+    Raises ``InvalidTag`` when the stored wrapped key was altered, ImproperlyConfigured when its KEK is missing:
+    both are operator problems, not the candidate's, and must not be mistaken for a foreign file.
+    """
+    key = ExamKey.objects.filter(kid=kid).first()
+    if key is None:
+        return None
+    return keys.unwrap_private_key(key.kid, key.kek_id, bytes(key.wrap_nonce), bytes(key.wrapped_private_key))
+
+
+def exam_of_key(kid):
+    """``(course_id, content_id)`` of the key, or None."""
+    key = ExamKey.objects.filter(kid=kid).values_list('course_id', 'content_id').first()
+    return (str(key[0]), key[1]) if key else None
+
+
+def rewrap_all_keys():
+    """
+    Re-wrap every private key under the active KEK (after adding a new KEK). Returns how many were re-wrapped.
+    Keys already under the active KEK are left alone.
+    """
+    active = keys.active_kek_id()
+    count = 0
+    for key in ExamKey.objects.exclude(kek_id=active):
+        try:
+            key.kek_id, nonce, wrapped = keys.rewrap_private_key(
+                key.kid, key.kek_id, bytes(key.wrap_nonce), bytes(key.wrapped_private_key))
+        except InvalidTag as error:
+            raise OfflineDeliveryError(_('The stored key {kid} does not open: it was altered.').format(
+                kid=key.kid)) from error
+        key.wrap_nonce, key.wrapped_private_key = nonce, wrapped
+        key.save(update_fields=['kek_id', 'wrap_nonce', 'wrapped_private_key'])
+        count += 1
+    return count
+
+
+def set_invigilator_password(course_key, content_id, password, set_by=None):
+    """
+    Set (or replace) the exam's invigilator password. Stores a Django password hash for online checks and a
+    PBKDF2 verifier for the offline check; never the password.
+
+    Raises:
+        InvalidInvigilatorPassword: shorter than MIN_PASSWORD_LENGTH or blank.
+    """
+    if not isinstance(password, str) or len(password.strip()) < MIN_PASSWORD_LENGTH:
+        raise InvalidInvigilatorPassword(
+            _('The invigilator password must be at least {count} characters.').format(count=MIN_PASSWORD_LENGTH))
+    salt, iterations, digest = verifier.make_verifier(password)
+    InvigilatorPassword.objects.update_or_create(course_id=course_key, content_id=content_id, defaults={
+        'password_hash': make_password(password), 'verifier_salt': salt, 'verifier_iterations': iterations,
+        'verifier_hash': digest, 'set_by': set_by,
+    })
+
+
+def get_password_verifier(course_key, content_id):
+    """The offline verifier of the exam's invigilator password, or None when no password is set."""
+    row = InvigilatorPassword.objects.filter(course_id=course_key, content_id=content_id).first()
+    if row is None:
+        return None
+    return PasswordVerifier(salt=row.verifier_salt, iterations=row.verifier_iterations, hash=row.verifier_hash)
+
+
+def check_invigilator_password(course_key, content_id, password):
+    """True when ``password`` is the exam's invigilator password (online check; callers rate-limit and audit)."""
+    row = InvigilatorPassword.objects.filter(course_id=course_key, content_id=content_id).first()
+    return bool(row and isinstance(password, str) and check_password(password, row.password_hash))

@@ -1,0 +1,220 @@
+"""
+The candidate's side on the server: the session a page starts with, and the snapshots it saves.
+
+A snapshot is sent as a *link* and the answers it covers::
+
+    link = JSON text of [seq, prev, time_ms, sha256(answers_json), changed_item_ids]
+    hash(link) = sha256 of the link text
+
+``prev`` is the hash of the page's previous link (the first one points to the attempt's genesis hash), so the
+links form a hash chain that a delivery file carries back to the last snapshot the server acknowledged. The
+server stores the newest snapshot it has seen and never goes back: an older, repeated or late snapshot changes
+nothing and is answered with what the server holds.
+"""
+import json
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from edx_proctoring import api as proctoring_api
+from opaque_keys.edx.keys import CourseKey
+
+from offline_delivery_plugin import compat, keyring
+from offline_delivery_plugin.crypto.envelope import EnvelopeError, sha256_hex, strict_json
+from offline_delivery_plugin.data import CandidateSession, SaveAck
+from offline_delivery_plugin.exceptions import (
+    AttemptNotFound,
+    AttemptNotInProgress,
+    InvalidSnapshot,
+    OfflineDeliveryDisabled,
+)
+from offline_delivery_plugin.models import AttemptRecord, ItemAnswer
+
+IN_PROGRESS = ('started', 'ready_to_submit')
+GENESIS_CONTEXT = 'offline-delivery genesis v1|'
+MAX_ITEMS = 1000
+MAX_ANSWER_CHARS = 100_000
+MAX_LINK_CHARS = 100_000
+
+
+def genesis_hash(attempt_code):
+    """The hash the first link of an attempt points back to."""
+    return sha256_hex(GENESIS_CONTEXT + attempt_code)
+
+
+def parse_link(link):
+    """
+    Parse a link's text into ``(seq, prev, time_ms, digest, changed)``; raises InvalidSnapshot.
+    """
+    if not isinstance(link, str) or len(link) > MAX_LINK_CHARS:
+        raise InvalidSnapshot(_('The snapshot link is missing or too long.'))
+    try:
+        value = strict_json(link, 'the link')
+    except EnvelopeError as error:
+        raise InvalidSnapshot(_('The snapshot link is not valid JSON.')) from error
+    if not (isinstance(value, list) and len(value) == 5):
+        raise InvalidSnapshot(_('A snapshot link has five parts.'))
+    seq, prev, time_ms, digest, changed = value
+    valid = (
+        isinstance(seq, int) and not isinstance(seq, bool) and seq >= 1
+        and _is_hex64(prev) and _is_hex64(digest)
+        and isinstance(time_ms, int) and not isinstance(time_ms, bool) and time_ms >= 0
+        and isinstance(changed, list) and all(isinstance(item, str) for item in changed)
+    )
+    if not valid:
+        raise InvalidSnapshot(_('A snapshot link is [sequence, previous hash, time, answers hash, changed items].'))
+    return seq, prev, time_ms, digest, changed
+
+
+def _is_hex64(value):
+    return isinstance(value, str) and len(value) == 64 and all(c in '0123456789abcdef' for c in value)
+
+
+def parse_answers(answers_json):
+    """The answers of a snapshot: an object of item id to text, within the size limits; raises InvalidSnapshot."""
+    if not isinstance(answers_json, str):
+        raise InvalidSnapshot(_('The answers are missing.'))
+    try:
+        answers = strict_json(answers_json, 'the answers')
+    except EnvelopeError as error:
+        raise InvalidSnapshot(_('The answers are not valid JSON.')) from error
+    if not isinstance(answers, dict) or len(answers) > MAX_ITEMS:
+        raise InvalidSnapshot(_('The answers must be an object of at most {count} items.').format(count=MAX_ITEMS))
+    for item_id, value in answers.items():
+        if not isinstance(value, str) or len(value) > MAX_ANSWER_CHARS or not item_id or len(item_id) > 255:
+            raise InvalidSnapshot(_('Each answer is a text of at most {count} characters.').format(
+                count=MAX_ANSWER_CHARS))
+    return answers
+
+
+def _owned_attempt(user, attempt_id):
+    attempt = proctoring_api.get_exam_attempt_by_id(attempt_id)
+    if not attempt or attempt['user']['id'] != user.id:
+        raise AttemptNotFound(_('There is no such exam attempt of yours.'))
+    return attempt
+
+
+def _delivery_settings(course_id):
+    # pylint: disable=import-outside-toplevel,cyclic-import
+    from offline_delivery_plugin.api import get_course_delivery_settings
+
+    delivery = get_course_delivery_settings(CourseKey.from_string(course_id))
+    if not delivery.enabled:
+        raise OfflineDeliveryDisabled(_('Offline delivery is not turned on for this course.'))
+    return delivery
+
+
+def _record(attempt):
+    """The plugin's record of the attempt, synced now if the queued sync has not run yet."""
+    record = AttemptRecord.objects.filter(attempt_id=attempt['id']).first()
+    if record is None:
+        # pylint: disable=import-outside-toplevel,cyclic-import
+        from offline_delivery_plugin.api import sync_attempt_record
+
+        sync_attempt_record(attempt['id'])
+        record = AttemptRecord.objects.get(attempt_id=attempt['id'])
+    return record
+
+
+def start_candidate_session(user, attempt_id):
+    """
+    The session the candidate page starts with (or restarts with after a reload or on another device).
+
+    Raises:
+        AttemptNotFound, AttemptNotInProgress, OfflineDeliveryDisabled
+    """
+    attempt = _owned_attempt(user, attempt_id)
+    if attempt['status'] not in IN_PROGRESS:
+        raise AttemptNotInProgress(_('This exam attempt is not in progress.'))
+    exam = attempt['proctored_exam']
+    delivery = _delivery_settings(exam['course_id'])
+    course_key = CourseKey.from_string(exam['course_id'])
+    record = _record(attempt)
+    key = keyring.get_active_exam_key(course_key, exam['content_id'])
+    remaining = proctoring_api.get_exam_attempt_data(exam['id'], attempt['id'])['time_remaining_seconds']
+    now_ms = int(time.time() * 1000)
+    return CandidateSession(
+        attempt_id=attempt['id'],
+        attempt_code=attempt['attempt_code'],
+        course_id=exam['course_id'],
+        content_id=exam['content_id'],
+        exam_name=exam['exam_name'],
+        candidate_id=compat.get_anonymous_user_id(user, course_key),
+        candidate_label=user.username,
+        kid=key.kid,
+        public_key_spki_b64=key.public_key_spki_b64,
+        password_verifier=keyring.get_password_verifier(course_key, exam['content_id']),
+        deadline_ms=now_ms + int(remaining) * 1000,
+        server_time_ms=now_ms,
+        autosave_interval_seconds=delivery.autosave_interval_seconds,
+        connection_lost_after_seconds=settings.OFFLINE_DELIVERY_CONNECTION_LOST_AFTER_SECONDS,
+        connection_lost_message=delivery.connection_lost_message,
+        allow_deliver_blank=delivery.allow_deliver_blank,
+        genesis_hash=genesis_hash(attempt['attempt_code']),
+        acked_seq=record.last_save_seq or 0,
+        acked_hash=record.last_save_hash or genesis_hash(attempt['attempt_code']),
+        answers={answer.item_id: answer.value for answer in record.answers.all()},
+        items=tuple(compat.get_exam_item_ids(user, course_key, exam['content_id'])),
+    )
+
+
+def save_snapshot(user, attempt_id, link, answers_json):
+    """
+    Store a snapshot the candidate's page sent, unless the server already holds a newer one.
+
+    Only the answers that differ from what the server holds are written. A repeated, late or out-of-order
+    snapshot (sequence not above the stored one) changes no answer; every contact is recorded.
+
+    Returns:
+        SaveAck with the newest snapshot the server holds.
+
+    Raises:
+        AttemptNotFound, AttemptNotInProgress, OfflineDeliveryDisabled, InvalidSnapshot (nothing stored).
+    """
+    seq, _prev, _time_ms, digest, _changed = parse_link(link)
+    if sha256_hex(answers_json if isinstance(answers_json, str) else '') != digest:
+        raise InvalidSnapshot(_('The answers do not match the snapshot link.'))
+    answers = parse_answers(answers_json)
+    attempt = _owned_attempt(user, attempt_id)
+    if attempt['status'] not in IN_PROGRESS:
+        raise AttemptNotInProgress(_('This exam attempt is {status}: answers can no longer be saved.').format(
+            status=attempt['status']))
+    _delivery_settings(attempt['proctored_exam']['course_id'])
+    record_id = _record(attempt).id
+    now = timezone.now()
+    with transaction.atomic():
+        record = AttemptRecord.objects.select_for_update().get(id=record_id)
+        record.last_contact_at = now
+        if record.last_save_seq is not None and seq <= record.last_save_seq:
+            record.save(update_fields=['last_contact_at'])
+            return SaveAck(acked_seq=record.last_save_seq, acked_hash=record.last_save_hash, stored=False)
+        store_answers(record, answers, seq, ItemAnswer.SOURCE_AUTOSAVE, now)
+        record.last_save_seq = seq
+        record.last_save_hash = sha256_hex(link)
+        record.last_save_at = now
+        record.save(update_fields=['last_contact_at', 'last_save_seq', 'last_save_hash', 'last_save_at'])
+    return SaveAck(acked_seq=seq, acked_hash=record.last_save_hash, stored=True)
+
+
+def store_answers(record, answers, seq, source, now):
+    """Write the answers that differ from the stored ones (one read, one bulk insert, one bulk update)."""
+    existing = {answer.item_id: answer for answer in record.answers.all()}
+    created, updated = [], []
+    for item_id, value in answers.items():
+        answer = existing.get(item_id)
+        if answer is None:
+            created.append(ItemAnswer(record=record, item_id=item_id, value=value, seq=seq, source=source,
+                                      changed_at=now))
+        elif answer.value != value:
+            answer.value, answer.seq, answer.source, answer.changed_at = value, seq, source, now
+            updated.append(answer)
+    ItemAnswer.objects.bulk_create(created)
+    ItemAnswer.objects.bulk_update(updated, ['value', 'seq', 'source', 'changed_at'])
+
+
+def link_json(seq, prev, time_ms, answers_json, changed):
+    """The text of a link, exactly as the page writes it (``JSON.stringify`` of the array)."""
+    return json.dumps([seq, prev, time_ms, sha256_hex(answers_json), list(changed)], separators=(',', ':'),
+                      ensure_ascii=False)
