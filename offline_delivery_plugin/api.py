@@ -17,8 +17,9 @@ from opaque_keys.edx.keys import CourseKey
 
 from offline_delivery_plugin import compat
 from offline_delivery_plugin.data import AttemptRecordData, CourseDeliverySettings, ExamSummary
+from offline_delivery_plugin.deliveries import open_delivery_file
 from offline_delivery_plugin.exceptions import CourseNotFound, InvalidCourseSettings
-from offline_delivery_plugin.keyring import (  # noqa: F401  (re-exported: the API's key and password functions)
+from offline_delivery_plugin.keyring import (
     check_invigilator_password,
     get_active_exam_key,
     get_password_verifier,
@@ -28,7 +29,7 @@ from offline_delivery_plugin.keyring import (  # noqa: F401  (re-exported: the A
     set_invigilator_password,
 )
 from offline_delivery_plugin.models import AttemptRecord
-from offline_delivery_plugin.snapshots import save_snapshot, start_candidate_session  # noqa: F401
+from offline_delivery_plugin.snapshots import save_snapshot, start_candidate_session
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ __all__ = [
     'get_password_verifier',
     'list_course_exams',
     'list_exam_keys',
+    'open_delivery_file',
     'rewrap_all_keys',
     'rotate_exam_key',
     'save_snapshot',

@@ -43,3 +43,18 @@ class OfflineDeliveryDisabled(OfflineDeliveryError):
 
 class InvalidSnapshot(OfflineDeliveryError):
     """A snapshot from the page is malformed or inconsistent; nothing was stored."""
+
+
+class DeliveryRefused(OfflineDeliveryError):
+    """
+    A delivery file was refused; nothing was changed. ``reason`` is a stable code for programs and tests, the
+    message says it in plain words:
+
+    ``too_large``, ``malformed``, ``unsupported_version``, ``unknown_key``, ``tampered``, ``wrong_attempt``,
+    ``stale``, ``diverged``.
+    """
+
+    def __init__(self, reason, user_message, detail=''):
+        super().__init__(user_message)
+        self.reason = reason
+        self.detail = detail

@@ -53,7 +53,7 @@ class ExamKey(models.Model):
     kid = models.CharField(max_length=64, unique=True)
     course_id = CourseKeyField(max_length=255)
     content_id = models.CharField(max_length=255)
-    active_for = models.CharField(max_length=520, unique=True, null=True)
+    active_for = models.CharField(max_length=520, unique=True, null=True)  # noqa: DJ001  (NULL = retired)
     public_key_spki = models.BinaryField()
     kek_id = models.CharField(max_length=64)
     wrap_nonce = models.BinaryField()

@@ -18,6 +18,7 @@ from web_fragments.fragment import Fragment
 from xblock.django.request import django_to_webob_request, webob_to_django_response
 from xblock.exceptions import NoSuchHandlerError
 
+from offline_delivery_plugin import api as offline_delivery
 from sandbox.host import edxapp_backend
 from sandbox.host.demo import COURSE_ID, DEMO_PASSWORD, DEMO_USERS
 from sandbox.host.models import Block, Course
@@ -133,6 +134,8 @@ def subsection(request, course_id, usage_id):
             # What the learning MFE's timer reads: the seconds left, allowances and pauses included.
             context['time_remaining_seconds'] = proctoring_api.get_exam_attempt_data(
                 exam['id'], attempt['id'])['time_remaining_seconds']
+            # The plugin's candidate page takes over saving and the timer where the course turned it on.
+            context['offline_delivery'] = offline_delivery.get_course_delivery_settings(course.course_key).enabled
         units, resources = _render_units(request.user, course, block)
         context.update({'units': units, 'resources_head': resources.head_html(),
                         'resources_foot': resources.foot_html()})

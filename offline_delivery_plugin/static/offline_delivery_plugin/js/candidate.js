@@ -1,0 +1,649 @@
+/*
+ * The candidate page of offline_delivery_plugin: keeps every answer on this device first, sends it to the server
+ * when it can, warns when the connection has been lost, and writes the encrypted delivery file behind the
+ * invigilator password.
+ *
+ * Plain JavaScript, no build step. It needs, in the exam page, an element
+ *   <div id="offline-delivery" data-attempt-id=".." data-session-url=".." data-snapshot-url=".."></div>
+ * around (or beside) the exam's units. Answers are captured generically from the form inputs of every rendered
+ * block (elements with data-usage or data-usage-id), so it works on any XBlock.
+ *
+ * File format and chain: docs/delivery-file.rst. Strings go through Django's JavaScript catalog (gettext).
+ */
+(function () {
+  'use strict';
+
+  var root = document.getElementById('offline-delivery');
+  if (!root || !window.indexedDB || !window.crypto || !window.crypto.subtle) { return; }
+
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (fmt, obj) {
+    return fmt.replace(/%\((\w+)\)s/g, function (_m, name) { return String(obj[name]); });
+  };
+  var MIN_ITERATIONS = 600000;
+  var MAX_FAILED_PASSWORDS = 5;
+  var SNAPSHOT_EVERY_MS = 3000;
+  var SEND_SOON_MS = 2000;
+  var HKDF_INFO = 'offline-delivery-file v1|';
+  var FILE_EXTENSION = '.offline-delivery';
+  var encoder = new TextEncoder();
+  var attemptId = Number(root.dataset.attemptId);
+  var examRoot = document.querySelector(root.dataset.examRoot || 'main') || document.body;
+
+  // ---------------------------------------------------------------- small helpers
+
+  function b64url(bytes) {
+    var text = '';
+    bytes = new Uint8Array(bytes);
+    for (var i = 0; i < bytes.length; i += 1) { text += String.fromCharCode(bytes[i]); }
+    return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }
+
+  function unb64url(text) {
+    var binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4));
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i += 1) { bytes[i] = binary.charCodeAt(i); }
+    return bytes;
+  }
+
+  function hex(buffer) {
+    return Array.prototype.map.call(new Uint8Array(buffer), function (b) {
+      return ('0' + b.toString(16)).slice(-2);
+    }).join('');
+  }
+
+  function sha256Hex(data) {
+    return crypto.subtle.digest('SHA-256', typeof data === 'string' ? encoder.encode(data) : data).then(hex);
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : '';
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === 'text') { node.textContent = attrs[name]; } else { node.setAttribute(name, attrs[name]); }
+    });
+    (children || []).forEach(function (child) { node.appendChild(child); });
+    return node;
+  }
+
+  // ---------------------------------------------------------------- IndexedDB: this device's copy
+
+  var dbPromise = null;
+
+  function db() {
+    if (!dbPromise) {
+      dbPromise = new Promise(function (resolve, reject) {
+        var request = indexedDB.open('offline-delivery', 1);
+        request.onupgradeneeded = function () { request.result.createObjectStore('attempts', {keyPath: 'attemptId'}); };
+        request.onsuccess = function () { resolve(request.result); };
+        request.onerror = function () { reject(request.error); };
+      });
+    }
+    return dbPromise;
+  }
+
+  function load() {
+    return db().then(function (database) {
+      return new Promise(function (resolve, reject) {
+        var request = database.transaction('attempts', 'readonly').objectStore('attempts').get(attemptId);
+        request.onsuccess = function () { resolve(request.result || null); };
+        request.onerror = function () { reject(request.error); };
+      });
+    });
+  }
+
+  var writing = null;
+  var writeAgain = false;
+
+  // Every change is written here before anything else; 'strict' durability asks the browser to flush to disk,
+  // so a crash right after a keystroke keeps it. Writes are serialised: one in flight, the newest state next.
+  function persist() {
+    if (writing) { writeAgain = true; return writing; }
+    var copy = JSON.parse(JSON.stringify(state));
+    writing = db().then(function (database) {
+      return new Promise(function (resolve, reject) {
+        var tx = database.transaction('attempts', 'readwrite', {durability: 'strict'});
+        tx.objectStore('attempts').put(copy);
+        tx.oncomplete = function () { resolve(); };
+        tx.onerror = function () { reject(tx.error); };
+      });
+    }).then(function () {
+      writing = null;
+      if (writeAgain) { writeAgain = false; return persist(); }
+      return undefined;
+    }, function (error) {
+      writing = null;
+      showProblem(gettext('Your answers could not be saved on this device.') + ' ' + error);
+    });
+    return writing;
+  }
+
+  // ---------------------------------------------------------------- capturing answers from any block
+
+  function itemElements() {
+    var blocks = examRoot.querySelectorAll('[data-usage], [data-usage-id]');
+    return Array.prototype.filter.call(blocks, function (block) {
+      return !block.querySelector('[data-usage], [data-usage-id]') && fieldsOf(block).length > 0;
+    });
+  }
+
+  function itemId(block) { return block.getAttribute('data-usage') || block.getAttribute('data-usage-id'); }
+
+  function fieldsOf(block) {
+    return Array.prototype.filter.call(block.querySelectorAll('input, textarea, select'), function (field) {
+      return field.name && ['button', 'submit', 'reset', 'hidden', 'file', 'password'].indexOf(field.type) < 0;
+    });
+  }
+
+  function names(block) {
+    var seen = [];
+    fieldsOf(block).forEach(function (field) { if (seen.indexOf(field.name) < 0) { seen.push(field.name); } });
+    return seen;
+  }
+
+  // One key per answer: the item id when the item has one field name, "item#name" otherwise.
+  function keyOf(block, name) { return names(block).length === 1 ? itemId(block) : itemId(block) + '#' + name; }
+
+  function readField(block, name) {
+    var fields = fieldsOf(block).filter(function (field) { return field.name === name; });
+    if (fields[0].type === 'radio') {
+      var checked = fields.filter(function (field) { return field.checked; })[0];
+      return checked ? checked.value : '';
+    }
+    if (fields[0].type === 'checkbox') {
+      return JSON.stringify(fields.filter(function (f) { return f.checked; }).map(function (f) { return f.value; }));
+    }
+    return fields[0].value;
+  }
+
+  function writeField(block, name, value) {
+    fieldsOf(block).filter(function (field) { return field.name === name; }).forEach(function (field) {
+      if (field.type === 'radio') {
+        field.checked = field.value === value;
+      } else if (field.type === 'checkbox') {
+        var values = [];
+        try { values = JSON.parse(value); } catch (error) { values = []; }
+        field.checked = values.indexOf(field.value) >= 0;
+      } else {
+        field.value = value;
+      }
+    });
+  }
+
+  function renderedItems() { return itemElements().map(itemId); }
+
+  // ---------------------------------------------------------------- the local state and its hash chain
+
+  var state = null;   // persisted in IndexedDB; see docs/delivery-file.rst for the chain
+  var session = null;
+
+  function freshState(fromSession) {
+    return {
+      attemptId: attemptId,
+      session: fromSession,
+      answers: Object.assign({}, fromSession.answers),
+      seq: fromSession.acked_seq,
+      lastHash: fromSession.acked_hash,
+      lastLink: null,
+      lastAnswersJson: null,
+      anchor: {seq: fromSession.acked_seq, hash: fromSession.acked_hash},
+      links: [],
+      dirty: false,
+      changed: [],
+      lastContact: Date.now(),
+      failedPasswords: 0,
+      lockedUntil: 0,
+      finalised: false,
+      closedOnServer: false,
+      deliveries: []
+    };
+  }
+
+  function recordChange(key, value) {
+    if (state.finalised || state.answers[key] === value) { return; }
+    state.answers[key] = value;
+    state.dirty = true;
+    if (state.changed.indexOf(key) < 0) { state.changed.push(key); }
+    persist();
+    updateStatus();
+    sendSoon();
+  }
+
+  // A snapshot seals the current answers into the next link of the chain.
+  function makeSnapshot(force) {
+    if (!state.dirty && !force) { return Promise.resolve(); }
+    var answersJson = JSON.stringify(state.answers);
+    var seq = state.seq + 1;
+    var changed = state.changed.slice();
+    state.dirty = false;
+    state.changed = [];
+    return sha256Hex(answersJson).then(function (digest) {
+      var link = JSON.stringify([seq, state.lastHash, Date.now(), digest, changed]);
+      return sha256Hex(link).then(function (hash) {
+        state.seq = seq;
+        state.lastHash = hash;
+        state.lastLink = link;
+        state.lastAnswersJson = answersJson;
+        state.links.push({seq: seq, link: link});
+        return persist();
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- talking to the server
+
+  var sending = false;
+  var sendTimer = null;
+
+  function sendSoon() {
+    if (sendTimer) { return; }
+    sendTimer = window.setTimeout(function () { sendTimer = null; send(); }, SEND_SOON_MS);
+  }
+
+  function contact() {
+    state.lastContact = Date.now();
+    showLost(false);
+  }
+
+  function send() {
+    if (sending || state.closedOnServer) { return Promise.resolve(); }
+    sending = true;
+    return makeSnapshot(false).then(function () {
+      if (!state.lastLink) {  // nothing typed yet: a light heartbeat
+        return fetch(root.dataset.sessionUrl, {credentials: 'same-origin', cache: 'no-store'}).then(function (r) {
+          if (r.ok) { contact(); persist(); }
+        });
+      }
+      return fetch(root.dataset.snapshotUrl, {
+        method: 'POST',
+        credentials: 'same-origin',
+        cache: 'no-store',
+        headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrfToken()},
+        body: JSON.stringify({link: state.lastLink, answers_json: state.lastAnswersJson})
+      }).then(function (response) {
+        if (response.status === 409) {
+          state.closedOnServer = true;
+          contact();
+          showProblem(gettext('The exam is closed on the server. Your answers stay on this device.'));
+          return persist();
+        }
+        if (!response.ok) { return undefined; }
+        return response.json().then(function (ack) {
+          contact();
+          if (ack.acked_seq >= state.anchor.seq && ack.acked_seq <= state.seq) {
+            state.anchor = {seq: ack.acked_seq, hash: ack.acked_hash};
+            state.links = state.links.filter(function (entry) { return entry.seq > ack.acked_seq; });
+          }
+          return persist();
+        });
+      });
+    }).catch(function () { /* offline: everything stays here and goes with the next try */ })
+      .then(function () { sending = false; updateStatus(); });
+  }
+
+  // ---------------------------------------------------------------- the page: banner, timer, menu, dialogs
+
+  var ui = {};
+
+  function buildUi() {
+    ui.bar = el('div', {'class': 'od-bar', role: 'region', 'aria-label': gettext('Exam tools')});
+    ui.timer = el('p', {'class': 'od-timer', role: 'timer', 'aria-live': 'off'});
+    ui.status = el('p', {'class': 'od-status', role: 'status', 'aria-live': 'polite'});
+    ui.menuButton = el('button', {type: 'button', 'class': 'od-menu-button', 'aria-haspopup': 'true',
+                                  'aria-expanded': 'false', text: '\u2630 ' + gettext('Menu')});
+    ui.menu = el('ul', {'class': 'od-menu', role: 'menu', hidden: 'hidden'});
+    ui.saveItem = el('button', {type: 'button', role: 'menuitem', text: gettext('Save delivery as file')});
+    ui.menu.appendChild(el('li', {role: 'none'}, [ui.saveItem]));
+    ui.bar.appendChild(ui.timer);
+    ui.bar.appendChild(ui.status);
+    ui.bar.appendChild(ui.menuButton);
+    ui.bar.appendChild(ui.menu);
+    ui.lost = el('div', {'class': 'od-lost', role: 'alert', hidden: 'hidden'});
+    ui.problem = el('div', {'class': 'od-problem', role: 'alert', hidden: 'hidden'});
+    ui.timeUp = el('div', {'class': 'od-time-up', role: 'alert', hidden: 'hidden'});
+    root.appendChild(ui.bar);
+    root.appendChild(ui.lost);
+    root.appendChild(ui.problem);
+    root.appendChild(ui.timeUp);
+    buildDialog();
+
+    ui.menuButton.addEventListener('click', function () { toggleMenu(ui.menu.hidden); });
+    ui.saveItem.addEventListener('click', function () { toggleMenu(false); openDialog(); });
+    document.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape' && !ui.menu.hidden) { toggleMenu(false); ui.menuButton.focus(); }
+    });
+  }
+
+  function toggleMenu(open) {
+    ui.menu.hidden = !open;
+    ui.menuButton.setAttribute('aria-expanded', open ? 'true' : 'false');
+    if (open) { ui.saveItem.focus(); }
+  }
+
+  function buildDialog() {
+    ui.dialog = el('dialog', {'class': 'od-dialog', 'aria-labelledby': 'od-dialog-title'});
+    var form = el('form', {method: 'dialog'});
+    form.appendChild(el('h2', {id: 'od-dialog-title', text: gettext('Save delivery as file')}));
+    form.appendChild(el('p', {text: gettext(
+      'An invigilator must type the invigilator password. The file is encrypted: only the exam office can open it.'
+    )}));
+    ui.password = el('input', {type: 'password', id: 'od-password', autocomplete: 'off'});
+    form.appendChild(el('p', {}, [el('label', {'for': 'od-password', text: gettext('Invigilator password')}),
+                                  document.createTextNode(' '), ui.password]));
+    ui.blank = el('input', {type: 'checkbox', id: 'od-blank'});
+    ui.blankRow = el('p', {}, [ui.blank, document.createTextNode(' '),
+                               el('label', {'for': 'od-blank', text: gettext('Deliver blank')})]);
+    form.appendChild(ui.blankRow);
+    ui.dialogError = el('p', {'class': 'od-error', role: 'alert'});
+    form.appendChild(ui.dialogError);
+    ui.saveButton = el('button', {type: 'submit', value: 'save', text: gettext('Save delivery')});
+    var cancel = el('button', {type: 'button', text: gettext('Cancel')});
+    form.appendChild(el('p', {}, [ui.saveButton, document.createTextNode(' '), cancel]));
+    ui.dialog.appendChild(form);
+    ui.done = el('dialog', {'class': 'od-dialog od-done', 'aria-labelledby': 'od-done-title'});
+    root.appendChild(ui.dialog);
+    root.appendChild(ui.done);
+
+    cancel.addEventListener('click', function () { ui.dialog.close(); });
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      saveAsFile();
+    });
+  }
+
+  function openDialog() {
+    ui.password.value = '';
+    ui.blank.checked = false;
+    ui.blankRow.hidden = !session.allow_deliver_blank;
+    ui.dialogError.textContent = '';
+    ui.dialog.showModal();
+    ui.password.focus();
+  }
+
+  function showLost(lost) {
+    if (lost && ui.lost.hidden) {
+      ui.lost.textContent = session.connection_lost_message;
+      ui.lost.hidden = false;
+    } else if (!lost && !ui.lost.hidden) {
+      ui.lost.hidden = true;
+      ui.lost.textContent = '';
+    }
+  }
+
+  function showProblem(text) {
+    ui.problem.textContent = text;
+    ui.problem.hidden = false;
+  }
+
+  function pendingCount() { return state.seq - state.anchor.seq + (state.dirty ? 1 : 0); }
+
+  function updateStatus() {
+    if (!ui.status) { return; }
+    root.setAttribute('data-acked-seq', String(state.anchor.seq));
+    root.setAttribute('data-pending', String(pendingCount()));
+    ui.status.textContent = pendingCount() > 0
+      ? gettext('Saved on this device; waiting to send to the server.')
+      : gettext('All answers saved on the server.');
+  }
+
+  function formatTime(seconds) {
+    var h = Math.floor(seconds / 3600), m = Math.floor(seconds % 3600 / 60), s = seconds % 60;
+    return h + ':' + ('0' + m).slice(-2) + ':' + ('0' + s).slice(-2);
+  }
+
+  // The deadline is the server's, moved onto this device's clock once (at session start): the countdown goes on
+  // without the network.
+  function secondsLeft() { return Math.max(0, Math.round((state.deadlineLocal - Date.now()) / 1000)); }
+
+  function tick() {
+    var left = secondsLeft();
+    ui.timer.textContent = interpolate(gettext('Time left: %(time)s'), {time: formatTime(left)}, true);
+    if (left === 0 && !state.finalised) { finalise(); }
+    if (Date.now() - state.lastContact > session.connection_lost_after_seconds * 1000) { showLost(true); }
+  }
+
+  function setInputsDisabled(disabled) {
+    itemElements().forEach(function (block) {
+      fieldsOf(block).concat(Array.prototype.slice.call(block.querySelectorAll('button'))).forEach(function (f) {
+        f.disabled = disabled;
+      });
+    });
+  }
+
+  // Time is up: nothing more can be typed; the answers are sealed into a last snapshot, sent if the server can
+  // be reached, and the file is the way out.
+  function finalise() {
+    state.finalised = true;
+    setInputsDisabled(true);
+    ui.timeUp.textContent = '';
+    ui.timeUp.appendChild(el('p', {text: gettext('Time is up. Your answers are saved on this device.')}));
+    var button = el('button', {type: 'button', 'class': 'od-time-up-save', text: gettext('Save delivery as file')});
+    button.addEventListener('click', openDialog);
+    ui.timeUp.appendChild(button);
+    ui.timeUp.hidden = false;
+    var submit = document.querySelector('[data-offline-delivery-submit]');
+    if (submit) { submit.hidden = true; }
+    makeSnapshot(true).then(persist).then(send);
+  }
+
+  // ---------------------------------------------------------------- the invigilator password, offline
+
+  function checkPassword(password) {
+    var verifier = session.password_verifier;
+    if (!verifier) {
+      return Promise.reject(new Error(gettext('No invigilator password is set for this exam: ask the exam office.')));
+    }
+    if (verifier.iterations < MIN_ITERATIONS) {
+      return Promise.reject(new Error(gettext('The password check is too weak; ask the exam office.')));
+    }
+    return crypto.subtle.importKey('raw', encoder.encode(password), 'PBKDF2', false, ['deriveBits'])
+      .then(function (key) {
+        return crypto.subtle.deriveBits({name: 'PBKDF2', hash: 'SHA-256', salt: unb64url(verifier.salt),
+                                         iterations: verifier.iterations}, key, 256);
+      }).then(function (bits) { return b64url(bits) === verifier.hash; });
+  }
+
+  // ---------------------------------------------------------------- the delivery file
+
+  function slug(text) {
+    return String(text).normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9_]+/g, '-')
+      .replace(/^-+|-+$/g, '').slice(0, 40) || 'exam';
+  }
+
+  function fileName() {
+    return slug(session.candidate_label) + '-' + slug(session.exam_name) + '-attempt' + session.attempt_id +
+      '-' + state.seq + FILE_EXTENSION;
+  }
+
+  function receiptCode(sha256hex) {
+    var alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+    var bits = parseInt(sha256hex.slice(0, 10), 16);
+    var out = '';
+    for (var shift = 35; shift >= 0; shift -= 5) { out += alphabet[Math.floor(bits / Math.pow(2, shift)) % 32]; }
+    return out.slice(0, 4) + '-' + out.slice(4);
+  }
+
+  function encryptDelivery(blank) {
+    var header = {
+      v: 1, alg: 'ECDH-P256+HKDF-SHA256+A256GCM', kid: session.kid, course: session.course_id,
+      exam: session.content_id, candidate: session.candidate_id, attempt: session.attempt_code, seq: state.seq,
+      created: Date.now()
+    };
+    var payload = {
+      blank: blank,
+      answers_json: state.lastAnswersJson,
+      items: renderedItems(),
+      chain: {anchor: state.anchor, links: state.links.map(function (entry) { return entry.link; })}
+    };
+    var protectedHeader = b64url(encoder.encode(JSON.stringify(header)));
+    var keys = {};
+    return crypto.subtle.importKey('spki', unb64url(session.public_key_spki_b64), {name: 'ECDH', namedCurve: 'P-256'},
+                                   false, [])
+      .then(function (serverKey) {
+        keys.server = serverKey;
+        return crypto.subtle.generateKey({name: 'ECDH', namedCurve: 'P-256'}, true, ['deriveBits']);
+      }).then(function (ephemeral) {
+        keys.ephemeral = ephemeral;
+        return crypto.subtle.exportKey('raw', ephemeral.publicKey);
+      }).then(function (epk) {
+        keys.epk = new Uint8Array(epk);
+        return crypto.subtle.deriveBits({name: 'ECDH', public: keys.server}, keys.ephemeral.privateKey, 256);
+      }).then(function (shared) {
+        return crypto.subtle.importKey('raw', shared, 'HKDF', false, ['deriveKey']);
+      }).then(function (ikm) {
+        return crypto.subtle.deriveKey({name: 'HKDF', hash: 'SHA-256', salt: keys.epk,
+                                        info: encoder.encode(HKDF_INFO + session.kid)},
+                                       ikm, {name: 'AES-GCM', length: 256}, false, ['encrypt']);
+      }).then(function (contentKey) {
+        keys.iv = crypto.getRandomValues(new Uint8Array(12));
+        return crypto.subtle.encrypt({name: 'AES-GCM', iv: keys.iv, additionalData: encoder.encode(protectedHeader)},
+                                     contentKey, encoder.encode(JSON.stringify(payload)));
+      }).then(function (ciphertext) {
+        return encoder.encode(JSON.stringify({
+          format: 'offline-delivery-file', version: 1, 'protected': protectedHeader, epk: b64url(keys.epk),
+          iv: b64url(keys.iv), ciphertext: b64url(ciphertext)
+        }));
+      });
+  }
+
+  function download(bytes, name) {
+    var url = URL.createObjectURL(new Blob([bytes], {type: 'application/octet-stream'}));
+    var link = el('a', {href: url, download: name, hidden: 'hidden'});
+    document.body.appendChild(link);
+    link.click();
+    window.setTimeout(function () { URL.revokeObjectURL(url); link.remove(); }, 60000);
+  }
+
+  function saveAsFile() {
+    var now = Date.now();
+    if (state.lockedUntil > now) {
+      ui.dialogError.textContent = interpolate(gettext('Too many wrong passwords. Try again in %(seconds)s s.'),
+                                               {seconds: Math.ceil((state.lockedUntil - now) / 1000)}, true);
+      return;
+    }
+    var blank = session.allow_deliver_blank && ui.blank.checked;
+    if (blank && !window.confirm(gettext(
+      'Deliver blank? The file will say you hand in no answers, even though your answers stay on this device.'))) {
+      return;
+    }
+    ui.saveButton.disabled = true;
+    ui.dialogError.textContent = gettext('Checking the password\u2026');
+    checkPassword(ui.password.value).then(function (right) {
+      if (!right) {
+        state.failedPasswords += 1;
+        if (state.failedPasswords >= MAX_FAILED_PASSWORDS) {
+          // 30 s after the fifth failure, doubling with each further one.
+          state.lockedUntil = Date.now() + 30000 * Math.pow(2, state.failedPasswords - MAX_FAILED_PASSWORDS);
+        }
+        persist();
+        throw new Error(gettext('Wrong invigilator password.'));
+      }
+      state.failedPasswords = 0;
+      state.lockedUntil = 0;
+      return makeSnapshot(true).then(function () { return encryptDelivery(blank); });
+    }).then(function (bytes) {
+      var name = fileName();
+      return sha256Hex(bytes).then(function (digest) {
+        var receipt = receiptCode(digest);
+        state.deliveries.push({name: name, receipt: receipt, seq: state.seq, blank: blank, at: Date.now(),
+                               file: b64url(bytes), delivered: false});
+        return persist().then(function () {
+          download(bytes, name);
+          ui.dialog.close();
+          showSaved(name, receipt, blank);
+        });
+      });
+    }).catch(function (error) {
+      ui.dialogError.textContent = error.message;
+    }).then(function () { ui.saveButton.disabled = false; });
+  }
+
+  function showSaved(name, receipt, blank) {
+    ui.done.textContent = '';
+    ui.done.appendChild(el('h2', {id: 'od-done-title', text: gettext('Delivery saved as file')}));
+    ui.done.appendChild(el('p', {}, [document.createTextNode(gettext('File name:') + ' '),
+                                     el('strong', {'class': 'od-file-name', text: name})]));
+    ui.done.appendChild(el('p', {text: gettext(
+      'Saved in this browser\u2019s download folder (usually Downloads). Move it to the USB stick, or deliver it ' +
+      'from this page when the connection is back.')}));
+    ui.done.appendChild(el('p', {}, [document.createTextNode(gettext('Receipt code:') + ' '),
+                                     el('strong', {'class': 'od-receipt', text: receipt})]));
+    if (blank) { ui.done.appendChild(el('p', {text: gettext('This file delivers blank.')})); }
+    var ok = el('button', {type: 'button', text: gettext('OK')});
+    ok.addEventListener('click', function () { ui.done.close(); });
+    ui.done.appendChild(ok);
+    ui.done.showModal();
+    ok.focus();
+  }
+
+  // ---------------------------------------------------------------- start
+
+  function restoreInputs() {
+    itemElements().forEach(function (block) {
+      names(block).forEach(function (name) {
+        var key = keyOf(block, name);
+        if (Object.prototype.hasOwnProperty.call(state.answers, key)) {
+          writeField(block, name, state.answers[key]);
+        } else {
+          state.answers[key] = readField(block, name);
+        }
+      });
+    });
+  }
+
+  function listen() {
+    ['input', 'change'].forEach(function (type) {
+      examRoot.addEventListener(type, function (event) {
+        var field = event.target;
+        var block = field.closest && field.closest('[data-usage], [data-usage-id]');
+        if (!block || !field.name || fieldsOf(block).indexOf(field) < 0) { return; }
+        recordChange(keyOf(block, field.name), readField(block, field.name));
+      });
+    });
+    window.addEventListener('online', function () { send(); });
+    window.setInterval(tick, 1000);
+    window.setInterval(function () { makeSnapshot(false); }, SNAPSHOT_EVERY_MS);
+    window.setInterval(send, session.autosave_interval_seconds * 1000);
+  }
+
+  function start(fetched, stored) {
+    if (stored && (!fetched || stored.seq >= fetched.acked_seq)) {
+      // This device holds everything the server has (or more): its copy wins.
+      state = stored;
+      if (fetched) { state.session = fetched; state.closedOnServer = false; }
+    } else {
+      state = freshState(fetched);
+    }
+    session = state.session;
+    if (fetched || !state.deadlineLocal) {
+      state.deadlineLocal = Date.now() + (session.deadline_ms - session.server_time_ms);
+    }
+    if (fetched) { state.lastContact = Date.now(); }
+    buildUi();
+    restoreInputs();
+    persist();
+    tick();
+    updateStatus();
+    listen();
+    if (state.finalised) { finalise(); }
+    root.setAttribute('data-ready', 'true');
+    send();
+  }
+
+  Promise.all([
+    fetch(root.dataset.sessionUrl, {credentials: 'same-origin', cache: 'no-store'})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .catch(function () { return null; }),
+    load()
+  ]).then(function (results) {
+    if (!results[0] && !results[1]) {
+      root.textContent = gettext('Offline delivery could not start: reload the page while connected.');
+      return;
+    }
+    start(results[0], results[1]);
+  });
+}());

@@ -1,0 +1,105 @@
+"""
+The candidate page in Chromium: answers saved on the device and on the server, the connection-lost warning,
+"Save delivery as file" behind the invigilator password, and the Python reader opening what the page wrote.
+"""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from offline_delivery_plugin import api
+from offline_delivery_plugin.crypto import envelope
+from sandbox.host.demo import INVIGILATOR_PASSWORD
+from tests.browser.test_sandbox_pages import log_in
+
+pytestmark = pytest.mark.browser
+
+CONTROL_WORD = 'Type the control word the invigilator gives you'
+ESSAY = 'Explain why an exam platform should keep answers'
+
+
+def start_final_exam(page, live_server, demo, username='verified_learner'):
+    log_in(page, live_server.url, username)
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')
+    page.get_by_role('button', name='Start the exam').click()
+    expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1)
+
+
+def server_answers(user, demo):
+    """The answers the server holds for the user's final-exam attempt, by block id."""
+    # pylint: disable=import-outside-toplevel
+    from edx_proctoring import api as proctoring_api
+
+    exam = proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)
+    attempt = proctoring_api.get_current_exam_attempt(exam['id'], user.id)
+    session = api.start_candidate_session(user, attempt['id'])
+    return {key.rsplit('@', 1)[1]: value for key, value in session.answers.items() if value}
+
+
+def wait_until_sent(page):
+    """The page says everything is on the server, and its last acknowledged snapshot is a real one."""
+    expect(page.locator('#offline-delivery[data-pending="0"]:not([data-acked-seq="0"])')).to_have_count(
+        1, timeout=15000)
+    expect(page.locator('.od-status')).to_have_text('All answers saved on the server.')
+
+
+def test_answers_reach_the_server_without_a_click(page, live_server, demo):
+    start_final_exam(page, live_server, demo)
+    page.get_by_label(CONTROL_WORD).fill('hej')
+    page.get_by_label('AES-GCM').check()
+    expect(page.locator('.od-status')).to_have_text('Saved on this device; waiting to send to the server.')
+    wait_until_sent(page)
+    assert server_answers(demo.verified_learner, demo) == {'final_control_word': 'hej', 'final_mc_cipher': 'AES-GCM'}
+
+
+def test_offline_warning_password_file_and_resync(page, live_server, demo, screenshot, tmp_path):
+    page.clock.install()
+    start_final_exam(page, live_server, demo)
+    page.get_by_label(CONTROL_WORD).fill('hej')
+    page.clock.run_for(3000)
+    wait_until_sent(page)
+
+    page.context.set_offline(True)
+    page.get_by_label(ESSAY).fill('Written while the network was down.')
+    page.clock.run_for(5000)
+    expect(page.locator('.od-status')).to_have_text('Saved on this device; waiting to send to the server.')
+    expect(page.locator('.od-lost')).to_be_hidden()
+    page.clock.run_for(61000)
+    expect(page.get_by_role('alert').filter(has_text='contact an invigilator')).to_be_visible()
+    screenshot(page, 'candidate-connection-lost')
+
+    page.get_by_role('button', name='Menu').click()
+    page.get_by_role('menuitem', name='Save delivery as file').click()
+    page.get_by_label('Invigilator password').fill('not-the-password')
+    page.get_by_role('button', name='Save delivery', exact=True).click()
+    expect(page.locator('.od-error')).to_have_text('Wrong invigilator password.', timeout=20000)
+
+    page.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
+    with page.expect_download(timeout=30000) as download_info:
+        page.get_by_role('button', name='Save delivery', exact=True).click()
+    download = download_info.value
+    expect(page.get_by_role('heading', name='Delivery saved as file')).to_be_visible()
+    name = page.locator('.od-file-name').text_content()
+    receipt = page.locator('.od-receipt').text_content()
+    screenshot(page, 'candidate-delivery-saved')
+    assert name == download.suggested_filename
+    assert re.fullmatch(r'verified_learner-Final-exam-proctored-attempt\d+-\d+\.offline-delivery', name)
+    path = tmp_path / name
+    download.save_as(path)
+    data = path.read_bytes()
+
+    opened = api.open_delivery_file(data)
+    assert envelope.receipt_code(opened.sha256) == receipt
+    answers = {key.rsplit('@', 1)[1]: value for key, value in opened.answers.items() if value}
+    assert answers == {'final_control_word': 'hej', 'final_essay_offline': 'Written while the network was down.'}
+    assert opened.blank is False
+    assert opened.header['candidate'] == api.start_candidate_session(
+        demo.verified_learner, int(re.search(r'attempt(\d+)', name)[1])).candidate_id
+    assert len(opened.items) == 9
+
+    page.get_by_role('button', name='OK').click()
+    page.context.set_offline(False)
+    page.clock.run_for(20000)
+    wait_until_sent(page)
+    expect(page.locator('.od-lost')).to_be_hidden()
+    assert server_answers(demo.verified_learner, demo)['final_essay_offline'] == 'Written while the network was down.'
