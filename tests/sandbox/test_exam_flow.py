@@ -52,7 +52,18 @@ def test_learner_starts_the_proctored_exam_and_sees_the_xblock_items(client, dem
     assert "data-block-type='exam_multiple_choice'" in page
     assert "data-init='SandboxExamItem'" in page
     assert 'Type the control word the invigilator gives you' in page
+    # The course has offline delivery on: the plugin's candidate page takes over saving and the timer.
+    assert f'data-session-url="/offline-delivery/api/v1/attempts/{attempt["id"]}/session/"' in page
+    assert 'offline_delivery_plugin/js/candidate.js' in page
+
+
+def test_without_offline_delivery_the_host_keeps_its_own_timer(client, demo):
+    demo.course.other_course_settings = {}
+    demo.course.save()
+    start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
     assert 'id="time-left"' in page
+    assert 'candidate.js' not in page
 
 
 def test_answers_are_saved_through_the_xblock_handler_and_rendered_back(client, demo):
