@@ -144,8 +144,10 @@ def read_header(data):
     Returns ``(outer, header)``. Raises EnvelopeError.
     """
     outer = strict_json(data, 'the file')
-    if isinstance(outer, dict) and outer.get('format') == FORMAT and outer.get('version') != VERSION:
-        raise EnvelopeError('unsupported_version', f"format version {outer.get('version')!r}")
+    if isinstance(outer, dict) and outer.get('format') == FORMAT:
+        version = outer.get('version')
+        if isinstance(version, int) and not isinstance(version, bool) and version != VERSION:
+            raise EnvelopeError('unsupported_version', f'format version {version!r}')
     _check_fields(outer, OUTER_FIELDS, 'file')
     if outer['format'] != FORMAT:
         raise EnvelopeError('malformed', 'not an offline delivery file')

@@ -1,0 +1,36 @@
+"""
+Building delivery files in tests the way the page does, for a real attempt of the demo course.
+"""
+import base64
+
+from offline_delivery_plugin import api
+from offline_delivery_plugin.crypto import envelope
+from offline_delivery_plugin.snapshots import genesis_hash, link_json
+
+
+def spki(key):
+    """The exam key's public key bytes."""
+    return base64.urlsafe_b64decode(key.public_key_spki_b64 + '=' * (-len(key.public_key_spki_b64) % 4))
+
+
+def delivery_file(user, attempt, answers, seq=1, blank=False, anchor=None, header_overrides=None, links=None):
+    """
+    A delivery file for ``attempt`` as the candidate page writes it: one link per sequence number from the
+    anchor (default: the genesis) up to ``seq``, the last one covering ``answers``.
+    """
+    session = api.start_candidate_session(user, attempt['id'])
+    anchor = anchor or {'seq': 0, 'hash': genesis_hash(attempt['attempt_code'])}
+    answers_json = envelope.json.dumps(answers, separators=(',', ':'), ensure_ascii=False)
+    if links is None:
+        links, prev = [], anchor['hash']
+        for number in range(anchor['seq'] + 1, seq + 1):
+            link = link_json(number, prev, 1_700_000_000_000 + number, answers_json, sorted(answers))
+            links.append(link)
+            prev = envelope.sha256_hex(link)
+    header = {'kid': session.kid, 'course': session.course_id, 'exam': session.content_id,
+              'candidate': session.candidate_id, 'attempt': session.attempt_code, 'seq': seq,
+              'created': 1_700_000_000_000, **(header_overrides or {})}
+    payload = {'blank': blank, 'answers_json': answers_json, 'items': list(session.items),
+               'chain': {'anchor': anchor, 'links': links}}
+    return envelope.build_file(spki(api.get_active_exam_key(session.course_id, session.content_id)), header,
+                               payload)
