@@ -1,6 +1,7 @@
 """
 DRF permission classes: each checks one ``offline_delivery_plugin.rules`` permission against the URL's course.
 """
+import rules
 from rest_framework.permissions import BasePermission
 
 
@@ -16,7 +17,7 @@ class HasCoursePermission(BasePermission):
         permission = getattr(view, 'permission_required', None)
         if not permission:
             return False
-        return request.user.has_perm(permission, view.course_key)
+        return rules.has_perm(permission, request.user, view.course_key)
 
 
 class HasAttemptPermission(BasePermission):
@@ -29,4 +30,4 @@ class HasAttemptPermission(BasePermission):
         permission = getattr(view, 'permission_required', None)
         if not permission:
             return False
-        return request.user.has_perm(permission, view.kwargs.get('attempt_id'))
+        return rules.has_perm(permission, request.user, view.kwargs.get('attempt_id'))
