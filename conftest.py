@@ -53,6 +53,12 @@ def eager_celery():
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Files the tests store (delivery files) go to a temporary directory, not the sandbox's var/."""
+    settings.MEDIA_ROOT = str(tmp_path / 'media')
+
+
+@pytest.fixture(autouse=True)
 def _reuse_password_verifiers(monkeypatch):
     """
     Compute each test password's 600,000-iteration verifier once per session, not once per seeded course.

@@ -17,7 +17,7 @@ from opaque_keys.edx.keys import CourseKey
 
 from offline_delivery_plugin import compat
 from offline_delivery_plugin.data import AttemptRecordData, CourseDeliverySettings, ExamSummary
-from offline_delivery_plugin.deliveries import open_delivery_file
+from offline_delivery_plugin.deliveries import deliver_file, open_delivery_file
 from offline_delivery_plugin.exceptions import CourseNotFound, InvalidCourseSettings
 from offline_delivery_plugin.keyring import (
     check_invigilator_password,
@@ -37,6 +37,7 @@ __all__ = [
     'COURSE_SETTINGS_KEY',
     'REMOVED_STATUS',
     'check_invigilator_password',
+    'deliver_file',
     'get_active_exam_key',
     'get_attempt_record',
     'get_course_delivery_settings',

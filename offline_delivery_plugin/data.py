@@ -133,3 +133,16 @@ class CandidateSession:
     acked_hash: str
     answers: Mapping = field(default_factory=dict)
     items: tuple = ()
+
+
+@dataclass(frozen=True)
+class DeliveryReceipt:
+    """What the server tells whoever delivered a file: accepted, with the receipt code to compare."""
+
+    attempt_id: int
+    receipt: str
+    sha256: str
+    seq: int
+    blank: bool
+    already_delivered: bool
+    changed_items: tuple = ()

@@ -2,11 +2,22 @@
 Reading delivery files: from bytes to verified, decrypted answers, or a typed refusal in plain words.
 """
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from edx_proctoring import api as proctoring_api
+from opaque_keys.edx.keys import CourseKey
 
-from offline_delivery_plugin import keyring
+from offline_delivery_plugin import compat, keyring
 from offline_delivery_plugin.crypto import envelope
-from offline_delivery_plugin.exceptions import DeliveryRefused
+from offline_delivery_plugin.crypto.envelope import sha256_hex
+from offline_delivery_plugin.data import DeliveryReceipt
+from offline_delivery_plugin.exceptions import DeliveryRefused, InvalidSnapshot
+from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, ItemAnswer
+from offline_delivery_plugin.snapshots import genesis_hash, parse_link, store_answers
 
 
 def _messages():
@@ -37,3 +48,144 @@ def open_delivery_file(data):
         return envelope.open_file(data, keyring.private_key_for)
     except envelope.EnvelopeError as error:
         raise DeliveryRefused(error.reason, _messages()[error.reason], error.detail) from error
+
+
+def _refuse(reason, message, detail=''):
+    raise DeliveryRefused(reason, message, detail)
+
+
+def check_binding(opened, attempt, candidate_id, reveal_owner=False):
+    """
+    The file must be for exactly this attempt: its key of this exam, its course, exam, candidate and attempt code.
+    Raises ``DeliveryRefused('wrong_attempt')`` saying what differs (and, for staff, whose attempt it is).
+    """
+    exam = attempt['proctored_exam']
+    header = opened.header
+    key_exam = keyring.exam_of_key(header['kid'])
+    mismatches = [
+        name for name, ok in (
+            ('course', header['course'] == exam['course_id']),
+            ('exam', header['exam'] == exam['content_id'] and key_exam == (exam['course_id'], exam['content_id'])),
+            ('candidate', header['candidate'] == candidate_id),
+            ('attempt', header['attempt'] == attempt['attempt_code']),
+        ) if not ok
+    ]
+    if not mismatches:
+        return
+    if 'course' in mismatches or 'exam' in mismatches:
+        message = _('This file belongs to another exam, not to "{exam}".').format(exam=exam['exam_name'])
+    elif 'candidate' in mismatches:
+        message = _('This file belongs to another candidate.')
+        owner = AttemptRecord.objects.filter(attempt_code=header['attempt']).select_related('user').first()
+        if reveal_owner and owner is not None:
+            message = _('This file belongs to another candidate: {username} (attempt {attempt_id}).').format(
+                username=owner.user.username, attempt_id=owner.attempt_id)
+    else:
+        message = _("This file belongs to another attempt of this candidate, not to this one.")
+    _refuse('wrong_attempt', message, f'mismatch: {", ".join(mismatches)}')
+
+
+def check_chain(opened, attempt_code):
+    """
+    The links must chain from the anchor to the delivered answers. Returns ``[(seq, hash)]`` from the anchor on.
+    The chain is inside the authenticated payload, so a break means a faulty or forged writer: ``malformed``.
+    """
+    broken = _('This delivery file is inconsistent inside (its snapshot chain is broken).')
+    if opened.anchor_seq == 0 and opened.anchor_hash != genesis_hash(attempt_code):
+        _refuse('malformed', broken, 'anchor is not the genesis of this attempt')
+    if not opened.links:
+        _refuse('malformed', broken, 'no links')
+    points = [(opened.anchor_seq, opened.anchor_hash)]
+    for link in opened.links:
+        try:
+            seq, prev, _time_ms, digest, _changed = parse_link(link)
+        except InvalidSnapshot:
+            _refuse('malformed', broken, 'unreadable link')
+        if seq <= points[-1][0] or prev != points[-1][1]:
+            _refuse('malformed', broken, f'link {seq} does not follow {points[-1][0]}')
+        points.append((seq, sha256_hex(link)))
+    if points[-1][0] != opened.header['seq'] or digest != sha256_hex(opened.answers_json):
+        _refuse('malformed', broken, 'the last link is not the delivered answers')
+    return points
+
+
+def check_freshness(points, record, file_seq):
+    """
+    No rollback: the server's newest snapshot must be one the file continues from (or the file itself).
+    Raises ``stale`` for a file older than what the server holds, ``diverged`` for one from another line.
+    """
+    server_seq = record.last_save_seq or 0
+    if server_seq == 0:
+        return
+    if server_seq > file_seq:
+        _refuse('stale', _('This file is older than what the server already holds (the server has snapshot '
+                           '{server}, the file snapshot {file}). Nothing was changed.').format(
+            server=server_seq, file=file_seq))
+    if (server_seq, record.last_save_hash) not in points:
+        _refuse('diverged', _('The server holds answers this file does not continue from (they were saved '
+                              'elsewhere). Nothing was changed; ask the exam office to compare them.'))
+
+
+DELIVERABLE = ('started', 'ready_to_submit', 'timed_out')
+
+
+def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False):
+    """
+    Accept a delivery file for an attempt, all or nothing: verify, check binding and freshness, store its answers
+    (unless it delivers blank), keep the original in storage, and submit the attempt in edx-proctoring.
+
+    Delivering the same file again is harmless and answers ``already_delivered``.
+
+    Raises:
+        DeliveryRefused: every refusal reason; nothing was changed.
+    """
+    # pylint: disable=import-outside-toplevel,cyclic-import
+    from offline_delivery_plugin.api import sync_attempt_record
+
+    opened = open_delivery_file(data)
+    attempt = proctoring_api.get_exam_attempt_by_id(attempt_id)
+    if attempt is None:
+        _refuse('wrong_attempt', _('There is no such exam attempt.'))
+    user = get_user_model().objects.get(id=attempt['user']['id'])
+    course_key = CourseKey.from_string(attempt['proctored_exam']['course_id'])
+    check_binding(opened, attempt, compat.get_anonymous_user_id(user, course_key), reveal_owner)
+    points = check_chain(opened, attempt['attempt_code'])
+
+    if AttemptRecord.objects.filter(attempt_id=attempt_id).first() is None:
+        sync_attempt_record(attempt_id)
+    with transaction.atomic():
+        record = AttemptRecord.objects.select_for_update().get(attempt_id=attempt_id)
+        existing = record.deliveries.filter(sha256=opened.sha256).first()
+        if existing is not None:
+            return DeliveryReceipt(attempt_id=attempt_id, receipt=existing.receipt, sha256=existing.sha256,
+                                   seq=existing.seq, blank=existing.blank, already_delivered=True)
+        if attempt['status'] not in DELIVERABLE:
+            _refuse('closed', _('This attempt is already {status}: a file can no longer change it. Ask the exam '
+                                'office to open it for resubmission.').format(status=attempt['status']))
+        check_freshness(points, record, opened.header['seq'])
+        now = timezone.now()
+        held = dict(record.answers.values_list('item_id', 'value'))
+        changed = () if opened.blank else tuple(sorted(
+            item for item, value in opened.answers.items() if held.get(item) != value))
+        if not opened.blank:
+            store_answers(record, opened.answers, opened.header['seq'], ItemAnswer.SOURCE_FILE, now)
+        record.last_save_seq = opened.header['seq']
+        record.last_save_hash = points[-1][1]
+        record.last_save_at = now
+        record.save(update_fields=['last_save_seq', 'last_save_hash', 'last_save_at'])
+        receipt = envelope.receipt_code(opened.sha256)
+        name = default_storage.save(
+            f'offline_delivery/{course_key}/{attempt_id}/{opened.sha256}.offline-delivery', ContentFile(data))
+        # Storage is not transactional: if anything below fails, the stored copy is removed again.
+        try:
+            DeliveryFile.objects.create(
+                record=record, sha256=opened.sha256, receipt=receipt, size=len(data), seq=opened.header['seq'],
+                blank=opened.blank, channel=channel, delivered_by=delivered_by, delivered_at=now, storage_name=name,
+            )
+            if attempt['status'] != 'submitted':
+                proctoring_api.update_attempt_status(attempt_id, 'submitted')
+        except Exception:
+            default_storage.delete(name)
+            raise
+    return DeliveryReceipt(attempt_id=attempt_id, receipt=receipt, sha256=opened.sha256, seq=opened.header['seq'],
+                           blank=opened.blank, already_delivered=False, changed_items=changed)

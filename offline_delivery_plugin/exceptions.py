@@ -51,7 +51,7 @@ class DeliveryRefused(OfflineDeliveryError):
     message says it in plain words:
 
     ``too_large``, ``malformed``, ``unsupported_version``, ``unknown_key``, ``tampered``, ``wrong_attempt``,
-    ``stale``, ``diverged``.
+    ``stale``, ``diverged``, ``closed``.
     """
 
     def __init__(self, reason, user_message, detail=''):

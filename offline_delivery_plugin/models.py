@@ -119,3 +119,33 @@ class ItemAnswer(models.Model):
 
     def __str__(self):
         return f'ItemAnswer({self.record_id}, {self.item_id})'
+
+
+class DeliveryFile(models.Model):
+    """
+    A delivery file the server accepted for an attempt: who brought it, when, how, and the original bytes (in
+    Django storage) with their SHA-256 and the receipt code the candidate saw.
+
+    .. no_pii: the file is encrypted; the answers it carries are in ItemAnswer.
+    """
+
+    CHANNEL_SELF = 'self'
+    CHANNEL_STAFF = 'staff'
+
+    record = models.ForeignKey(AttemptRecord, on_delete=models.CASCADE, related_name='deliveries')
+    sha256 = models.CharField(max_length=64)
+    receipt = models.CharField(max_length=9)
+    size = models.PositiveIntegerField()
+    seq = models.PositiveIntegerField()
+    blank = models.BooleanField(default=False)
+    channel = models.CharField(max_length=16)
+    delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name='+')
+    delivered_at = models.DateTimeField()
+    storage_name = models.CharField(max_length=500)
+
+    class Meta:
+        unique_together = ('record', 'sha256')
+
+    def __str__(self):
+        return f'DeliveryFile({self.record_id}, {self.receipt})'
