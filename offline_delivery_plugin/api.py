@@ -191,6 +191,9 @@ def _record_data(record):
         content_id=record.content_id,
         proctoring_status=record.proctoring_status,
         status_changed_at=record.status_changed_at,
+        last_save_seq=record.last_save_seq,
+        last_save_at=record.last_save_at,
+        last_contact_at=record.last_contact_at,
     )
 
 

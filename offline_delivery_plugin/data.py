@@ -72,6 +72,9 @@ class AttemptRecordData:
     content_id: str
     proctoring_status: str
     status_changed_at: Optional[datetime]
+    last_save_seq: Optional[int] = None
+    last_save_at: Optional[datetime] = None
+    last_contact_at: Optional[datetime] = None
 
 
 @dataclass(frozen=True)
