@@ -100,7 +100,7 @@ def test_too_large(good_file):
 
 
 @pytest.mark.parametrize('data', [
-    b'', b'null', b'[]', b'{}', '{"format": "offline-delivery-file"}'.encode(), b'\xff\xfe', b'{"a": NaN}',
+    b'', b'null', b'[]', b'{}', b'{"format": "offline-delivery-file"}', b'\xff\xfe', b'{"a": NaN}',
     b'[' * 10000 + b']' * 10000,
 ])
 def test_garbage_is_malformed(data):

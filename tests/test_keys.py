@@ -94,9 +94,9 @@ def test_kek_rotation_rewraps_and_old_files_still_open(demo, settings):
     ({'k': 'not base64!'}, 'k', 'is not base64'),
 ])
 def test_a_missing_or_bad_kek_is_a_clear_configuration_error(demo, keks, active, message):
-    with override_settings(OFFLINE_DELIVERY_KEY_ENCRYPTION_KEYS=keks, OFFLINE_DELIVERY_ACTIVE_KEK_ID=active):
-        with pytest.raises(ImproperlyConfigured, match=message):
-            api.get_active_exam_key(demo.course_key, demo.final_exam_id)
+    with override_settings(OFFLINE_DELIVERY_KEY_ENCRYPTION_KEYS=keks, OFFLINE_DELIVERY_ACTIVE_KEK_ID=active), \
+            pytest.raises(ImproperlyConfigured, match=message):
+        api.get_active_exam_key(demo.course_key, demo.final_exam_id)
     assert not ExamKey.objects.exists()
 
 

@@ -2,6 +2,7 @@
 Chromium for the browser tests: Debian's /usr/bin/chromium (or CHROMIUM_PATH) driven by Playwright, which cannot
 download its own browser here. ``make test`` installs Chromium first where it can.
 """
+import contextlib
 import os
 from pathlib import Path
 
@@ -17,16 +18,62 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / 'test-results' / 'screenshot
 
 
 @pytest.fixture(scope='session')
-def chromium():
-    """One Chromium for the session; a test that needs Chromium fails (never skips) where there is none."""
+def playwright():
+    """Playwright, for the session; a test that needs Chromium fails (never skips) where there is none."""
     from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f'Chromium is not at {CHROMIUM}: run `make test` (it installs it) or set CHROMIUM_PATH.')
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope='session')
+def chromium(playwright):
+    """One Chromium for the session."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def persistent_chromium(playwright, tmp_path):
+    """
+    ``launch()`` starts Chromium on a profile directory that outlives it, and ``kill()`` ends that Chromium the
+    hard way (SIGKILL to every process of the profile): a crash, not a close.
+    """
+    import signal  # pylint: disable=import-outside-toplevel
+
+    profile = tmp_path / 'profile'
+    contexts = []
+
+    class Persistent:  # pylint: disable=too-few-public-methods
+        @staticmethod
+        def launch():
+            context = playwright.chromium.launch_persistent_context(
+                str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, accept_downloads=True,
+                viewport={'width': 1200, 'height': 900})
+            contexts.append(context)
+            return context
+
+        @staticmethod
+        def kill():
+            for pid in os.listdir('/proc'):
+                if not pid.isdigit():
+                    continue
+                try:
+                    with open(f'/proc/{pid}/cmdline', 'rb') as handle:
+                        cmdline = handle.read().decode(errors='replace')
+                except OSError:
+                    continue
+                if str(profile) in cmdline:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(int(pid), signal.SIGKILL)
+
+    yield Persistent
+    for context in contexts:
+        with contextlib.suppress(Exception):
+            context.close()
 
 
 @pytest.fixture

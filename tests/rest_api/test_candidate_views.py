@@ -205,3 +205,56 @@ class TestSnapshots:
         client = Client(enforce_csrf_checks=True)
         client.force_login(demo.verified_learner)
         assert post(client, attempt['id'], Chain(attempt).next({CONTROL_WORD: 'x'})).status_code == 403
+
+
+def deliveries_url(attempt_id):
+    return reverse('offline_delivery_plugin:v1:attempt-deliveries', kwargs={'attempt_id': attempt_id})
+
+
+class TestSelfDelivery:
+    """``POST /offline-delivery/api/v1/attempts/{attempt_id}/deliveries/``: the candidate delivers their file."""
+
+    @pytest.fixture
+    def data(self, demo, attempt):
+        from tests.crypto_helpers import delivery_file  # pylint: disable=import-outside-toplevel
+
+        return delivery_file(demo.verified_learner, attempt, {CONTROL_WORD: 'hej'})
+
+    def send(self, client, attempt, data):
+        return client.post(deliveries_url(attempt['id']), data=data, content_type='application/octet-stream')
+
+    @pytest.mark.parametrize('role,expected', [
+        ('anonymous', 401), ('verified_learner2', 403), ('verified_learner', 200), ('audit_learner', 403),
+        ('invigilator', 403), ('chief_invigilator', 403), ('course_staff', 403), ('admin', 403),
+    ])
+    def test_roles(self, demo, attempt, data, role, expected):
+        client = Client()
+        if role != 'anonymous':
+            client.force_login(demo.users[role])
+        assert self.send(client, attempt, data).status_code == expected
+
+    def test_delivered(self, client, demo, attempt, data):
+        body = self.send(client, attempt, data).json()
+        assert body['already_delivered'] is False and body['blank'] is False
+        from offline_delivery_plugin.crypto import envelope  # pylint: disable=import-outside-toplevel
+
+        assert body['receipt'] == envelope.receipt_code(envelope.sha256_hex(data))
+        assert self.send(client, attempt, data).json()['already_delivered'] is True
+
+    def test_a_refusal_says_why(self, client, demo, attempt, data):
+        changed = bytearray(data)
+        changed[len(changed) // 2] ^= 1
+        response = self.send(client, attempt, bytes(changed))
+        assert response.status_code == 400
+        assert response.json()['reason'] in ('tampered', 'malformed')
+
+    def test_too_large(self, client, demo, attempt, settings):
+        settings.OFFLINE_DELIVERY_MAX_FILE_BYTES = 1000
+        response = self.send(client, attempt, b'x' * 1001)
+        assert response.status_code == 413
+        assert response.json()['reason'] == 'too_large'
+
+    def test_csrf_stays_on(self, demo, attempt, data):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(demo.verified_learner)
+        assert self.send(client, attempt, data).status_code == 403

@@ -171,7 +171,7 @@ def test_every_plugin_url_has_a_permission_rule():
 
     plugin_views = [p.callback.view_class for p in walk(get_resolver().url_patterns)
                     if getattr(p.callback, '__module__', '').startswith('offline_delivery_plugin')]
-    assert len(plugin_views) == 4
+    assert len(plugin_views) == 5
     for view in plugin_views:
         assert {HasCoursePermission, HasAttemptPermission} & set(view.permission_classes), view
         assert view.permission_required, view

@@ -81,3 +81,12 @@ class SaveAckSerializer(serializers.Serializer):  # pylint: disable=abstract-met
     acked_seq = serializers.IntegerField()
     acked_hash = serializers.CharField()
     stored = serializers.BooleanField()
+
+
+class DeliveryReceiptSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """``data.DeliveryReceipt`` on the wire (no answers)."""
+
+    receipt = serializers.CharField()
+    seq = serializers.IntegerField()
+    blank = serializers.BooleanField()
+    already_delivered = serializers.BooleanField()

@@ -12,4 +12,5 @@ urlpatterns = [
     re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/$', views.CourseExamsView.as_view(), name='course-exams'),
     path('attempts/<int:attempt_id>/session/', views.CandidateSessionView.as_view(), name='attempt-session'),
     path('attempts/<int:attempt_id>/snapshots/', views.SnapshotView.as_view(), name='attempt-snapshots'),
+    path('attempts/<int:attempt_id>/deliveries/', views.SelfDeliveryView.as_view(), name='attempt-deliveries'),
 ]

@@ -1,6 +1,7 @@
 """
 REST API v1 views. Thin: check the permission, validate with a serializer, call one ``api`` function, answer.
 """
+from django.conf import settings
 from django.utils.translation import gettext as _
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
@@ -16,6 +17,7 @@ from offline_delivery_plugin.exceptions import (
     AttemptNotFound,
     AttemptNotInProgress,
     CourseNotFound,
+    DeliveryRefused,
     InvalidCourseSettings,
     InvalidSnapshot,
     OfflineDeliveryDisabled,
@@ -25,6 +27,7 @@ from offline_delivery_plugin.rest_api.v1.serializers import (
     CandidateSessionSerializer,
     CourseDeliverySettingsSerializer,
     CourseSettingsDraftSerializer,
+    DeliveryReceiptSerializer,
     ExamSummarySerializer,
     SaveAckSerializer,
     SnapshotSerializer,
@@ -37,6 +40,7 @@ ERROR_STATUS = {
     AttemptNotInProgress: status.HTTP_409_CONFLICT,
     OfflineDeliveryDisabled: status.HTTP_409_CONFLICT,
     InvalidSnapshot: status.HTTP_400_BAD_REQUEST,
+    DeliveryRefused: status.HTTP_400_BAD_REQUEST,
 }
 
 
@@ -46,7 +50,10 @@ class PluginErrorsMixin:
     def handle_exception(self, exc):
         for error_class, error_status in ERROR_STATUS.items():
             if isinstance(exc, error_class):
-                return Response({'detail': exc.user_message}, status=error_status)
+                body = {'detail': exc.user_message}
+                if isinstance(exc, DeliveryRefused):
+                    body['reason'] = exc.reason
+                return Response(body, status=error_status)
         return super().handle_exception(exc)
 
 
@@ -162,3 +169,28 @@ class SnapshotView(AttemptViewMixin, APIView):
         ack = api.save_snapshot(request.user, attempt_id, snapshot.validated_data['link'],
                                 snapshot.validated_data['answers_json'])
         return Response(SaveAckSerializer(ack).data)
+
+
+class SelfDeliveryView(AttemptViewMixin, APIView):
+    """
+    **Use case**: the candidate's device is back online and holds a saved delivery file: the page delivers it
+    (the iPad case, where no USB stick is at hand). The same checks as a staff upload apply.
+
+    **Example request**: ``POST /offline-delivery/api/v1/attempts/{attempt_id}/deliveries/`` with the file's
+    bytes as the body (``Content-Type: application/octet-stream``).
+
+    **Response**: 200 ``{"receipt", "seq", "blank", "already_delivered"}``; 400 ``{"reason", "detail"}`` when the
+    file is refused (nothing changes); 413 when it is larger than ``OFFLINE_DELIVERY_MAX_FILE_BYTES``.
+    """
+
+    def post(self, request, attempt_id):
+        """Deliver the file."""
+        limit = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES
+        # Read at most one byte past the limit, whatever Content-Length claims (Django's own body limit is
+        # smaller than a delivery file may be, so the stream is read directly).
+        data = request.read(limit + 1)
+        if len(data) > limit:
+            return Response({'reason': 'too_large', 'detail': _('The file is larger than {limit} bytes.').format(
+                limit=limit)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        receipt = api.deliver_file(data, attempt_id, request.user, 'self')
+        return Response(DeliveryReceiptSerializer(receipt).data)

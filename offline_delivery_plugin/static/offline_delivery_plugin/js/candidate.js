@@ -247,6 +247,7 @@
   function contact() {
     state.lastContact = Date.now();
     showLost(false);
+    offerUndelivered();
   }
 
   function send() {
@@ -578,6 +579,56 @@
     ui.done.appendChild(ok);
     ui.done.showModal();
     ok.focus();
+  }
+
+  // ---------------------------------------------------------------- self-delivery when back online
+
+  function undelivered() {
+    return state.deliveries.filter(function (entry) { return !entry.delivered; }).slice(-1)[0];
+  }
+
+  // A device back online that holds a saved file offers to deliver it (the iPad case: no USB stick needed).
+  function offerUndelivered() {
+    var entry = undelivered();
+    if (!entry || !root.dataset.deliveryUrl || (ui.offer && !ui.offer.hidden)) { return; }
+    if (!ui.offer) {
+      ui.offer = el('div', {'class': 'od-offer', role: 'region', 'aria-label': gettext('Saved delivery file')});
+      root.appendChild(ui.offer);
+    }
+    ui.offer.textContent = '';
+    ui.offer.appendChild(el('p', {text: interpolate(gettext(
+      'This device holds a saved delivery file (receipt code %(receipt)s) that has not reached the exam server.'
+    ), {receipt: entry.receipt}, true)}));
+    var button = el('button', {type: 'button', text: gettext('Deliver the saved file now')});
+    var result = el('p', {'class': 'od-offer-result', role: 'status', 'aria-live': 'polite'});
+    button.addEventListener('click', function () { deliverSaved(entry, button, result); });
+    ui.offer.appendChild(button);
+    ui.offer.appendChild(result);
+    ui.offer.hidden = false;
+  }
+
+  function deliverSaved(entry, button, result) {
+    button.disabled = true;
+    result.textContent = gettext('Delivering\u2026');
+    fetch(root.dataset.deliveryUrl, {
+      method: 'POST', credentials: 'same-origin', cache: 'no-store',
+      headers: {'Content-Type': 'application/octet-stream', 'X-CSRFToken': csrfToken()},
+      body: unb64url(entry.file)
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) { throw new Error(body.detail || String(response.status)); }
+        entry.delivered = true;
+        state.closedOnServer = true;
+        return persist().then(function () {
+          result.textContent = interpolate(gettext(
+            'Delivered. The exam server confirms receipt code %(receipt)s.'), {receipt: body.receipt}, true);
+          result.setAttribute('data-delivered', 'true');
+        });
+      });
+    }).catch(function (error) {
+      button.disabled = false;
+      result.textContent = gettext('Not delivered:') + ' ' + error.message;
+    });
   }
 
   // ---------------------------------------------------------------- start

@@ -1,0 +1,138 @@
+"""
+The candidate page when things go wrong: reloads and a crashed browser keep every answer, time runs out while
+offline, deliver blank, and delivering the saved file once the device is back online.
+"""
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from offline_delivery_plugin import api
+from sandbox.host.demo import INVIGILATOR_PASSWORD
+from tests.browser.test_candidate_offline import (
+    CONTROL_WORD,
+    ESSAY,
+    server_answers,
+    start_final_exam,
+    wait_until_sent,
+)
+from tests.browser.test_sandbox_pages import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def save_file(page, blank=False):
+    page.get_by_role('button', name='Menu').click()
+    page.get_by_role('menuitem', name='Save delivery as file').click()
+    page.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
+    if blank:
+        page.get_by_label('Deliver blank').check()
+        page.once('dialog', lambda dialog: dialog.accept())
+    with page.expect_download(timeout=30000) as download_info:
+        page.get_by_role('button', name='Save delivery', exact=True).click()
+    expect(page.get_by_role('heading', name='Delivery saved as file')).to_be_visible()
+    receipt = page.locator('.od-receipt').text_content()
+    page.get_by_role('button', name='OK').click()
+    return download_info.value, receipt
+
+
+def test_reload_while_writing_keeps_what_was_typed_offline(page, live_server, demo):
+    start_final_exam(page, live_server, demo)
+    page.context.set_offline(True)
+    page.get_by_label(ESSAY).fill('typed offline, then the page was reloaded')
+    page.wait_for_timeout(500)  # the keystroke is in IndexedDB within a few milliseconds
+    page.context.set_offline(False)
+    page.reload()
+    expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1)
+    expect(page.get_by_label(ESSAY)).to_have_value('typed offline, then the page was reloaded')
+    wait_until_sent(page)
+    assert server_answers(demo.verified_learner, demo)['final_essay_offline'] == \
+        'typed offline, then the page was reloaded'
+
+
+def test_a_killed_browser_keeps_every_answer(persistent_chromium, live_server, demo):
+    context = persistent_chromium.launch()
+    page = context.new_page()
+    start_final_exam(page, live_server, demo)
+    page.get_by_label(CONTROL_WORD).fill('hej')
+    wait_until_sent(page)
+    context.set_offline(True)
+    page.get_by_label(ESSAY).fill('the last words before the crash')
+    page.wait_for_timeout(500)
+    persistent_chromium.kill()
+
+    context = persistent_chromium.launch()
+    page = context.pages[0] if context.pages else context.new_page()
+    exam_url = f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/'
+    page.goto(exam_url)
+    if '/login/' in page.url:  # the crash may take the session cookie with it: the candidate logs in again
+        log_in(page, live_server.url, 'verified_learner')
+        page.goto(exam_url)
+    expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1)
+    expect(page.get_by_label(ESSAY)).to_have_value('the last words before the crash')
+    wait_until_sent(page)
+    assert server_answers(demo.verified_learner, demo) == {
+        'final_control_word': 'hej', 'final_essay_offline': 'the last words before the crash'}
+
+
+def test_time_runs_out_offline(page, live_server, demo, screenshot):
+    page.clock.install()
+    start_final_exam(page, live_server, demo)
+    page.context.set_offline(True)
+    page.get_by_label(ESSAY).fill('written in the last minute')
+    page.clock.fast_forward('01:00:05')
+    page.clock.run_for(2000)
+    expect(page.locator('.od-time-up')).to_contain_text('Time is up.')
+    expect(page.get_by_label(ESSAY)).to_be_disabled()
+    expect(page.get_by_role('button', name='End my exam')).to_be_hidden()
+    screenshot(page, 'candidate-time-up-offline')
+
+    page.locator('.od-time-up-save').click()
+    page.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
+    with page.expect_download(timeout=30000) as download_info:
+        page.get_by_role('button', name='Save delivery', exact=True).click()
+    opened = api.open_delivery_file(Path(download_info.value.path()).read_bytes())
+    assert opened.answers[f'{demo.course_key.make_usage_key("exam_essay", "final_essay_offline")}'] == \
+        'written in the last minute'
+
+
+def test_deliver_blank(page, live_server, demo, tmp_path):
+    start_final_exam(page, live_server, demo)
+    page.get_by_label(CONTROL_WORD).fill('hej')
+    download, _receipt = save_file(page, blank=True)
+    opened = api.open_delivery_file(Path(download.path()).read_bytes())
+    assert opened.blank is True
+
+
+def test_back_online_the_saved_file_is_offered_and_delivered(page, live_server, demo, screenshot):
+    page.clock.install()
+    start_final_exam(page, live_server, demo)
+    page.context.set_offline(True)
+    page.get_by_label(CONTROL_WORD).fill('hej from the iPad')
+    page.clock.run_for(4000)
+    _download, receipt = save_file(page)
+    expect(page.locator('.od-offer')).to_have_count(0)  # offline: nothing to offer yet
+
+    page.context.set_offline(False)
+    page.clock.run_for(16000)
+    offer = page.get_by_role('region', name='Saved delivery file')
+    expect(offer).to_contain_text(receipt)
+    screenshot(page, 'candidate-offer-saved-file')
+    offer.get_by_role('button', name='Deliver the saved file now').click()
+    expect(offer.get_by_role('status')).to_have_text(
+        f'Delivered. The exam server confirms receipt code {receipt}.', timeout=15000)
+    assert server_answers_after_submit(demo) == {'final_control_word': 'hej from the iPad'}
+
+
+def server_answers_after_submit(demo):
+    # pylint: disable=import-outside-toplevel
+    from edx_proctoring import api as proctoring_api
+
+    from offline_delivery_plugin.models import ItemAnswer
+
+    exam = proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)
+    attempt = proctoring_api.get_current_exam_attempt(exam['id'], demo.verified_learner.id)
+    assert attempt['status'] == 'submitted'
+    rows = ItemAnswer.objects.filter(record__attempt_id=attempt['id']).exclude(value='')
+    return {row.item_id.rsplit('@', 1)[1]: row.value for row in rows}
+
