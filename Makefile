@@ -61,7 +61,7 @@ test-services: $(VENV)/.services ## the same suite on MariaDB, with Redis and a 
 		$(PY) -m pytest $(PYTEST_ARGS)
 
 quality: $(VENV)/.test ## lint
-	$(VENV)/bin/ruff check offline_delivery_plugin sandbox tests conftest.py setup.py manage.py
+	$(VENV)/bin/ruff check offline_delivery_plugin sandbox tests benchmarks conftest.py setup.py manage.py
 
 docs: $(VENV)/.docs ## build the Sphinx docs, warnings as errors
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
