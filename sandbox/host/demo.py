@@ -34,10 +34,11 @@ DEMO_USERS = (
     DemoUser('course_staff', 'Stina Staff', 'Course staff (the planner): exam settings, allowances, reports.',
              'The course outline and the plugin API.', course_role='staff'),
     DemoUser('invigilator', 'Ivar Invigilator', 'Invigilator [tentavakt] in the exam hall.',
-             'The course outline; the Monitor comes with the Monitor issue.',
+             'A candidate\'s screen, to type the invigilator password for "Save delivery as file". The Monitor '
+             '(upload, reopen) is not built yet.',
              course_role='offline_delivery_invigilator'),
     DemoUser('chief_invigilator', 'Karin Chief', 'Chief invigilator / site manager [platsansvarig].',
-             'The course outline; the Monitor comes with the Monitor issue.',
+             'As the invigilator. The Monitor is not built yet.',
              course_role='offline_delivery_chief_invigilator'),
     DemoUser('admin', 'Site Operator', 'The operator: Django admin of the sandbox.', '/admin/', is_staff=True),
 )

@@ -20,7 +20,7 @@ from xblock.exceptions import NoSuchHandlerError
 
 from offline_delivery_plugin import api as offline_delivery
 from sandbox.host import edxapp_backend
-from sandbox.host.demo import COURSE_ID, DEMO_PASSWORD, DEMO_USERS
+from sandbox.host.demo import COURSE_ID, DEMO_PASSWORD, DEMO_USERS, INVIGILATOR_PASSWORD
 from sandbox.host.models import Block, Course
 from sandbox.host.runtime import SandboxRuntime
 
@@ -32,6 +32,7 @@ def landing(request):
     return render(request, 'host/landing.html', {
         'users': DEMO_USERS,
         'password': DEMO_PASSWORD,
+        'invigilator_password': INVIGILATOR_PASSWORD,
         'courses': Course.objects.order_by('display_name'),
         'demo_course_id': COURSE_ID,
     })
