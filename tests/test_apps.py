@@ -103,3 +103,12 @@ def test_settings_are_read_at_call_time_not_import_time():
 
     with pytest.raises(ModuleNotFoundError):
         compat.get_course(None)
+
+
+def test_the_service_worker_is_served_to_cover_the_site(client):
+    response = client.get('/offline-delivery/service-worker.js')
+    assert response.status_code == 200
+    assert response['Content-Type'].startswith('application/javascript')
+    assert response['Service-Worker-Allowed'] == '/'
+    assert b"addEventListener('fetch'" in response.content
+    assert client.post('/offline-delivery/service-worker.js').status_code == 405

@@ -2,6 +2,7 @@
 The candidate page when things go wrong: reloads and a crashed browser keep every answer, time runs out while
 offline, deliver blank, and delivering the saved file once the device is back online.
 """
+import time
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,42 @@ def server_answers_after_submit(demo):
     rows = ItemAnswer.objects.filter(record__attempt_id=attempt['id']).exclude(value='')
     return {row.item_id.rsplit('@', 1)[1]: row.value for row in rows}
 
+
+
+@pytest.fixture
+def own_live_server(transactional_db):
+    """A live server of this test's own, which the test may stop (the shared one serves the other tests)."""
+    from pytest_django.live_server_helper import LiveServer  # pylint: disable=import-outside-toplevel
+
+    server = LiveServer('localhost')
+    stop = server.stop
+    stopped = []
+
+    def stop_once():
+        if not stopped:
+            stopped.append(True)
+            stop()
+
+    server.stop = stop_once
+    yield server
+    server.stop()
+
+
+# Stopping a live server under open keep-alive connections makes its request threads complain about the shared
+# in-memory SQLite connection as they end; that noise is about the test server, not the page.
+@pytest.mark.filterwarnings('ignore::pytest.PytestUnhandledThreadExceptionWarning')
+def test_reload_with_the_server_gone_opens_the_kept_page_with_every_answer(page, own_live_server, demo):
+    start_final_exam(page, own_live_server, demo)
+    expect(page.locator('#offline-delivery[data-page-kept="true"]')).to_have_count(1, timeout=15000)
+    page.reload()  # now controlled by the service worker
+    expect(page.locator('#offline-delivery[data-page-kept="true"]')).to_have_count(1, timeout=15000)
+    page.get_by_label(ESSAY).fill('typed after the server went away')
+    page.wait_for_timeout(500)
+
+    own_live_server.stop()  # no server at all: not even a connection
+    page.reload()
+    expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1)
+    expect(page.get_by_label(ESSAY)).to_have_value('typed after the server went away')
+    expect(page.locator('.od-status')).to_have_text('Saved on this device; waiting to send to the server.')
+    page.context.close()  # end the keep-alive connections while this test's warning filter applies
+    time.sleep(1)

@@ -268,6 +268,7 @@
       }).then(function (response) {
         if (response.status === 409) {
           state.closedOnServer = true;
+          tellWorker('forget');
           contact();
           showProblem(gettext('The exam is closed on the server. Your answers stay on this device.'));
           return persist();
@@ -636,6 +637,36 @@
     });
   }
 
+  // ---------------------------------------------------------------- opening the page again without a network
+
+  function pageUrls() {
+    var urls = [window.location.href.split('#')[0]];
+    document.querySelectorAll('script[src], link[rel="stylesheet"][href]').forEach(function (node) {
+      urls.push(new URL(node.getAttribute('src') || node.getAttribute('href'), window.location.href).href);
+    });
+    return urls;
+  }
+
+  function tellWorker(type) {
+    if (!navigator.serviceWorker || !root.dataset.serviceWorkerUrl) { return Promise.resolve(); }
+    return navigator.serviceWorker.ready.then(function (registration) {
+      return new Promise(function (resolve) {
+        var channel = new MessageChannel();
+        channel.port1.onmessage = function () { resolve(); };
+        registration.active.postMessage({type: type, urls: pageUrls()}, [channel.port2]);
+        window.setTimeout(resolve, 10000);
+      });
+    }).then(function () { root.setAttribute('data-page-kept', type === 'keep' ? 'true' : 'false'); });
+  }
+
+  // The worker keeps a copy of this exam page so a reload or a restarted browser opens it while offline.
+  function keepPageForOffline() {
+    if (!navigator.serviceWorker || !root.dataset.serviceWorkerUrl) { return; }
+    navigator.serviceWorker.register(root.dataset.serviceWorkerUrl, {scope: '/'})
+      .then(function () { return tellWorker(state.closedOnServer ? 'forget' : 'keep'); })
+      .catch(function () { /* no worker: answers are still safe in IndexedDB */ });
+  }
+
   // ---------------------------------------------------------------- start
 
   function restoreInputs() {
@@ -687,6 +718,7 @@
     listen();
     if (state.finalised) { finalise(); }
     root.setAttribute('data-ready', 'true');
+    keepPageForOffline();
     send();
   }
 
