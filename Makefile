@@ -11,7 +11,9 @@ PYTEST_ARGS ?=
 SERVICES_DATABASE_URL ?= mysql://root@127.0.0.1:3306/offline_delivery_ci
 SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/7
 
-.PHONY: help demo serve test test-services quality docs requirements clean
+.PHONY: help demo serve test test-services quality docs requirements translations clean
+I18N_IGNORE := -i '.venv/*' -i 'sandbox/*' -i 'tests/*' -i 'benchmarks/*' -i 'docs/*' -i 'var/*' -i 'test-results/*' \
+	-i 'offline_delivery_plugin/static/offline_delivery_plugin/js/service-worker.js'
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -70,6 +72,11 @@ requirements: $(VENV)/.test ## recompile the pinned requirements from requiremen
 	$(PY) -m pip install -q pip-tools
 	cd requirements && for f in base sandbox test services docs; do \
 		../$(VENV)/bin/pip-compile -q --allow-unsafe --no-strip-extras --output-file=$$f.txt $$f.in; done
+
+translations: $(VENV)/.test ## extract the plugin's strings into conf/locale and compile them (needs gettext)
+	$(PY) manage.py makemessages -l sv -l en -d django --settings=sandbox.settings.test $(I18N_IGNORE)
+	$(PY) manage.py makemessages -l sv -l en -d djangojs --settings=sandbox.settings.test $(I18N_IGNORE)
+	$(PY) manage.py compilemessages --settings=sandbox.settings.test -i '.venv' -i 'var'
 
 clean: ## remove the virtualenv, the sandbox's data and build output
 	rm -rf $(VENV) var docs/_build .pytest_cache *.egg-info

@@ -1,0 +1,54 @@
+"""
+Every string of the plugin is translated into Swedish, and the compiled catalogues are what the sources say.
+"""
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+LOCALE = Path(__file__).resolve().parents[1] / 'offline_delivery_plugin' / 'conf' / 'locale'
+ENTRY = re.compile(r'^(#, fuzzy\n)?msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', re.M)
+
+
+def entries(domain):
+    """(msgid, msgstr, fuzzy) of the Swedish catalogue, header left out."""
+    text = (LOCALE / 'sv' / 'LC_MESSAGES' / f'{domain}.po').read_text(encoding='utf-8')
+    found = []
+    for match in ENTRY.finditer(text):
+        msgid = ''.join(ast.literal_eval(line) for line in match.group(2).splitlines())
+        msgstr = ''.join(ast.literal_eval(line) for line in match.group(3).strip().splitlines())
+        if msgid:
+            found.append((msgid, msgstr, bool(match.group(1))))
+    return found
+
+
+@pytest.mark.parametrize('domain', ['django', 'djangojs'])
+def test_nothing_is_untranslated_or_fuzzy(domain):
+    catalogue = entries(domain)
+    assert len(catalogue) > 20
+    assert [msgid for msgid, msgstr, fuzzy in catalogue if not msgstr or fuzzy] == []
+
+
+def test_the_compiled_python_catalogue_matches_the_source():
+    with translation.override('sv'):
+        for msgid, msgstr, _fuzzy in entries('django'):
+            assert translation.gettext(msgid) == msgstr
+
+
+def test_the_javascript_catalogue_is_served_in_swedish(client):
+    body = client.get('/jsi18n/', HTTP_ACCEPT_LANGUAGE='sv').content.decode('utf-8')
+    for msgid, msgstr, _fuzzy in entries('djangojs'):
+        assert json.dumps(msgstr) in body, msgid
+
+
+def test_every_string_in_the_javascript_is_in_the_catalogue():
+    source = (Path(__file__).resolve().parents[1] / 'offline_delivery_plugin' / 'static' / 'offline_delivery_plugin'
+              / 'js' / 'candidate.js').read_text(encoding='utf-8')
+    used = set(re.findall(r"gettext\('((?:[^'\\]|\\.)*)'\)", source))
+    known = {msgid for msgid, _msgstr, _fuzzy in entries('djangojs')}
+    unescaped = {ast.literal_eval(f"'{text}'") for text in used}
+    # Strings split over lines ('a' + 'b') are checked by the catalogue test above; single-line ones here.
+    assert unescaped <= known, unescaped - known
