@@ -103,3 +103,17 @@ def test_offline_warning_password_file_and_resync(page, live_server, demo, scree
     wait_until_sent(page)
     expect(page.locator('.od-lost')).to_be_hidden()
     assert server_answers(demo.verified_learner, demo)['final_essay_offline'] == 'Written while the network was down.'
+
+
+def test_ending_the_exam_right_after_typing_loses_nothing(page, live_server, demo):
+    start_final_exam(page, live_server, demo)
+    page.get_by_label(ESSAY).fill('the very last sentence')
+    page.once('dialog', lambda dialog: dialog.accept())
+    page.get_by_role('button', name='End my exam').click()  # at once: the page sends before the host submits
+    expect(page.get_by_text('Your attempt is submitted')).to_be_visible(timeout=15000)
+    # pylint: disable=import-outside-toplevel
+    from offline_delivery_plugin.models import ItemAnswer
+
+    values = dict(ItemAnswer.objects.values_list('item_id', 'value'))
+    assert values[str(demo.course_key.make_usage_key('exam_essay', 'final_essay_offline'))] == \
+        'the very last sentence'

@@ -236,7 +236,7 @@
 
   // ---------------------------------------------------------------- talking to the server
 
-  var sending = false;
+  var inflight = null;
   var sendTimer = null;
 
   function sendSoon() {
@@ -250,10 +250,14 @@
     offerUndelivered();
   }
 
+  // One request at a time; a call made while one is in flight waits for it and sends again if anything is
+  // still pending, so its promise settles only after everything known at call time was tried.
   function send() {
-    if (sending || state.closedOnServer) { return Promise.resolve(); }
-    sending = true;
-    return makeSnapshot(false).then(function () {
+    if (state.closedOnServer) { return Promise.resolve(); }
+    if (inflight) {
+      return inflight.then(function () { return pendingCount() > 0 && !inflight ? send() : undefined; });
+    }
+    inflight = makeSnapshot(false).then(function () {
       if (!state.lastLink) {  // nothing typed yet: a light heartbeat
         return fetch(root.dataset.sessionUrl, {credentials: 'same-origin', cache: 'no-store'}).then(function (r) {
           if (r.ok) { contact(); persist(); }
@@ -284,7 +288,8 @@
         });
       });
     }).catch(function () { /* offline: everything stays here and goes with the next try */ })
-      .then(function () { sending = false; updateStatus(); });
+      .then(function () { inflight = null; updateStatus(); });
+    return inflight;
   }
 
   // ---------------------------------------------------------------- the page: banner, timer, menu, dialogs
@@ -587,6 +592,30 @@
     ok.focus();
   }
 
+  // ---------------------------------------------------------------- the host's own submit button
+
+  // The host's "submit" (marked data-offline-delivery-submit) must not close the attempt before the last answers
+  // have reached the server: hold the click, send, and let it through only once nothing is pending.
+  function guardSubmit() {
+    var submit = document.querySelector('[data-offline-delivery-submit]');
+    if (!submit) { return; }
+    var flushed = false;
+    submit.addEventListener('click', function (event) {
+      if (flushed) { flushed = false; return; }
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      makeSnapshot(false).then(send).then(function () {
+        if (pendingCount() === 0) {
+          flushed = true;
+          submit.click();
+        } else {
+          showProblem(gettext('Your latest answers have not reached the server yet. Wait for the connection, ' +
+                              'or ask an invigilator to save the delivery as a file.'));
+        }
+      });
+    }, true);
+  }
+
   // ---------------------------------------------------------------- self-delivery when back online
 
   function undelivered() {
@@ -692,6 +721,7 @@
       });
     });
     window.addEventListener('online', function () { send(); });
+    guardSubmit();
     window.setInterval(tick, 1000);
     window.setInterval(function () { makeSnapshot(false); }, SNAPSHOT_EVERY_MS);
     window.setInterval(send, session.autosave_interval_seconds * 1000);
