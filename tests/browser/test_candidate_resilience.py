@@ -123,6 +123,22 @@ def test_back_online_the_saved_file_is_offered_and_delivered(page, live_server, 
     expect(offer.get_by_role('status')).to_have_text(
         f'Delivered. The exam server confirms receipt code {receipt}.', timeout=15000)
     assert server_answers_after_submit(demo) == {'final_control_word': 'hej from the iPad'}
+    expect(page.get_by_label(CONTROL_WORD)).to_be_disabled()  # delivered: nothing more to type
+
+
+def test_a_file_superseded_by_later_typing_is_not_offered(page, live_server, demo):
+    page.clock.install()
+    start_final_exam(page, live_server, demo)
+    page.context.set_offline(True)
+    page.get_by_label(CONTROL_WORD).fill('in the file')
+    page.clock.run_for(4000)
+    save_file(page)
+    page.get_by_label(ESSAY).fill('typed after the file was saved')
+    page.context.set_offline(False)
+    page.clock.run_for(16000)
+    wait_until_sent(page)
+    expect(page.locator('.od-offer')).to_have_count(0)
+    assert server_answers(demo.verified_learner, demo)['final_essay_offline'] == 'typed after the file was saved'
 
 
 def server_answers_after_submit(demo):

@@ -618,8 +618,11 @@
 
   // ---------------------------------------------------------------- self-delivery when back online
 
+  // The newest saved file, if nothing was typed after it was saved (a file older than the answers is
+  // superseded: the server would rightly refuse it, and the answers reach the server by saving anyway).
   function undelivered() {
-    return state.deliveries.filter(function (entry) { return !entry.delivered; }).slice(-1)[0];
+    var entry = state.deliveries.filter(function (e) { return !e.delivered; }).slice(-1)[0];
+    return entry && entry.seq === state.seq && !state.dirty ? entry : null;
   }
 
   // A device back online that holds a saved file offers to deliver it (the iPad case: no USB stick needed).
@@ -654,6 +657,9 @@
         if (!response.ok) { throw new Error(body.detail || String(response.status)); }
         entry.delivered = true;
         state.closedOnServer = true;
+        state.finalised = true;
+        setInputsDisabled(true);
+        tellWorker('forget');
         return persist().then(function () {
           result.textContent = interpolate(gettext(
             'Delivered. The exam server confirms receipt code %(receipt)s.'), {receipt: body.receipt}, true);
