@@ -29,7 +29,7 @@ from offline_delivery_plugin.keyring import (
     set_invigilator_password,
 )
 from offline_delivery_plugin.models import AttemptRecord
-from offline_delivery_plugin.snapshots import save_snapshot, start_candidate_session
+from offline_delivery_plugin.snapshots import render_candidate_page, save_snapshot, start_candidate_session
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ __all__ = [
     'list_course_exams',
     'list_exam_keys',
     'open_delivery_file',
+    'render_candidate_page',
     'rewrap_all_keys',
     'rotate_exam_key',
     'save_snapshot',

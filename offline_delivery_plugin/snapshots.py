@@ -218,3 +218,29 @@ def link_json(seq, prev, time_ms, answers_json, changed):
     """The text of a link, exactly as the page writes it (``JSON.stringify`` of the array)."""
     return json.dumps([seq, prev, time_ms, sha256_hex(answers_json), list(changed)], separators=(',', ':'),
                       ensure_ascii=False)
+
+
+def render_candidate_page(user_id, course_key, content_id, exam_root='body'):
+    """
+    The HTML that starts the candidate page in an exam unit, or '' when it does not belong there: the course has
+    offline delivery off, the subsection is no exam, or the user has no attempt in progress.
+    """
+    # pylint: disable=import-outside-toplevel,cyclic-import
+    from django.template.loader import render_to_string
+    from edx_proctoring.exceptions import ProctoredExamNotFoundException
+
+    from offline_delivery_plugin.api import get_course_delivery_settings
+    from offline_delivery_plugin.exceptions import CourseNotFound
+
+    try:
+        if not get_course_delivery_settings(course_key).enabled:
+            return ''
+        exam = proctoring_api.get_exam_by_content_id(str(course_key), content_id)
+    except (CourseNotFound, ProctoredExamNotFoundException):
+        return ''
+    attempt = proctoring_api.get_current_exam_attempt(exam['id'], user_id) if exam['is_active'] else None
+    if not attempt or attempt['status'] not in IN_PROGRESS:
+        return ''
+    return render_to_string('offline_delivery_plugin/candidate_page.html', {
+        'attempt_id': attempt['id'], 'exam_root': exam_root,
+    })

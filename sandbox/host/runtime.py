@@ -86,6 +86,11 @@ class CourseKeyValueStore(KeyValueStore):
         if key.scope == Scope.children:
             block = self._blocks[usage_id]
             return [str(child.usage_key) for child in block.children.all()]
+        if key.scope == Scope.parent:
+            parent = self._blocks[usage_id].parent
+            if parent is None:
+                raise KeyError(key.field_name)
+            return str(parent.usage_key)
         raise KeyError(key.field_name)
 
     def set(self, key, value):

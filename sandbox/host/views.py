@@ -92,16 +92,14 @@ def course_outline(request, course_id):
 
 
 def _render_units(user, course, subsection):
+    """Each unit rendered by the XBlock runtime (units run the plugins' filter steps, as in the LMS)."""
     runtime = SandboxRuntime(user, course)
     resources = Fragment()
     units = []
     for vertical in subsection.children.all():
-        items = []
-        for item in vertical.children.all():
-            fragment = runtime.render(runtime.get_block(str(item.usage_key)), 'student_view')
-            resources.add_fragment_resources(fragment)
-            items.append(fragment.body_html())
-        units.append({'block': vertical, 'items': items})
+        fragment = runtime.render(runtime.get_block(str(vertical.usage_key)), 'student_view')
+        resources.add_fragment_resources(fragment)
+        units.append({'block': vertical, 'html': fragment.body_html()})
     return units, resources
 
 

@@ -166,8 +166,50 @@ class EssayBlock(ExamItemBlock):
         return value
 
 
+class VerticalBlock(XBlock):
+    """
+    A unit: renders its items in order, then runs openedx-filters' ``VerticalBlockRenderCompleted`` exactly where
+    edx-platform's ``VerticalBlock`` does, so plugins add themselves to units the same way here as in the LMS.
+    """
+
+    has_children = True
+    display_name = String(scope=Scope.settings, default='Unit')
+
+    def student_view(self, context=None):
+        """The unit's items, passed through the filter pipeline."""
+        # pylint: disable=import-outside-toplevel
+        from openedx_filters.learning.filters import VerticalBlockRenderCompleted
+
+        fragment = Fragment()
+        for child_id in self.children:
+            child = self.runtime.get_block(child_id)
+            child_fragment = self.runtime.render_child(child, 'student_view', context)
+            fragment.add_fragment_resources(child_fragment)
+            fragment.add_content(child_fragment.body_html())
+        try:
+            _block, fragment, _context, _view = VerticalBlockRenderCompleted.run_filter(
+                block=self, fragment=fragment, context=context or {}, view='student_view',
+            )
+        except VerticalBlockRenderCompleted.PreventVerticalBlockRender as error:
+            return Fragment(f'<p class="unit-hidden">{escape(str(error))}</p>')
+        return fragment
+
+
+class ContainerBlock(XBlock):
+    """
+    Sections and subsections as XBlocks, so that ``get_parent()`` works from a unit as in the LMS. The sandbox
+    renders their pages itself (course outline, subsection page); their exam settings stay in ``Block.fields``.
+    """
+
+    has_children = True
+    display_name = String(scope=Scope.settings, default='')
+
+
 #: Block type names as they appear in the course tree.
 BLOCK_TYPES = {
+    'chapter': ContainerBlock,
+    'sequential': ContainerBlock,
+    'vertical': VerticalBlock,
     'exam_short_text': ShortTextBlock,
     'exam_numeric': NumericBlock,
     'exam_multiple_choice': MultipleChoiceBlock,

@@ -155,6 +155,14 @@ OFFLINE_DELIVERY_KEY_ENCRYPTION_KEYS = {
 }
 OFFLINE_DELIVERY_ACTIVE_KEK_ID = 'sandbox-1'
 
+# The plugin's filter step, configured exactly as docs/install.rst tells an LMS operator.
+OPEN_EDX_FILTERS_CONFIG = {
+    'org.openedx.learning.vertical_block.render.completed.v1': {
+        'fail_silently': False,
+        'pipeline': ['offline_delivery_plugin.extensions.filters.AddCandidatePageToExamUnits'],
+    },
+}
+
 # The plugin reaches the host through this module rather than edx-platform.
 OFFLINE_DELIVERY_EDXAPP_BACKEND = 'sandbox.host.edxapp_backend'
 

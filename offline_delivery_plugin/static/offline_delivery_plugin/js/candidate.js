@@ -13,7 +13,13 @@
 (function () {
   'use strict';
 
-  var root = document.getElementById('offline-delivery');
+  // Each unit of the exam may carry the page's bar and script (the LMS renders one unit per page; a host that
+  // shows several units on one page gets several copies): the first bar is used, the others removed.
+  if (window.offlineDeliveryStarted) { return; }
+  window.offlineDeliveryStarted = true;
+  var bars = document.querySelectorAll('#offline-delivery, .offline-delivery');
+  var root = bars[0];
+  Array.prototype.slice.call(bars, 1).forEach(function (extra) { extra.remove(); });
   if (!root || !window.indexedDB || !window.crypto || !window.crypto.subtle) { return; }
 
   var gettext = window.gettext || function (text) { return text; };
