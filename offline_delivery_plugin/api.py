@@ -29,6 +29,13 @@ from offline_delivery_plugin.keyring import (
     set_invigilator_password,
 )
 from offline_delivery_plugin.models import AttemptRecord
+from offline_delivery_plugin.monitor import (
+    ExamNotFound,
+    get_attempt_answers,
+    get_monitor,
+    record_audit_event,
+    upload_delivery_file,
+)
 from offline_delivery_plugin.snapshots import render_candidate_page, save_snapshot, start_candidate_session
 
 log = logging.getLogger(__name__)
@@ -36,15 +43,19 @@ log = logging.getLogger(__name__)
 __all__ = [
     'COURSE_SETTINGS_KEY',
     'REMOVED_STATUS',
+    'ExamNotFound',
     'check_invigilator_password',
     'deliver_file',
     'get_active_exam_key',
+    'get_attempt_answers',
     'get_attempt_record',
     'get_course_delivery_settings',
+    'get_monitor',
     'get_password_verifier',
     'list_course_exams',
     'list_exam_keys',
     'open_delivery_file',
+    'record_audit_event',
     'render_candidate_page',
     'rewrap_all_keys',
     'rotate_exam_key',
@@ -53,6 +64,7 @@ __all__ = [
     'set_invigilator_password',
     'start_candidate_session',
     'sync_attempt_record',
+    'upload_delivery_file',
     'validate_course_settings',
 ]
 

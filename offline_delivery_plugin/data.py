@@ -149,3 +149,43 @@ class DeliveryReceipt:
     blank: bool
     already_delivered: bool
     changed_items: tuple = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An enrolled learner, as the Monitor lists them."""
+
+    user_id: int
+    username: str
+    full_name: str
+    mode: str
+
+
+@dataclass(frozen=True)
+class MonitorRow:
+    """One candidate on the Monitor of one exam."""
+
+    user_id: int
+    username: str
+    full_name: str
+    mode: str
+    state: str                      # see monitor.STATES
+    attempt_id: Optional[int]
+    proctoring_status: str
+    last_save_at: Optional[datetime]
+    last_save_seq: Optional[int]
+    last_contact_at: Optional[datetime]
+    seconds_left: Optional[int]
+    receipt: str
+
+
+@dataclass(frozen=True)
+class ItemAnswerView:
+    """One item of an attempt as staff see it: what the server holds, what arrived online, and how."""
+
+    item_id: str
+    display_name: str
+    value: str
+    online_value: str
+    source: str
+    changed_offline: bool

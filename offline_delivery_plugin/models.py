@@ -110,6 +110,9 @@ class ItemAnswer(models.Model):
     record = models.ForeignKey(AttemptRecord, on_delete=models.CASCADE, related_name='answers')
     item_id = models.CharField(max_length=255)
     value = models.TextField()
+    #: The last value that arrived online (autosave), kept beside a value a delivery file brought, so staff can
+    #: see what was written while offline.
+    online_value = models.TextField(blank=True, default='')
     seq = models.PositiveIntegerField()
     source = models.CharField(max_length=16, default=SOURCE_AUTOSAVE)
     changed_at = models.DateTimeField()
@@ -149,3 +152,37 @@ class DeliveryFile(models.Model):
 
     def __str__(self):
         return f'DeliveryFile({self.record_id}, {self.receipt})'
+
+
+class AuditEvent(models.Model):
+    """
+    One staff action or one refusal, append-only: who, when, what, from where, and how it ended.
+
+    Rows are only ever added: ``save`` refuses to change an existing row.
+
+    .. pii: the actor's and subject's user ids and the client IP address.
+    .. pii_types: id, ip
+    .. pii_retirement: retained
+    """
+
+    OK = 'ok'
+    REFUSED = 'refused'
+
+    course_id = CourseKeyField(max_length=255, db_index=True)
+    content_id = models.CharField(max_length=255, blank=True)
+    attempt_id = models.BigIntegerField(null=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name='+')
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name='+')
+    kind = models.CharField(max_length=64)
+    outcome = models.CharField(max_length=16)
+    detail = models.JSONField(default=dict)
+    ip_address = models.GenericIPAddressField(null=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f'AuditEvent({self.kind}, {self.outcome})'
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError('Audit events are append-only.')
+        super().save(*args, **kwargs)

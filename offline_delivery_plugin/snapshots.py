@@ -200,18 +200,21 @@ def save_snapshot(user, attempt_id, link, answers_json):
 
 def store_answers(record, answers, seq, source, now):
     """Write the answers that differ from the stored ones (one read, one bulk insert, one bulk update)."""
+    online = source == ItemAnswer.SOURCE_AUTOSAVE
     existing = {answer.item_id: answer for answer in record.answers.all()}
     created, updated = [], []
     for item_id, value in answers.items():
         answer = existing.get(item_id)
         if answer is None:
             created.append(ItemAnswer(record=record, item_id=item_id, value=value, seq=seq, source=source,
-                                      changed_at=now))
+                                      changed_at=now, online_value=value if online else ''))
         elif answer.value != value:
             answer.value, answer.seq, answer.source, answer.changed_at = value, seq, source, now
+            if online:
+                answer.online_value = value
             updated.append(answer)
     ItemAnswer.objects.bulk_create(created)
-    ItemAnswer.objects.bulk_update(updated, ['value', 'seq', 'source', 'changed_at'])
+    ItemAnswer.objects.bulk_update(updated, ['value', 'seq', 'source', 'changed_at', 'online_value'])
 
 
 def link_json(seq, prev, time_ms, answers_json, changed):

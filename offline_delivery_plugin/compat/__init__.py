@@ -21,6 +21,8 @@ BACKEND_FUNCTIONS = (
     'get_enrollment_mode',
     'get_anonymous_user_id',
     'get_exam_item_ids',
+    'list_enrolled_candidates',
+    'get_display_names',
 )
 
 
@@ -89,3 +91,18 @@ def get_exam_item_ids(user, course_key, content_id):
         content_id (str): the exam subsection's usage id, as edx-proctoring stores it.
     """
     return _backend().get_exam_item_ids(user, course_key, content_id)
+
+
+def list_enrolled_candidates(course_key):
+    """
+    Every active enrollment of the course as ``offline_delivery_plugin.data.Candidate`` (one query: the Monitor
+    lists hundreds at a time).
+    """
+    return _backend().list_enrolled_candidates(course_key)
+
+
+def get_display_names(course_key, usage_ids):
+    """
+    ``{usage_id: display name}`` for the given blocks of the course (the names staff see beside answers).
+    """
+    return _backend().get_display_names(course_key, usage_ids)

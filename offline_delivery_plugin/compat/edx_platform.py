@@ -5,7 +5,7 @@ This is the only module of the plugin that imports edx-platform. The imports are
 module can be imported (and its signatures checked) where edx-platform is not installed.
 """
 # pylint: disable=import-error,import-outside-toplevel
-from offline_delivery_plugin.data import CourseInfo
+from offline_delivery_plugin.data import Candidate, CourseInfo
 
 
 def get_course(course_key):
@@ -94,3 +94,31 @@ def get_exam_item_ids(user, course_key, content_id):
         else:
             leaves.append(str(block.location))
     return leaves
+
+
+def list_enrolled_candidates(course_key):
+    """Active enrollments with the learner's profile name, in one query."""
+    from common.djangoapps.student.models import CourseEnrollment
+
+    enrollments = CourseEnrollment.objects.filter(course_id=course_key, is_active=True).select_related(
+        'user', 'user__profile')
+    return [
+        Candidate(user_id=e.user_id, username=e.user.username,
+                  full_name=getattr(getattr(e.user, 'profile', None), 'name', '') or '', mode=e.mode)
+        for e in enrollments
+    ]
+
+
+def get_display_names(course_key, usage_ids):
+    """Display names from the modulestore."""
+    from opaque_keys.edx.keys import UsageKey
+    from xmodule.modulestore.django import modulestore
+
+    store = modulestore()
+    names = {}
+    for usage_id in usage_ids:
+        try:
+            names[usage_id] = store.get_item(UsageKey.from_string(usage_id).map_into_course(course_key)).display_name
+        except Exception:
+            names[usage_id] = usage_id
+    return names

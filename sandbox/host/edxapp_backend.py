@@ -7,7 +7,7 @@ import hashlib
 from django.conf import settings
 from opaque_keys.edx.keys import UsageKey
 
-from offline_delivery_plugin.data import CourseInfo
+from offline_delivery_plugin.data import Candidate, CourseInfo
 from sandbox.host.models import AnonymousUserId, Block, Course, CourseAccessRole, CourseEnrollment
 
 STAFF_ROLES = ('staff', 'instructor')
@@ -87,3 +87,19 @@ def get_exam_item_ids(user, course_key, content_id):  # pylint: disable=unused-a
         else:
             leaves.append(str(block.usage_key))
     return leaves
+
+
+def list_enrolled_candidates(course_key):
+    """Active enrollments, one query."""
+    return [
+        Candidate(user_id=e.user_id, username=e.user.username, full_name=e.user.get_full_name(), mode=e.mode)
+        for e in CourseEnrollment.objects.filter(course__course_key=course_key, is_active=True).select_related('user')
+    ]
+
+
+def get_display_names(course_key, usage_ids):
+    """Display names from the course tree."""
+    blocks = Block.objects.filter(course__course_key=course_key, usage_key__in=[
+        UsageKey.from_string(usage_id) for usage_id in usage_ids])
+    names = {str(block.usage_key): block.display_name for block in blocks}
+    return {usage_id: names.get(usage_id, usage_id) for usage_id in usage_ids}

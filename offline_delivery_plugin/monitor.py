@@ -1,0 +1,176 @@
+"""
+The invigilator Monitor: every candidate of an exam at a glance, uploads of delivery files, the answers behind
+them, and the audit trail of it all. Reached through ``api``.
+"""
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from edx_proctoring import api as proctoring_api
+from edx_proctoring.exceptions import ProctoredExamNotFoundException
+from edx_proctoring.models import ProctoredExamStudentAttempt
+
+from offline_delivery_plugin import compat
+from offline_delivery_plugin.data import ItemAnswerView, MonitorRow
+from offline_delivery_plugin.deliveries import deliver_file
+from offline_delivery_plugin.exceptions import AttemptNotFound, DeliveryRefused, OfflineDeliveryError
+from offline_delivery_plugin.models import AttemptRecord, AuditEvent, DeliveryFile, ItemAnswer
+
+#: What the Monitor says of a candidate, in the words of the exam hall.
+NOT_STARTED = 'not_started'
+WRITING = 'writing'
+CONNECTION_LOST = 'connection_lost'
+SUBMITTED_ONLINE = 'submitted_online'
+DELIVERED_OFFLINE = 'delivered_offline'
+STATES = (NOT_STARTED, WRITING, CONNECTION_LOST, SUBMITTED_ONLINE, DELIVERED_OFFLINE)
+IN_PROGRESS = ('started', 'ready_to_submit')
+PROCTORED_MODES = ('verified', 'professional', 'no-id-professional', 'masters', 'executive-education')
+
+
+class ExamNotFound(OfflineDeliveryError):
+    """No active exam with this id in this course."""
+
+
+def _exam(course_key, content_id):
+    try:
+        exam = proctoring_api.get_exam_by_content_id(str(course_key), content_id)
+    except ProctoredExamNotFoundException as error:
+        raise ExamNotFound(_('There is no such exam in this course.')) from error
+    if not exam['is_active']:
+        raise ExamNotFound(_('There is no such exam in this course.'))
+    return exam
+
+
+def get_monitor(course_key, content_id, now=None):
+    """
+    Every candidate of the exam with what the hall needs: state, last save (time and sequence), last contact,
+    time left and the receipt of a delivered file. A constant number of queries, whatever the hall's size.
+
+    Candidates are the active enrollments that may take the exam (proctored exams: the verified-like tracks),
+    plus anyone who has an attempt.
+    """
+    now = now or timezone.now()
+    exam = _exam(course_key, content_id)
+    lost_after = timedelta(seconds=settings.OFFLINE_DELIVERY_CONNECTION_LOST_AFTER_SECONDS)
+    candidates = {
+        candidate.user_id: candidate for candidate in compat.list_enrolled_candidates(course_key)
+        if not exam['is_proctored'] or exam['is_practice_exam'] or candidate.mode in PROCTORED_MODES
+    }
+    attempts = {}
+    for attempt in ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=exam['id']).order_by('id').values(
+            'id', 'user_id', 'user__username', 'status', 'started_at', 'allowed_time_limit_mins'):
+        attempts[attempt['user_id']] = attempt  # the newest attempt per candidate wins
+    records = {
+        record['attempt_id']: record for record in AttemptRecord.objects.filter(
+            attempt_id__in=[a['id'] for a in attempts.values()]).values(
+            'attempt_id', 'last_save_at', 'last_save_seq', 'last_contact_at')
+    }
+    newest_delivery = dict(DeliveryFile.objects.filter(record__attempt_id__in=list(records)).values(
+        'record__attempt_id').annotate(last=Max('id')).values_list('record__attempt_id', 'last'))
+    receipts = dict(DeliveryFile.objects.filter(id__in=list(newest_delivery.values())).values_list(
+        'record__attempt_id', 'receipt'))
+
+    rows = []
+    for user_id in sorted(set(candidates) | set(attempts), key=lambda uid: (
+            candidates[uid].username if uid in candidates else attempts[uid]['user__username'])):
+        candidate = candidates.get(user_id)
+        attempt = attempts.get(user_id)
+        record = records.get(attempt['id'], {}) if attempt else {}
+        rows.append(MonitorRow(
+            user_id=user_id,
+            username=candidate.username if candidate else attempt['user__username'],
+            full_name=candidate.full_name if candidate else '',
+            mode=candidate.mode if candidate else '',
+            state=_state(attempt, record, receipts, now, lost_after),
+            attempt_id=attempt['id'] if attempt else None,
+            proctoring_status=attempt['status'] if attempt else '',
+            last_save_at=record.get('last_save_at'),
+            last_save_seq=record.get('last_save_seq'),
+            last_contact_at=record.get('last_contact_at'),
+            seconds_left=_seconds_left(attempt, now),
+            receipt=receipts.get(attempt['id'], '') if attempt else '',
+        ))
+    return exam, rows
+
+
+def _state(attempt, record, receipts, now, lost_after):
+    if attempt is None or attempt['status'] in ('created', 'download_software_clicked', 'ready_to_start'):
+        return NOT_STARTED
+    if attempt['id'] in receipts:
+        return DELIVERED_OFFLINE
+    if attempt['status'] in IN_PROGRESS:
+        contact = record.get('last_contact_at') or attempt['started_at']
+        return CONNECTION_LOST if contact and now - contact > lost_after else WRITING
+    return SUBMITTED_ONLINE
+
+
+def _seconds_left(attempt, now):
+    if not attempt or attempt['status'] not in IN_PROGRESS or not attempt['started_at']:
+        return None
+    deadline = attempt['started_at'] + timedelta(minutes=attempt['allowed_time_limit_mins'] or 0)
+    return max(0, int((deadline - now).total_seconds()))
+
+
+def record_audit_event(course_key, kind, outcome, actor=None, subject_id=None, content_id='', attempt_id=None,
+                       ip_address=None, **detail):
+    """Append one audit event. Never carries passwords or answers; ``detail`` is for ids, reasons and receipts."""
+    AuditEvent.objects.create(
+        course_id=course_key, content_id=content_id, attempt_id=attempt_id, actor=actor, subject_id=subject_id,
+        kind=kind, outcome=outcome, detail=detail, ip_address=ip_address,
+    )
+
+
+def upload_delivery_file(data, course_key, content_id, attempt_id, uploader, ip_address=None, file_name=''):
+    """
+    Staff upload of a candidate's delivery file from the Monitor: ``deliver_file`` with the staff channel (a
+    refusal names whose file it is), audited whether accepted or refused.
+
+    Raises:
+        ExamNotFound, AttemptNotFound, DeliveryRefused (nothing changed; the refusal is audited).
+    """
+    exam = _exam(course_key, content_id)
+    attempt = ProctoredExamStudentAttempt.objects.filter(id=attempt_id, proctored_exam_id=exam['id']).values(
+        'id', 'user_id').first()
+    if attempt is None:
+        raise AttemptNotFound(_('This candidate has no attempt at this exam.'))
+    audit = {'course_key': course_key, 'content_id': content_id, 'attempt_id': attempt_id, 'actor': uploader,
+             'subject_id': attempt['user_id'], 'ip_address': ip_address}
+    try:
+        receipt = deliver_file(data, attempt_id, uploader, DeliveryFile.CHANNEL_STAFF, reveal_owner=True)
+    except DeliveryRefused as refusal:
+        record_audit_event(kind='upload', outcome=AuditEvent.REFUSED, reason=refusal.reason,
+                           message=refusal.user_message, file_name=file_name[:255], size=len(data), **audit)
+        raise
+    record_audit_event(kind='upload', outcome=AuditEvent.OK, receipt=receipt.receipt, sha256=receipt.sha256,
+                       seq=receipt.seq, blank=receipt.blank, already_delivered=receipt.already_delivered,
+                       file_name=file_name[:255], **audit)
+    return receipt
+
+
+def get_attempt_answers(course_key, content_id, attempt_id):
+    """
+    The attempt's answers item by item, in the order the candidate's page rendered them (the items of the last
+    accepted file, else the exam's order): the value the server holds beside the last online save.
+    """
+    exam = _exam(course_key, content_id)
+    attempt = ProctoredExamStudentAttempt.objects.filter(id=attempt_id, proctored_exam_id=exam['id']).values(
+        'id', 'user_id').first()
+    if attempt is None:
+        raise AttemptNotFound(_('This candidate has no attempt at this exam.'))
+    answers = {a.item_id: a for a in ItemAnswer.objects.filter(record__attempt_id=attempt_id)}
+    order = list(compat.get_exam_item_ids(None, course_key, content_id))
+    order += sorted(item for item in answers if item not in order)
+    names = compat.get_display_names(course_key, order)
+    return [
+        ItemAnswerView(
+            item_id=item, display_name=names.get(item, item),
+            value=answers[item].value if item in answers else '',
+            online_value=answers[item].online_value if item in answers else '',
+            source=answers[item].source if item in answers else '',
+            changed_offline=bool(item in answers and answers[item].source == ItemAnswer.SOURCE_FILE
+                                 and answers[item].value != answers[item].online_value),
+        )
+        for item in order
+    ]
