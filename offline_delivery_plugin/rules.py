@@ -53,6 +53,16 @@ VALIDATE_COURSE_SETTINGS = 'offline_delivery_plugin.validate_course_settings'
 #: Start the candidate page's session and save snapshots of one's own attempt.
 WRITE_OWN_ATTEMPT = 'offline_delivery_plugin.write_own_attempt'
 
+#: See the Monitor of an exam: every candidate's state, last save, time left.
+VIEW_MONITOR = 'offline_delivery_plugin.view_monitor'
+#: Upload a candidate's delivery file from the Monitor.
+UPLOAD_DELIVERY = 'offline_delivery_plugin.upload_delivery'
+#: See a candidate's answers (to check the control word against the file).
+VIEW_ANSWERS = 'offline_delivery_plugin.view_answers'
+
 rules.add_perm(WRITE_OWN_ATTEMPT, is_attempt_owner)
+rules.add_perm(VIEW_MONITOR, is_course_staff | is_chief_invigilator | is_invigilator)
+rules.add_perm(UPLOAD_DELIVERY, is_course_staff | is_chief_invigilator | is_invigilator)
+rules.add_perm(VIEW_ANSWERS, is_course_staff | is_chief_invigilator | is_invigilator)
 rules.add_perm(VIEW_EXAMS, is_course_staff | is_chief_invigilator | is_invigilator)
 rules.add_perm(VALIDATE_COURSE_SETTINGS, is_course_staff)

@@ -1,13 +1,17 @@
 """
 The plugin's URLs in the LMS, mounted by the host under ``offline-delivery/`` (see ``apps.py``).
 """
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from offline_delivery_plugin.views import ServiceWorkerView
+from offline_delivery_plugin.rest_api.urls_common import CONTENT_ID_PATTERN, COURSE_ID_PATTERN
+from offline_delivery_plugin.views import MonitorPageView, PluginJavaScriptCatalog, ServiceWorkerView
 
 app_name = 'offline_delivery_plugin'
 
 urlpatterns = [
     path('api/v1/', include('offline_delivery_plugin.rest_api.v1.urls')),
     path('service-worker.js', ServiceWorkerView.as_view(), name='service-worker'),
+    path('jsi18n/', PluginJavaScriptCatalog.as_view(), name='jsi18n'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/{CONTENT_ID_PATTERN}/monitor/$', MonitorPageView.as_view(),
+            name='monitor'),
 ]

@@ -1,9 +1,18 @@
 """
 The plugin's non-API pages and assets in the LMS.
 """
+import rules as rules_lib
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import View
+from django.views.i18n import JavaScriptCatalog
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+
+from offline_delivery_plugin import api, rules
 
 SERVICE_WORKER = 'offline_delivery_plugin/js/service-worker.js'
 
@@ -31,3 +40,43 @@ class ServiceWorkerView(View):
         response['Service-Worker-Allowed'] = '/'
         response['Cache-Control'] = 'no-cache'
         return response
+
+
+class PluginJavaScriptCatalog(JavaScriptCatalog):
+    """
+    The plugin's own JavaScript translations (``gettext`` for candidate.js and monitor.js), in the user's
+    language.
+
+    Permission: public, like any static script: it holds the plugin's UI strings and nothing else.
+    """
+
+    public = True
+    packages = ['offline_delivery_plugin']
+
+
+class MonitorPageView(LoginRequiredMixin, View):
+    """
+    The Monitor of one exam, for course staff, chief invigilators and invigilators: every candidate's state,
+    uploads of delivery files, their answers. The data come from the REST API (``ExamMonitorView``).
+
+    Permission: ``rules.VIEW_MONITOR`` on the course; anyone else gets a 403 page.
+    """
+
+    permission_required = rules.VIEW_MONITOR
+
+    def get(self, request, course_id, content_id):
+        """The page."""
+        try:
+            course_key = CourseKey.from_string(course_id)
+        except InvalidKeyError as error:
+            raise Http404(_('{course_id} is not a valid course id.').format(course_id=course_id)) from error
+        if not rules_lib.has_perm(self.permission_required, request.user, course_key):
+            return render(request, 'offline_delivery_plugin/denied.html', status=403)
+        try:
+            exam, _rows = api.get_monitor(course_key, content_id)
+        except api.ExamNotFound as error:
+            raise Http404(error.user_message) from error
+        return render(request, 'offline_delivery_plugin/monitor.html', {
+            'course_id': str(course_key), 'content_id': content_id, 'exam': exam,
+            'can_upload': rules_lib.has_perm(rules.UPLOAD_DELIVERY, request.user, course_key),
+        })

@@ -90,3 +90,37 @@ class DeliveryReceiptSerializer(serializers.Serializer):  # pylint: disable=abst
     seq = serializers.IntegerField()
     blank = serializers.BooleanField()
     already_delivered = serializers.BooleanField()
+
+
+class MonitorRowSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """``data.MonitorRow`` on the wire."""
+
+    user_id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField(allow_blank=True)
+    mode = serializers.CharField(allow_blank=True)
+    state = serializers.CharField()
+    attempt_id = serializers.IntegerField(allow_null=True)
+    proctoring_status = serializers.CharField(allow_blank=True)
+    last_save_at = serializers.DateTimeField(allow_null=True)
+    last_save_seq = serializers.IntegerField(allow_null=True)
+    last_contact_at = serializers.DateTimeField(allow_null=True)
+    seconds_left = serializers.IntegerField(allow_null=True)
+    receipt = serializers.CharField(allow_blank=True)
+
+
+class UploadSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """A delivery file uploaded from the Monitor (multipart field ``file``)."""
+
+    file = serializers.FileField(allow_empty_file=True)
+
+
+class ItemAnswerViewSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """``data.ItemAnswerView`` on the wire."""
+
+    item_id = serializers.CharField()
+    display_name = serializers.CharField()
+    value = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    online_value = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    source = serializers.CharField(allow_blank=True)
+    changed_offline = serializers.BooleanField()

@@ -3,13 +3,19 @@ URLs of REST API v1 in the LMS.
 """
 from django.urls import path, re_path
 
-from offline_delivery_plugin.rest_api.urls_common import COURSE_ID_PATTERN
+from offline_delivery_plugin.rest_api.urls_common import CONTENT_ID_PATTERN, COURSE_ID_PATTERN
 from offline_delivery_plugin.rest_api.v1 import views
 
 app_name = 'v1'
 
 urlpatterns = [
     re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/$', views.CourseExamsView.as_view(), name='course-exams'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/{CONTENT_ID_PATTERN}/monitor/$', views.ExamMonitorView.as_view(),
+            name='exam-monitor'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/{CONTENT_ID_PATTERN}/attempts/(?P<attempt_id>\d+)/uploads/$',
+            views.UploadView.as_view(), name='attempt-uploads'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/{CONTENT_ID_PATTERN}/attempts/(?P<attempt_id>\d+)/answers/$',
+            views.AttemptAnswersView.as_view(), name='attempt-answers'),
     path('attempts/<int:attempt_id>/session/', views.CandidateSessionView.as_view(), name='attempt-session'),
     path('attempts/<int:attempt_id>/snapshots/', views.SnapshotView.as_view(), name='attempt-snapshots'),
     path('attempts/<int:attempt_id>/deliveries/', views.SelfDeliveryView.as_view(), name='attempt-deliveries'),

@@ -2,6 +2,7 @@
 REST API v1 views. Thin: check the permission, validate with a serializer, call one ``api`` function, answer.
 """
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
@@ -29,8 +30,11 @@ from offline_delivery_plugin.rest_api.v1.serializers import (
     CourseSettingsDraftSerializer,
     DeliveryReceiptSerializer,
     ExamSummarySerializer,
+    ItemAnswerViewSerializer,
+    MonitorRowSerializer,
     SaveAckSerializer,
     SnapshotSerializer,
+    UploadSerializer,
 )
 
 #: The plugin's errors and the HTTP status each one answers with (the body is ``{"detail": user_message}``).
@@ -41,6 +45,7 @@ ERROR_STATUS = {
     OfflineDeliveryDisabled: status.HTTP_409_CONFLICT,
     InvalidSnapshot: status.HTTP_400_BAD_REQUEST,
     DeliveryRefused: status.HTTP_400_BAD_REQUEST,
+    api.ExamNotFound: status.HTTP_404_NOT_FOUND,
 }
 
 
@@ -194,3 +199,76 @@ class SelfDeliveryView(AttemptViewMixin, APIView):
                 limit=limit)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         receipt = api.deliver_file(data, attempt_id, request.user, 'self')
         return Response(DeliveryReceiptSerializer(receipt).data)
+
+
+class ExamMonitorView(CourseViewMixin, APIView):
+    """
+    **Use case**: the Monitor's data for one exam; the page asks again every few seconds.
+
+    **Example request**: ``GET /offline-delivery/api/v1/courses/{course_id}/exams/{content_id}/monitor/``
+
+    **Response**: ``{"exam": {exam_id, exam_name, content_id, time_limit_mins}, "server_time", "rows": [{user_id,
+    username, full_name, mode, state, attempt_id, proctoring_status, last_save_at, last_save_seq, last_contact_at,
+    seconds_left, receipt}]}``; ``state`` is one of not_started, writing, connection_lost, submitted_online,
+    delivered_offline.
+    """
+
+    permission_required = rules.VIEW_MONITOR
+
+    def get(self, request, course_id, content_id):
+        """The Monitor's rows."""
+        exam, rows = api.get_monitor(self.course_key, content_id)
+        return Response({
+            'exam': {'exam_id': exam['id'], 'exam_name': exam['exam_name'], 'content_id': exam['content_id'],
+                     'time_limit_mins': exam['time_limit_mins']},
+            'server_time': timezone.now(),
+            'rows': MonitorRowSerializer(rows, many=True).data,
+        })
+
+
+class UploadView(CourseViewMixin, APIView):
+    """
+    **Use case**: an invigilator or planner uploads a candidate's delivery file from the Monitor.
+
+    **Example request**: ``POST .../courses/{course_id}/exams/{content_id}/attempts/{attempt_id}/uploads/``,
+    multipart with the field ``file``.
+
+    **Response**: 200 ``{"receipt", "seq", "blank", "already_delivered"}``: the attempt is submitted and the file
+    kept. 400 ``{"reason", "detail"}`` when the file is refused (which candidate it belongs to, altered, older
+    than the server's, unknown key...): nothing changes. Both are audited.
+    """
+
+    permission_required = rules.UPLOAD_DELIVERY
+
+    def post(self, request, course_id, content_id, attempt_id):
+        """Upload the file."""
+        upload = UploadSerializer(data=request.data)
+        if not upload.is_valid():
+            return Response({'reason': 'malformed', 'detail': _('Choose a delivery file to upload.')},
+                            status=status.HTTP_400_BAD_REQUEST)
+        handle = upload.validated_data['file']
+        limit = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES
+        if handle.size > limit:
+            return Response({'reason': 'too_large', 'detail': _('The file is larger than {limit} bytes.').format(
+                limit=limit)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        receipt = api.upload_delivery_file(handle.read(), self.course_key, content_id, int(attempt_id), request.user,
+                                           ip_address=request.META.get('REMOTE_ADDR'), file_name=handle.name)
+        return Response(DeliveryReceiptSerializer(receipt).data)
+
+
+class AttemptAnswersView(CourseViewMixin, APIView):
+    """
+    **Use case**: staff check a candidate's answers, e.g. the control word, after an upload.
+
+    **Example request**: ``GET .../courses/{course_id}/exams/{content_id}/attempts/{attempt_id}/answers/``
+
+    **Response**: ``{"items": [{item_id, display_name, value, online_value, source, changed_offline}]}`` in the
+    order of the exam.
+    """
+
+    permission_required = rules.VIEW_ANSWERS
+
+    def get(self, request, course_id, content_id, attempt_id):
+        """The answers."""
+        return Response({'items': ItemAnswerViewSerializer(
+            api.get_attempt_answers(self.course_key, content_id, int(attempt_id)), many=True).data})

@@ -1,0 +1,155 @@
+/*
+ * The invigilator Monitor: every candidate of one exam, refreshed every few seconds; upload a candidate's
+ * delivery file; view the answers behind it. Plain JavaScript; strings through the plugin's JavaScript catalog.
+ */
+(function () {
+  'use strict';
+
+  var root = document.getElementById('monitor');
+  if (!root) { return; }
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (fmt, obj) {
+    return fmt.replace(/%\((\w+)\)s/g, function (_m, name) { return String(obj[name]); });
+  };
+  var REFRESH_MS = 5000;
+  var STATES = {
+    not_started: gettext('Not started'),
+    writing: gettext('Writing'),
+    connection_lost: gettext('Connection lost'),
+    submitted_online: gettext('Submitted online'),
+    delivered_offline: gettext('Delivered offline')
+  };
+  var body = root.querySelector('.monitor-table tbody');
+  var summary = root.querySelector('.monitor-summary');
+  var messages = {};  // user id -> the last upload's result, kept across refreshes
+
+  function csrfToken() {
+    var field = root.querySelector('input[name=csrfmiddlewaretoken]');
+    return field ? field.value : '';
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === 'text') { node.textContent = attrs[name]; } else { node.setAttribute(name, attrs[name]); }
+    });
+    (children || []).forEach(function (child) { node.appendChild(child); });
+    return node;
+  }
+
+  function apiUrl(row, what) {
+    return root.dataset.dataUrl.replace(/monitor\/$/, 'attempts/' + row.attempt_id + '/' + what + '/');
+  }
+
+  function time(value) { return value ? new Date(value).toLocaleTimeString() : '\u2014'; }
+
+  function left(seconds) {
+    if (seconds === null) { return '\u2014'; }
+    var h = Math.floor(seconds / 3600), m = Math.floor(seconds % 3600 / 60), s = seconds % 60;
+    return h + ':' + ('0' + m).slice(-2) + ':' + ('0' + s).slice(-2);
+  }
+
+  function upload(row, input, result) {
+    var file = input.files[0];
+    if (!file) { return; }
+    var form = new FormData();
+    form.append('file', file);
+    result.textContent = gettext('Uploading\u2026');
+    fetch(apiUrl(row, 'uploads'), {
+      method: 'POST', credentials: 'same-origin', headers: {'X-CSRFToken': csrfToken()}, body: form
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (!response.ok) { throw new Error(data.detail || String(response.status)); }
+        messages[row.user_id] = {ok: true, text: interpolate(
+          gettext('Accepted: %(name)s. Receipt code %(receipt)s.'), {name: file.name, receipt: data.receipt}, true)};
+      });
+    }).catch(function (error) {
+      messages[row.user_id] = {ok: false, text: interpolate(gettext('Refused: %(name)s. %(reason)s'),
+                                                            {name: file.name, reason: error.message}, true)};
+    }).then(function () { input.value = ''; refresh(); });
+  }
+
+  function showAnswers(row) {
+    var dialog = document.getElementById('answers-dialog');
+    var table = dialog.querySelector('tbody');
+    dialog.querySelector('#answers-title').textContent = interpolate(gettext('Answers of %(name)s'),
+                                                                      {name: row.full_name || row.username}, true);
+    table.textContent = '';
+    fetch(apiUrl(row, 'answers'), {credentials: 'same-origin'}).then(function (r) { return r.json(); })
+      .then(function (data) {
+        data.items.forEach(function (item) {
+          var tr = el('tr', {'class': item.changed_offline ? 'changed-offline' : ''});
+          tr.appendChild(el('th', {scope: 'row', text: item.display_name}));
+          tr.appendChild(el('td', {text: item.value}));
+          tr.appendChild(el('td', {text: item.changed_offline ? item.online_value : gettext('(the same)')}));
+          table.appendChild(tr);
+        });
+      });
+    dialog.showModal();
+    dialog.querySelector('.close-dialog').focus();
+  }
+
+  function render(data) {
+    var counts = {};
+    body.textContent = '';
+    data.rows.forEach(function (row) {
+      counts[row.state] = (counts[row.state] || 0) + 1;
+      var tr = el('tr', {'data-user': row.username, 'class': 'state-' + row.state});
+      tr.appendChild(el('th', {scope: 'row'}, [
+        el('span', {'class': 'name', text: row.full_name || row.username}),
+        el('span', {'class': 'username', text: ' (' + row.username + ')'})]));
+      tr.appendChild(el('td', {'class': 'state', text: STATES[row.state] || row.state}));
+      tr.appendChild(el('td', {text: row.last_save_seq === null ? '\u2014'
+        : time(row.last_save_at) + ' (#' + row.last_save_seq + ')'}));
+      tr.appendChild(el('td', {text: left(row.seconds_left)}));
+      tr.appendChild(el('td', {'class': 'receipt', text: row.receipt || '\u2014'}));
+      var actions = el('td', {'class': 'actions'});
+      if (row.attempt_id) {
+        if (root.dataset.canUpload === 'true') {
+          var id = 'upload-' + row.user_id;
+          var input = el('input', {type: 'file', id: id, 'class': 'upload-input'});
+          var label = el('label', {'for': id, 'class': 'upload-label',
+                                   text: interpolate(gettext('Upload answers for %(name)s'),
+                                                     {name: row.full_name || row.username}, true)});
+          var result = el('p', {'class': 'upload-result', role: 'status'});
+          input.addEventListener('change', function () { upload(row, input, result); });
+          actions.appendChild(label);
+          actions.appendChild(input);
+          actions.appendChild(result);
+        }
+        var view = el('button', {type: 'button', 'class': 'view-answers', text: gettext('View answers')});
+        view.setAttribute('aria-label', interpolate(gettext('View answers of %(name)s'),
+                                                    {name: row.full_name || row.username}, true));
+        view.addEventListener('click', function () { showAnswers(row); });
+        actions.appendChild(view);
+      }
+      if (messages[row.user_id]) {
+        actions.appendChild(el('p', {'class': messages[row.user_id].ok ? 'upload-ok' : 'upload-refused',
+                                     role: 'status', text: messages[row.user_id].text}));
+      }
+      tr.appendChild(actions);
+      body.appendChild(tr);
+    });
+    summary.textContent = Object.keys(STATES).filter(function (s) { return counts[s]; }).map(function (s) {
+      return STATES[s] + ': ' + counts[s];
+    }).join(' \u00b7 ');
+  }
+
+  var busy = false;
+  function refresh() {
+    // A refresh never replaces the table while a file is being chosen or the answers are open.
+    if (busy || document.querySelector('#answers-dialog[open]') ||
+        (document.activeElement && document.activeElement.classList.contains('upload-input'))) { return; }
+    busy = true;
+    fetch(root.dataset.dataUrl, {credentials: 'same-origin', cache: 'no-store'})
+      .then(function (r) { return r.json(); }).then(render)
+      .catch(function () { summary.textContent = gettext('The Monitor cannot reach the server; retrying.'); })
+      .then(function () { busy = false; root.setAttribute('data-loaded', 'true'); });
+  }
+
+  document.querySelector('#answers-dialog .close-dialog').addEventListener('click', function () {
+    document.getElementById('answers-dialog').close();
+  });
+  refresh();
+  window.setInterval(refresh, REFRESH_MS);
+}());
