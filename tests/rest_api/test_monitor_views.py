@@ -1,0 +1,102 @@
+"""
+The Monitor's page and endpoints for every role.
+"""
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from tests.crypto_helpers import delivery_file
+from tests.helpers import start_exam
+from tests.rest_api.test_candidate_views import CONTROL_WORD
+
+ROLES = [
+    ('anonymous', 401), ('verified_learner', 403), ('audit_learner', 403), ('other_course_staff', 403),
+    ('invigilator', 200), ('chief_invigilator', 200), ('course_staff', 200), ('admin', 200),
+]
+
+
+@pytest.fixture
+def attempt(client, demo):
+    return start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+
+
+def client_as(demo, other_course, role):
+    client = Client()
+    if role == 'other_course_staff':
+        client.force_login(other_course.staff)
+    elif role != 'anonymous':
+        client.force_login(demo.users[role])
+    return client
+
+
+def url(name, demo, **kwargs):
+    return reverse(f'offline_delivery_plugin:{name}', kwargs={
+        'course_id': str(demo.course_key), 'content_id': demo.final_exam_id, **kwargs})
+
+
+@pytest.mark.parametrize('role,expected', ROLES)
+def test_monitor_data(demo, other_course, attempt, role, expected):
+    response = client_as(demo, other_course, role).get(url('v1:exam-monitor', demo))
+    assert response.status_code == expected
+    if expected == 200:
+        assert {row['username'] for row in response.json()['rows']} == {'verified_learner', 'verified_learner2'}
+
+
+@pytest.mark.parametrize('role,expected', ROLES)
+def test_upload(demo, other_course, attempt, role, expected):
+    data = delivery_file(demo.verified_learner, attempt, {CONTROL_WORD: 'hej'})
+    response = client_as(demo, other_course, role).post(
+        url('v1:attempt-uploads', demo, attempt_id=attempt['id']),
+        {'file': SimpleUploadedFile('vera.offline-delivery', data)})
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize('role,expected', ROLES)
+def test_answers(demo, other_course, attempt, role, expected):
+    response = client_as(demo, other_course, role).get(url('v1:attempt-answers', demo, attempt_id=attempt['id']))
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize('role,expected', [(r, 302 if e == 401 else e) for r, e in ROLES])
+def test_monitor_page(demo, other_course, role, expected):
+    response = client_as(demo, other_course, role).get(url('monitor', demo))
+    assert response.status_code == expected
+    if expected == 200:
+        assert 'Monitor: Final exam (proctored)' in response.content.decode()
+
+
+def test_refused_upload_says_why_and_whose(client, demo, attempt):
+    other = start_exam(client, demo.verified_learner2, demo.course_key, demo.final_exam_id)
+    from offline_delivery_plugin import api  # pylint: disable=import-outside-toplevel
+
+    api.sync_attempt_record(other['id'])
+    data = delivery_file(demo.verified_learner2, other, {CONTROL_WORD: 'x'})
+    client.force_login(demo.invigilator)
+    response = client.post(url('v1:attempt-uploads', demo, attempt_id=attempt['id']),
+                           {'file': SimpleUploadedFile('wrong.offline-delivery', data)})
+    assert response.status_code == 400
+    assert response.json()['reason'] == 'wrong_attempt'
+    assert 'verified_learner2' in response.json()['detail']
+
+
+def test_upload_without_a_file(client, demo, attempt):
+    client.force_login(demo.invigilator)
+    response = client.post(url('v1:attempt-uploads', demo, attempt_id=attempt['id']), {})
+    assert response.status_code == 400
+    assert response.json()['reason'] == 'malformed'
+
+
+def test_unknown_exam_is_404(client, demo):
+    client.force_login(demo.course_staff)
+    response = client.get(reverse('offline_delivery_plugin:v1:exam-monitor', kwargs={
+        'course_id': str(demo.course_key), 'content_id': str(demo.course_key.make_usage_key('sequential', 'nope'))}))
+    assert response.status_code == 404
+
+
+def test_upload_csrf_stays_on(demo, attempt):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(demo.invigilator)
+    response = client.post(url('v1:attempt-uploads', demo, attempt_id=attempt['id']),
+                           {'file': SimpleUploadedFile('x', b'x')})
+    assert response.status_code == 403
