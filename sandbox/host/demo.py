@@ -32,13 +32,13 @@ DEMO_USERS = (
              'workflows will enforce it).',
              'The course outline, then "Practice exam".', mode='audit'),
     DemoUser('course_staff', 'Stina Staff', 'Course staff (the planner): exam settings, allowances, reports.',
-             'The course outline and the plugin API.', course_role='staff'),
+             'The course outline, the Monitor of each exam, and the plugin API.', course_role='staff'),
     DemoUser('invigilator', 'Ivar Invigilator', 'Invigilator [tentavakt] in the exam hall.',
-             'A candidate\'s screen, to type the invigilator password for "Save delivery as file". The Monitor '
-             '(upload, reopen) is not built yet.',
+             'The course outline, then "Monitor" beside an exam: every candidate, uploads of delivery files, '
+             'answers. On a candidate\'s screen: the invigilator password for "Save delivery as file".',
              course_role='offline_delivery_invigilator'),
     DemoUser('chief_invigilator', 'Karin Chief', 'Chief invigilator / site manager [platsansvarig].',
-             'As the invigilator. The Monitor is not built yet.',
+             'As the invigilator (reopening attempts is not built yet).',
              course_role='offline_delivery_chief_invigilator'),
     DemoUser('admin', 'Site Operator', 'The operator: Django admin of the sandbox.', '/admin/', is_staff=True),
 )

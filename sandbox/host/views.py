@@ -6,6 +6,8 @@ Python API for reading, its REST API (from the page) for starting and submitting
 """
 import json
 
+import rules
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -87,6 +89,9 @@ def course_outline(request, course_id):
             {'block': subsection, 'exam_type': _exam_type(_exam(course, subsection))}
             for subsection in chapter.children.filter(block_type='sequential')
         ]
+        for entry in subsections:
+            entry['monitor'] = bool(entry['exam_type']) and rules.has_perm(
+                'offline_delivery_plugin.view_monitor', request.user, course.course_key)
         chapters.append({'block': chapter, 'subsections': subsections})
     return render(request, 'host/outline.html', {'course': course, 'chapters': chapters})
 

@@ -81,7 +81,8 @@
           var tr = el('tr', {'class': item.changed_offline ? 'changed-offline' : ''});
           tr.appendChild(el('th', {scope: 'row', text: item.display_name}));
           tr.appendChild(el('td', {text: item.value}));
-          tr.appendChild(el('td', {text: item.changed_offline ? item.online_value : gettext('(the same)')}));
+          var online = item.changed_offline ? item.online_value : (item.value ? gettext('(the same)') : '');
+          tr.appendChild(el('td', {text: online || '\u2014'}));
           table.appendChild(tr);
         });
       });
