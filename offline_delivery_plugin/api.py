@@ -36,6 +36,14 @@ from offline_delivery_plugin.monitor import (
     record_audit_event,
     upload_delivery_file,
 )
+from offline_delivery_plugin.reopening import (
+    CannotReopen,
+    UnlockRefused,
+    link_successor,
+    reopen_attempt,
+    suggest_extra_minutes,
+    unlock_attempt,
+)
 from offline_delivery_plugin.snapshots import render_candidate_page, save_snapshot, start_candidate_session
 
 log = logging.getLogger(__name__)
@@ -43,7 +51,9 @@ log = logging.getLogger(__name__)
 __all__ = [
     'COURSE_SETTINGS_KEY',
     'REMOVED_STATUS',
+    'CannotReopen',
     'ExamNotFound',
+    'UnlockRefused',
     'check_invigilator_password',
     'deliver_file',
     'get_active_exam_key',
@@ -57,13 +67,16 @@ __all__ = [
     'open_delivery_file',
     'record_audit_event',
     'render_candidate_page',
+    'reopen_attempt',
     'rewrap_all_keys',
     'rotate_exam_key',
     'save_snapshot',
     'schedule_attempt_record_sync',
     'set_invigilator_password',
     'start_candidate_session',
+    'suggest_extra_minutes',
     'sync_attempt_record',
+    'unlock_attempt',
     'upload_delivery_file',
     'validate_course_settings',
 ]
@@ -233,7 +246,7 @@ def sync_attempt_record(attempt_id):
             record.save(update_fields=['proctoring_status', 'modified'])
             return _record_data(record)
         exam = attempt['proctored_exam']
-        record, _created = AttemptRecord.objects.select_for_update().update_or_create(
+        record, created = AttemptRecord.objects.select_for_update().update_or_create(
             attempt_id=attempt_id,
             defaults={
                 'attempt_code': attempt['attempt_code'],
@@ -244,6 +257,8 @@ def sync_attempt_record(attempt_id):
                 'status_changed_at': parse_datetime(attempt['modified']) if attempt['modified'] else None,
             },
         )
+        if created:
+            link_successor(record)
     return _record_data(record)
 
 

@@ -136,6 +136,7 @@ class CandidateSession:
     acked_hash: str
     answers: Mapping = field(default_factory=dict)
     items: tuple = ()
+    locked: bool = False
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,11 @@ class AttemptRecord(models.Model):
     last_save_at = models.DateTimeField(null=True)
     #: The last time the candidate's page reached the server, whatever it sent.
     last_contact_at = models.DateTimeField(null=True)
+    #: Set on the attempt that continues a reopened one: which one it continues, and whether the invigilator
+    #: password has been typed to let the candidate go on.
+    continues_attempt_id = models.BigIntegerField(null=True)
+    requires_unlock = models.BooleanField(default=False)
+    unlocked_at = models.DateTimeField(null=True)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -186,3 +191,27 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValueError('Audit events are append-only.')
         super().save(*args, **kwargs)
+
+
+class Reopening(models.Model):
+    """
+    An attempt opened for resubmission: by whom, with how many extra minutes, why, and (once the candidate starts
+    again) the attempt that continues it.
+
+    .. no_pii: user ids and a staff-written reason.
+    """
+
+    attempt_id = models.BigIntegerField(db_index=True)
+    course_id = CourseKeyField(max_length=255)
+    content_id = models.CharField(max_length=255)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='+')
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name='+')
+    extra_minutes = models.PositiveIntegerField(default=0)
+    seconds_granted = models.PositiveIntegerField()
+    reason = models.CharField(max_length=500, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    successor_attempt_id = models.BigIntegerField(null=True)
+
+    def __str__(self):
+        return f'Reopening({self.attempt_id})'

@@ -60,7 +60,11 @@ UPLOAD_DELIVERY = 'offline_delivery_plugin.upload_delivery'
 #: See a candidate's answers (to check the control word against the file).
 VIEW_ANSWERS = 'offline_delivery_plugin.view_answers'
 
+#: Open a submitted attempt for resubmission (the chief invigilator and course staff; not every invigilator).
+REOPEN_ATTEMPT = 'offline_delivery_plugin.reopen_attempt'
+
 rules.add_perm(WRITE_OWN_ATTEMPT, is_attempt_owner)
+rules.add_perm(REOPEN_ATTEMPT, is_course_staff | is_chief_invigilator)
 rules.add_perm(VIEW_MONITOR, is_course_staff | is_chief_invigilator | is_invigilator)
 rules.add_perm(UPLOAD_DELIVERY, is_course_staff | is_chief_invigilator | is_invigilator)
 rules.add_perm(VIEW_ANSWERS, is_course_staff | is_chief_invigilator | is_invigilator)

@@ -156,6 +156,7 @@ def start_candidate_session(user, attempt_id):
         acked_seq=record.last_save_seq or 0,
         acked_hash=record.last_save_hash or genesis_hash(attempt['attempt_code']),
         answers={answer.item_id: answer.value for answer in record.answers.all()},
+        locked=record.requires_unlock and not record.unlocked_at,
         items=tuple(compat.get_exam_item_ids(user, course_key, exam['content_id'])),
     )
 
@@ -182,7 +183,10 @@ def save_snapshot(user, attempt_id, link, answers_json):
         raise AttemptNotInProgress(_('This exam attempt is {status}: answers can no longer be saved.').format(
             status=attempt['status']))
     _delivery_settings(attempt['proctored_exam']['course_id'])
-    record_id = _record(attempt).id
+    record = _record(attempt)
+    if record.requires_unlock and not record.unlocked_at:
+        raise AttemptNotInProgress(_('This reopened attempt waits for the invigilator password.'))
+    record_id = record.id
     now = timezone.now()
     with transaction.atomic():
         record = AttemptRecord.objects.select_for_update().get(id=record_id)

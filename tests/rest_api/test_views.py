@@ -174,7 +174,7 @@ def test_every_plugin_url_has_a_permission_rule():
     assert {view.__name__ for view in plugin_views} == {
         'CourseExamsView', 'CourseSettingsValidationView', 'CandidateSessionView', 'SnapshotView',
         'SelfDeliveryView', 'ExamMonitorView', 'UploadView', 'AttemptAnswersView', 'ServiceWorkerView',
-        'PluginJavaScriptCatalog', 'MonitorPageView',
+        'PluginJavaScriptCatalog', 'MonitorPageView', 'ReopenView', 'UnlockView',
     }
     for view in plugin_views:
         if getattr(view, 'public', False):  # a static asset, declared public on purpose

@@ -66,6 +66,7 @@ class CandidateSessionSerializer(serializers.Serializer):  # pylint: disable=abs
     acked_hash = serializers.CharField()
     answers = serializers.DictField(child=serializers.CharField(allow_blank=True, trim_whitespace=False))
     items = serializers.ListField(child=serializers.CharField())
+    locked = serializers.BooleanField()
 
 
 class SnapshotSerializer(serializers.Serializer):  # pylint: disable=abstract-method
@@ -124,3 +125,16 @@ class ItemAnswerViewSerializer(serializers.Serializer):  # pylint: disable=abstr
     online_value = serializers.CharField(allow_blank=True, trim_whitespace=False)
     source = serializers.CharField(allow_blank=True)
     changed_offline = serializers.BooleanField()
+
+
+class ReopenSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """Opening an attempt for resubmission: extra minutes and a reason for the audit trail."""
+
+    extra_minutes = serializers.IntegerField(min_value=0, max_value=600)
+    reason = serializers.CharField(max_length=500, allow_blank=True, required=False, default='')
+
+
+class UnlockSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """The invigilator password typed on the candidate's screen."""
+
+    password = serializers.CharField(max_length=200, trim_whitespace=False)

@@ -19,4 +19,7 @@ urlpatterns = [
     path('attempts/<int:attempt_id>/session/', views.CandidateSessionView.as_view(), name='attempt-session'),
     path('attempts/<int:attempt_id>/snapshots/', views.SnapshotView.as_view(), name='attempt-snapshots'),
     path('attempts/<int:attempt_id>/deliveries/', views.SelfDeliveryView.as_view(), name='attempt-deliveries'),
+    path('attempts/<int:attempt_id>/unlock/', views.UnlockView.as_view(), name='attempt-unlock'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/{CONTENT_ID_PATTERN}/attempts/(?P<attempt_id>\d+)/reopen/$',
+            views.ReopenView.as_view(), name='attempt-reopen'),
 ]

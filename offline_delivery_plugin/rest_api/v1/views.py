@@ -32,8 +32,10 @@ from offline_delivery_plugin.rest_api.v1.serializers import (
     ExamSummarySerializer,
     ItemAnswerViewSerializer,
     MonitorRowSerializer,
+    ReopenSerializer,
     SaveAckSerializer,
     SnapshotSerializer,
+    UnlockSerializer,
     UploadSerializer,
 )
 
@@ -46,6 +48,7 @@ ERROR_STATUS = {
     InvalidSnapshot: status.HTTP_400_BAD_REQUEST,
     DeliveryRefused: status.HTTP_400_BAD_REQUEST,
     api.ExamNotFound: status.HTTP_404_NOT_FOUND,
+    api.CannotReopen: status.HTTP_409_CONFLICT,
 }
 
 
@@ -272,3 +275,57 @@ class AttemptAnswersView(CourseViewMixin, APIView):
         """The answers."""
         return Response({'items': ItemAnswerViewSerializer(
             api.get_attempt_answers(self.course_key, content_id, int(attempt_id)), many=True).data})
+
+
+class ReopenView(CourseViewMixin, APIView):
+    """
+    **Use case**: open a submitted attempt for resubmission, optionally with extra minutes (flow D).
+
+    **Example requests**: ``GET .../courses/{course_id}/exams/{content_id}/attempts/{attempt_id}/reopen/`` for the
+    suggested extra minutes (the time the candidate was offline); ``POST`` the same URL with
+    ``{"extra_minutes": 10, "reason": "Wi-Fi down in hall B"}``.
+
+    **Response**: ``{"suggested_extra_minutes"}``; ``{"seconds_granted"}`` after a reopen; 409 with a reason when the
+    attempt cannot be reopened. Audited.
+    """
+
+    permission_required = rules.REOPEN_ATTEMPT
+
+    def get(self, request, course_id, content_id, attempt_id):
+        """The suggestion."""
+        return Response({'suggested_extra_minutes': api.suggest_extra_minutes(int(attempt_id))})
+
+    def post(self, request, course_id, content_id, attempt_id):
+        """Reopen."""
+        form = ReopenSerializer(data=request.data)
+        if not form.is_valid():
+            return Response({'detail': _('Extra time must be a whole number of minutes from 0 to 600.'),
+                             'errors': form.errors}, status=status.HTTP_400_BAD_REQUEST)
+        seconds = api.reopen_attempt(self.course_key, content_id, int(attempt_id),
+                                     form.validated_data['extra_minutes'], form.validated_data['reason'],
+                                     request.user, ip_address=request.META.get('REMOTE_ADDR'))
+        return Response({'seconds_granted': seconds})
+
+
+class UnlockView(AttemptViewMixin, APIView):
+    """
+    **Use case**: on the candidate's screen, the invigilator types the password so a reopened attempt continues.
+
+    **Example request**: ``POST /offline-delivery/api/v1/attempts/{attempt_id}/unlock/`` with ``{"password": ...}``
+
+    **Response**: 200 ``{"unlocked": true}``; 400 for a wrong password; 429 after too many (per attempt and per
+    client address, 15 minutes). Every try is audited, never the password.
+    """
+
+    def post(self, request, attempt_id):
+        """Check the password."""
+        form = UnlockSerializer(data=request.data)
+        if not form.is_valid():
+            return Response({'detail': _('Type the invigilator password.')}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            api.unlock_attempt(request.user, attempt_id, form.validated_data['password'],
+                               ip_address=request.META.get('REMOTE_ADDR'))
+        except api.UnlockRefused as refusal:
+            return Response({'detail': refusal.user_message}, status=status.HTTP_429_TOO_MANY_REQUESTS
+                            if refusal.locked else status.HTTP_400_BAD_REQUEST)
+        return Response({'unlocked': True})

@@ -1,0 +1,147 @@
+"""
+Opening an attempt for resubmission (flow D), and letting the candidate continue only after the invigilator
+password is typed. The design is docs/decisions/0007-reopening-through-edx-proctorings-resume.rst: the submitted
+attempt goes to edx-proctoring's ``error`` state and is made ready to resume, so the candidate's next start creates
+a successor attempt with the remaining time; the plugin carries the answers over and locks the successor until
+an invigilator unlocks it.
+"""
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from edx_proctoring import api as proctoring_api
+from edx_proctoring.models import ProctoredExamStudentAttempt
+
+from offline_delivery_plugin import keyring
+from offline_delivery_plugin.exceptions import AttemptNotFound, OfflineDeliveryError
+from offline_delivery_plugin.models import AttemptRecord, AuditEvent, ItemAnswer, Reopening
+from offline_delivery_plugin.monitor import _exam, record_audit_event
+
+REOPENABLE = ('submitted', 'timed_out')
+MAX_EXTRA_MINUTES = 600
+#: Online password checks: this many failures per attempt, or per client address, within the window lock it.
+MAX_FAILURES_PER_ATTEMPT = 5
+MAX_FAILURES_PER_CLIENT = 20
+FAILURE_WINDOW_SECONDS = 15 * 60
+
+
+class CannotReopen(OfflineDeliveryError):
+    """The attempt cannot be opened for resubmission (not submitted, no time to give, a bad extra time)."""
+
+
+class UnlockRefused(OfflineDeliveryError):
+    """The password was wrong, or too many wrong passwords were tried: ``locked`` says which."""
+
+    def __init__(self, user_message, locked=False):
+        super().__init__(user_message)
+        self.locked = locked
+
+
+def suggest_extra_minutes(attempt_id):
+    """
+    The time the candidate spent without a connection before the attempt ended (last contact to completion),
+    rounded up to whole minutes: the Monitor's suggestion for extra time. 0 when there was no such gap.
+    """
+    attempt = ProctoredExamStudentAttempt.objects.filter(id=attempt_id).values('completed_at', 'started_at').first()
+    record = AttemptRecord.objects.filter(attempt_id=attempt_id).values('last_contact_at').first()
+    if not attempt or not attempt['completed_at']:
+        return 0
+    last_contact = (record or {}).get('last_contact_at') or attempt['started_at']
+    gap = (attempt['completed_at'] - last_contact).total_seconds() if last_contact else 0
+    return max(0, int((gap + 59) // 60)) if gap > 60 else 0
+
+
+def reopen_attempt(course_key, content_id, attempt_id, extra_minutes, reason, reopened_by, ip_address=None):
+    """
+    Open a submitted (or timed-out) attempt for resubmission with the time it had left plus ``extra_minutes``.
+
+    Raises:
+        AttemptNotFound, CannotReopen: nothing changed.
+    """
+    exam = _exam(course_key, content_id)
+    attempt = ProctoredExamStudentAttempt.objects.filter(id=attempt_id, proctored_exam_id=exam['id']).first()
+    if attempt is None:
+        raise AttemptNotFound(_('This candidate has no attempt at this exam.'))
+    if not isinstance(extra_minutes, int) or isinstance(extra_minutes, bool) or not \
+            0 <= extra_minutes <= MAX_EXTRA_MINUTES:
+        raise CannotReopen(_('Extra time must be a whole number of minutes from 0 to {max}.').format(
+            max=MAX_EXTRA_MINUTES))
+    if attempt.status not in REOPENABLE:
+        raise CannotReopen(_('Only a submitted or timed-out attempt can be opened for resubmission; this one is '
+                             '{status}.').format(status=attempt.status))
+    deadline = attempt.started_at + timedelta(minutes=attempt.allowed_time_limit_mins or 0)
+    left = max(0, int((deadline - (attempt.completed_at or timezone.now())).total_seconds()))
+    seconds = left + extra_minutes * 60
+    if seconds < 60:
+        raise CannotReopen(_('The attempt had no time left: give some extra minutes.'))
+    with transaction.atomic():
+        # edx-proctoring's own resume path: a completed attempt goes to "error", becomes ready to resume, and the
+        # candidate's next start creates the attempt that continues it with the time stored here.
+        proctoring_api.update_attempt_status(attempt.id, 'error', cascade_effects=False)
+        proctoring_api.update_exam_attempt(attempt.id, time_remaining_seconds=seconds)
+        proctoring_api.mark_exam_attempt_as_ready_to_resume(attempt.id)
+        Reopening.objects.create(attempt_id=attempt.id, course_id=course_key, content_id=content_id,
+                                 user_id=attempt.user_id, reopened_by=reopened_by, extra_minutes=extra_minutes,
+                                 seconds_granted=seconds, reason=(reason or '')[:500])
+        record_audit_event(course_key, 'reopen', AuditEvent.OK, actor=reopened_by, subject_id=attempt.user_id,
+                           content_id=content_id, attempt_id=attempt.id, ip_address=ip_address,
+                           extra_minutes=extra_minutes, seconds_granted=seconds, reason=(reason or '')[:500])
+    return seconds
+
+
+def link_successor(record):
+    """
+    Called when the plugin first records an attempt: if it continues a reopened attempt of the same candidate
+    and exam, carry the answers over and lock it until the invigilator password is typed.
+    """
+    reopening = Reopening.objects.select_for_update().filter(
+        user_id=record.user_id, course_id=record.course_id, content_id=record.content_id,
+        successor_attempt_id__isnull=True,
+    ).exclude(attempt_id=record.attempt_id).order_by('-id').first()
+    if reopening is None:
+        return
+    reopening.successor_attempt_id = record.attempt_id
+    reopening.save(update_fields=['successor_attempt_id'])
+    record.continues_attempt_id = reopening.attempt_id
+    record.requires_unlock = True
+    record.save(update_fields=['continues_attempt_id', 'requires_unlock'])
+    now = timezone.now()
+    ItemAnswer.objects.bulk_create([
+        ItemAnswer(record=record, item_id=answer.item_id, value=answer.value, online_value=answer.online_value,
+                   seq=0, source=answer.source, changed_at=now)
+        for answer in ItemAnswer.objects.filter(record__attempt_id=reopening.attempt_id)
+    ])
+
+
+def unlock_attempt(user, attempt_id, password, ip_address=None):
+    """
+    The invigilator types the password on the candidate's screen to let a reopened attempt continue. Checked on
+    the server, limited per attempt and per client address, and audited (never the password itself).
+
+    Raises:
+        AttemptNotFound, UnlockRefused
+    """
+    record = AttemptRecord.objects.filter(attempt_id=attempt_id, user=user).first()
+    if record is None:
+        raise AttemptNotFound(_('There is no such exam attempt of yours.'))
+    if not record.requires_unlock or record.unlocked_at:
+        return
+    keys = [f'offline-delivery:unlock-failures:attempt:{attempt_id}',
+            f'offline-delivery:unlock-failures:client:{ip_address}']
+    limits = [MAX_FAILURES_PER_ATTEMPT, MAX_FAILURES_PER_CLIENT]
+    audit = {'course_key': record.course_id, 'content_id': record.content_id, 'attempt_id': attempt_id,
+             'actor': user, 'subject_id': user.id, 'ip_address': ip_address}
+    if any((cache.get(key) or 0) >= limit for key, limit in zip(keys, limits)):
+        record_audit_event(kind='password', outcome=AuditEvent.REFUSED, reason='locked', **audit)
+        raise UnlockRefused(_('Too many wrong passwords: wait 15 minutes or ask the exam office.'), locked=True)
+    if not keyring.check_invigilator_password(record.course_id, record.content_id, password):
+        for key in keys:
+            cache.add(key, 0, FAILURE_WINDOW_SECONDS)
+            cache.incr(key)
+        record_audit_event(kind='password', outcome=AuditEvent.REFUSED, reason='wrong', **audit)
+        raise UnlockRefused(_('Wrong invigilator password.'))
+    record.unlocked_at = timezone.now()
+    record.save(update_fields=['unlocked_at'])
+    record_audit_event(kind='password', outcome=AuditEvent.OK, **audit)
