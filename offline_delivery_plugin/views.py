@@ -79,4 +79,5 @@ class MonitorPageView(LoginRequiredMixin, View):
         return render(request, 'offline_delivery_plugin/monitor.html', {
             'course_id': str(course_key), 'content_id': content_id, 'exam': exam,
             'can_upload': rules_lib.has_perm(rules.UPLOAD_DELIVERY, request.user, course_key),
+            'can_reopen': rules_lib.has_perm(rules.REOPEN_ATTEMPT, request.user, course_key),
         })

@@ -100,3 +100,47 @@ def test_upload_csrf_stays_on(demo, attempt):
     response = client.post(url('v1:attempt-uploads', demo, attempt_id=attempt['id']),
                            {'file': SimpleUploadedFile('x', b'x')})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize('role,expected', [
+    ('anonymous', 401), ('verified_learner', 403), ('audit_learner', 403), ('other_course_staff', 403),
+    ('invigilator', 403), ('chief_invigilator', 200), ('course_staff', 200), ('admin', 200),
+])
+def test_reopen(demo, other_course, role, expected):
+    from tests.helpers import submit_exam  # pylint: disable=import-outside-toplevel
+
+    learner = Client()
+    attempt = start_exam(learner, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    submit_exam(learner, attempt)
+    client = client_as(demo, other_course, role)
+    reopen_url = url('v1:attempt-reopen', demo, attempt_id=attempt['id'])
+    assert client.get(reopen_url).status_code == expected
+    response = client.post(reopen_url, {'extra_minutes': 5, 'reason': 'test'}, content_type='application/json')
+    assert response.status_code == expected
+    if expected == 200:
+        assert response.json()['seconds_granted'] > 5 * 60
+
+
+def test_reopen_validation(client, demo, attempt):
+    client.force_login(demo.course_staff)
+    reopen_url = url('v1:attempt-reopen', demo, attempt_id=attempt['id'])
+    assert client.post(reopen_url, {'extra_minutes': -3}, content_type='application/json').status_code == 400
+    response = client.post(reopen_url, {'extra_minutes': 3}, content_type='application/json')
+    assert response.status_code == 409  # still in progress
+    assert 'Only a submitted or timed-out attempt' in response.json()['detail']
+
+
+@pytest.mark.parametrize('role,expected', [
+    ('anonymous', 401), ('verified_learner2', 403), ('verified_learner', 200), ('invigilator', 403),
+    ('course_staff', 403), ('admin', 403),
+])
+def test_unlock_roles(demo, attempt, role, expected):
+    client = Client()
+    if role != 'anonymous':
+        client.force_login(demo.users[role])
+    from offline_delivery_plugin import api  # pylint: disable=import-outside-toplevel
+
+    api.sync_attempt_record(attempt['id'])
+    response = client.post(reverse('offline_delivery_plugin:v1:attempt-unlock', kwargs={'attempt_id': attempt['id']}),
+                           {'password': 'tentavakt'}, content_type='application/json')
+    assert response.status_code == expected

@@ -598,6 +598,50 @@
     ok.focus();
   }
 
+  // ---------------------------------------------------------------- a reopened attempt waits for the invigilator
+
+  // The exam was opened for resubmission: the answers are back, but writing continues only after an invigilator
+  // types the password, checked by the server (which limits and records every try).
+  function lockUntilInvigilator() {
+    setInputsDisabled(true);
+    var gate = el('dialog', {'class': 'od-dialog od-unlock', 'aria-labelledby': 'od-unlock-title'});
+    var form = el('form', {});
+    var password = el('input', {type: 'password', id: 'od-unlock-password', autocomplete: 'off'});
+    var error = el('p', {'class': 'od-error', role: 'alert'});
+    form.appendChild(el('h2', {id: 'od-unlock-title', text: gettext('Your exam was opened for resubmission')}));
+    form.appendChild(el('p', {text: gettext('Your answers are back. An invigilator must type the invigilator ' +
+                                            'password before you continue.')}));
+    form.appendChild(el('p', {}, [el('label', {'for': 'od-unlock-password', text: gettext('Invigilator password')}),
+                                  document.createTextNode(' '), password]));
+    form.appendChild(error);
+    form.appendChild(el('p', {}, [el('button', {type: 'submit', text: gettext('Continue the exam')})]));
+    gate.appendChild(form);
+    gate.addEventListener('cancel', function (event) { event.preventDefault(); });  // Escape does not skip it
+    root.appendChild(gate);
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      error.textContent = gettext('Checking the password\u2026');
+      fetch(root.dataset.unlockUrl, {
+        method: 'POST', credentials: 'same-origin', cache: 'no-store',
+        headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrfToken()},
+        body: JSON.stringify({password: password.value})
+      }).then(function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) { throw new Error(body.detail || String(response.status)); }
+          session.locked = false;
+          state.session.locked = false;
+          persist();
+          gate.close();
+          gate.remove();
+          setInputsDisabled(false);
+          send();
+        });
+      }).catch(function (failure) { password.value = ''; error.textContent = failure.message; });
+    });
+    gate.showModal();
+    password.focus();
+  }
+
   // ---------------------------------------------------------------- the host's own submit button
 
   // The host's "submit" (marked data-offline-delivery-submit) must not close the attempt before the last answers
@@ -759,6 +803,7 @@
     updateStatus();
     listen();
     if (state.finalised) { finalise(); }
+    if (session.locked) { lockUntilInvigilator(); }
     root.setAttribute('data-ready', 'true');
     keepPageForOffline();
     send();

@@ -90,6 +90,44 @@
     dialog.querySelector('.close-dialog').focus();
   }
 
+  function openReopen(row) {
+    var dialog = document.getElementById('reopen-dialog');
+    var minutes = dialog.querySelector('#reopen-minutes');
+    var reason = dialog.querySelector('#reopen-reason');
+    var error = dialog.querySelector('.reopen-error');
+    dialog.querySelector('#reopen-title').textContent = interpolate(gettext('Open for resubmission: %(name)s'),
+                                                                     {name: row.full_name || row.username}, true);
+    minutes.value = '0';
+    reason.value = '';
+    error.textContent = '';
+    fetch(apiUrl(row, 'reopen'), {credentials: 'same-origin'}).then(function (r) { return r.json(); })
+      .then(function (data) {
+        minutes.value = String(data.suggested_extra_minutes);
+        dialog.querySelector('.reopen-suggestion').textContent = interpolate(gettext(
+          'Suggested: %(minutes)s minutes (the time the candidate was offline).'),
+          {minutes: data.suggested_extra_minutes}, true);
+      });
+    dialog.querySelector('form').onsubmit = function (event) {
+      event.preventDefault();
+      fetch(apiUrl(row, 'reopen'), {
+        method: 'POST', credentials: 'same-origin',
+        headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrfToken()},
+        body: JSON.stringify({extra_minutes: Number(minutes.value), reason: reason.value})
+      }).then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) { throw new Error(data.detail || String(response.status)); }
+          messages[row.user_id] = {ok: true, text: interpolate(gettext(
+            'Opened for resubmission with %(minutes)s minutes. The candidate continues after the invigilator ' +
+            'password.'), {minutes: Math.round(data.seconds_granted / 60)}, true)};
+          dialog.close();
+          refresh();
+        });
+      }).catch(function (failure) { error.textContent = failure.message; });
+    };
+    dialog.showModal();
+    minutes.focus();
+  }
+
   function render(data) {
     var counts = {};
     body.textContent = '';
@@ -118,6 +156,14 @@
           actions.appendChild(input);
           actions.appendChild(result);
         }
+        if (root.dataset.canReopen === 'true' &&
+            (row.state === 'submitted_online' || row.state === 'delivered_offline')) {
+          var reopen = el('button', {type: 'button', 'class': 'reopen', text: gettext('Open for resubmission')});
+          reopen.setAttribute('aria-label', interpolate(gettext('Open for resubmission: %(name)s'),
+                                                        {name: row.full_name || row.username}, true));
+          reopen.addEventListener('click', function () { openReopen(row); });
+          actions.appendChild(reopen);
+        }
         var view = el('button', {type: 'button', 'class': 'view-answers', text: gettext('View answers')});
         view.setAttribute('aria-label', interpolate(gettext('View answers of %(name)s'),
                                                     {name: row.full_name || row.username}, true));
@@ -139,7 +185,7 @@
   var busy = false;
   function refresh() {
     // A refresh never replaces the table while a file is being chosen or the answers are open.
-    if (busy || document.querySelector('#answers-dialog[open]') ||
+    if (busy || document.querySelector('dialog[open]') ||
         (document.activeElement && document.activeElement.classList.contains('upload-input'))) { return; }
     busy = true;
     fetch(root.dataset.dataUrl, {credentials: 'same-origin', cache: 'no-store'})
@@ -148,8 +194,8 @@
       .then(function () { busy = false; root.setAttribute('data-loaded', 'true'); });
   }
 
-  document.querySelector('#answers-dialog .close-dialog').addEventListener('click', function () {
-    document.getElementById('answers-dialog').close();
+  document.querySelectorAll('.close-dialog').forEach(function (button) {
+    button.addEventListener('click', function () { button.closest('dialog').close(); });
   });
   refresh();
   window.setInterval(refresh, REFRESH_MS);

@@ -1,0 +1,105 @@
+"""
+Open for resubmission (flow D): edx-proctoring's resume path, answers carried over, the unlock gate.
+"""
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from edx_proctoring import api as proctoring_api
+from edx_proctoring.models import ProctoredExamStudentAttempt
+
+from offline_delivery_plugin import api
+from offline_delivery_plugin.exceptions import AttemptNotInProgress
+from offline_delivery_plugin.models import AuditEvent
+from sandbox.host.demo import INVIGILATOR_PASSWORD
+from tests.helpers import start_exam, submit_exam
+from tests.rest_api.test_candidate_views import CONTROL_WORD, ESSAY, Chain, post
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def submitted(client, demo):
+    """An attempt submitted 20 minutes into the hour, its candidate last online 5 minutes before that."""
+    attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    post(client, attempt['id'], Chain(attempt).next({CONTROL_WORD: 'hej'}))
+    row = ProctoredExamStudentAttempt.objects.get(id=attempt['id'])
+    start = row.started_at
+    submit_exam(client, attempt)
+    ProctoredExamStudentAttempt.objects.filter(id=attempt['id']).update(
+        started_at=start - timedelta(minutes=20), completed_at=start)
+    from offline_delivery_plugin.models import AttemptRecord  # pylint: disable=import-outside-toplevel
+
+    api.sync_attempt_record(attempt['id'])
+    AttemptRecord.objects.filter(attempt_id=attempt['id']).update(last_contact_at=start - timedelta(minutes=5))
+    return attempt
+
+
+def test_suggested_extra_time_is_the_time_offline(submitted):
+    assert api.suggest_extra_minutes(submitted['id']) == 5
+
+
+def test_reopen_gives_the_time_left_plus_extra(demo, submitted):
+    seconds = api.reopen_attempt(demo.course_key, demo.final_exam_id, submitted['id'], 10, 'Wi-Fi down',
+                                 demo.chief_invigilator)
+    assert seconds == 40 * 60 + 10 * 60
+    old = proctoring_api.get_exam_attempt_by_id(submitted['id'])
+    assert (old['status'], old['ready_to_resume'], old['time_remaining_seconds']) == ('error', True, 3000)
+    event = AuditEvent.objects.get(kind='reopen')
+    assert (event.actor, event.detail['extra_minutes'], event.detail['reason']) == (
+        demo.chief_invigilator, 10, 'Wi-Fi down')
+
+
+def test_the_candidate_continues_in_a_successor_with_every_answer_and_locked(client, demo, submitted):
+    api.reopen_attempt(demo.course_key, demo.final_exam_id, submitted['id'], 10, '', demo.chief_invigilator)
+    successor = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    assert successor['id'] != submitted['id']
+    assert successor['status'] == 'started'
+    assert successor['allowed_time_limit_mins'] == 50
+    session = api.start_candidate_session(demo.verified_learner, successor['id'])
+    assert session.answers == {CONTROL_WORD: 'hej'}
+    assert session.locked is True
+    with pytest.raises(AttemptNotInProgress):
+        api.save_snapshot(demo.verified_learner, successor['id'], *Chain(successor).next({ESSAY: 'x'}).values())
+
+    with pytest.raises(api.UnlockRefused):
+        api.unlock_attempt(demo.verified_learner, successor['id'], 'wrong', ip_address='10.1.1.1')
+    api.unlock_attempt(demo.verified_learner, successor['id'], INVIGILATOR_PASSWORD, ip_address='10.1.1.1')
+    assert api.start_candidate_session(demo.verified_learner, successor['id']).locked is False
+    ack = api.save_snapshot(demo.verified_learner, successor['id'],
+                            *Chain(successor).next({CONTROL_WORD: 'hej', ESSAY: 'more'}).values())
+    assert ack.stored is True
+    outcomes = list(AuditEvent.objects.filter(kind='password').values_list('outcome', flat=True).order_by('id'))
+    assert outcomes == ['refused', 'ok']
+    assert INVIGILATOR_PASSWORD not in str(list(AuditEvent.objects.values('detail')))
+
+
+def test_password_guessing_is_limited_per_attempt(client, demo, submitted):
+    api.reopen_attempt(demo.course_key, demo.final_exam_id, submitted['id'], 10, '', demo.chief_invigilator)
+    successor = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    api.start_candidate_session(demo.verified_learner, successor['id'])
+    for number in range(5):
+        with pytest.raises(api.UnlockRefused) as caught:
+            api.unlock_attempt(demo.verified_learner, successor['id'], f'guess{number}', ip_address=f'10.0.0.{number}')
+        assert caught.value.locked is False
+    with pytest.raises(api.UnlockRefused) as caught:
+        api.unlock_attempt(demo.verified_learner, successor['id'], INVIGILATOR_PASSWORD, ip_address='10.9.9.9')
+    assert caught.value.locked is True  # even the right password waits out the lockout
+    assert AuditEvent.objects.filter(kind='password', detail__reason='locked').count() == 1
+
+
+@pytest.mark.parametrize('extra', [-1, 601, '5', True, 2.5])
+def test_bad_extra_time(demo, submitted, extra):
+    with pytest.raises(api.CannotReopen):
+        api.reopen_attempt(demo.course_key, demo.final_exam_id, submitted['id'], extra, '', demo.course_staff)
+    assert proctoring_api.get_exam_attempt_by_id(submitted['id'])['status'] == 'submitted'
+
+
+def test_an_attempt_in_progress_cannot_be_reopened(client, demo):
+    attempt = start_exam(client, demo.verified_learner2, demo.course_key, demo.final_exam_id)
+    with pytest.raises(api.CannotReopen):
+        api.reopen_attempt(demo.course_key, demo.final_exam_id, attempt['id'], 5, '', demo.course_staff)
+    assert not AuditEvent.objects.filter(kind='reopen').exists()
