@@ -7,7 +7,6 @@ Python API for reading, its REST API (from the page) for starting and submitting
 import json
 
 import rules
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from sandbox.host.demo import INVIGILATOR_PASSWORD
 from tests.browser.test_candidate_offline import CONTROL_WORD, ESSAY, start_final_exam
 from tests.browser.test_candidate_resilience import save_file
 from tests.browser.test_sandbox_pages import log_in
@@ -50,3 +51,54 @@ def test_invigilator_uploads_the_candidates_file(chromium, live_server, demo, sc
     expect(other.locator('.state')).to_have_text('Not started')
     candidate.close()
     invigilator.close()
+
+
+def test_flow_d_reopen_and_continue_after_the_password(chromium, live_server, demo, screenshot):
+    candidate = chromium.new_context(accept_downloads=True, viewport={'width': 1200, 'height': 900})
+    page = candidate.new_page()
+    start_final_exam(page, live_server, demo)
+    page.get_by_label(CONTROL_WORD).fill('hej')
+    page.context.set_offline(True)
+    page.get_by_label(ESSAY).fill('first part, written offline')
+    download, _receipt = save_file(page)
+
+    chief = chromium.new_context(viewport={'width': 1300, 'height': 900})
+    monitor = chief.new_page()
+    log_in(monitor, live_server.url, 'chief_invigilator')
+    monitor.goto(f'{live_server.url}/offline-delivery/courses/{demo.course_key}/exams/{demo.final_exam_id}/monitor/')
+    row = monitor.locator('tr[data-user="verified_learner"]')
+    row.get_by_label('Upload answers for Vera Verified').set_input_files(Path(download.path()))
+    expect(row.locator('.state')).to_have_text('Delivered offline', timeout=15000)
+    row.get_by_role('button', name='Open for resubmission: Vera Verified').click()
+    dialog = monitor.get_by_role('dialog', name='Open for resubmission: Vera Verified')
+    expect(dialog.locator('.reopen-suggestion')).to_contain_text('Suggested:')
+    dialog.get_by_label('Extra minutes').fill('10')
+    dialog.get_by_label('Reason (kept in the audit log)').fill('Wi-Fi down in hall B')
+    screenshot(monitor, 'monitor-reopen')
+    dialog.get_by_role('button', name='Open for resubmission').click()
+    expect(row.locator('.upload-ok')).to_contain_text('Opened for resubmission with', timeout=15000)
+
+    # The candidate logs in again, on this or another device.
+    page.context.set_offline(False)
+    again = chromium.new_context(viewport={'width': 1200, 'height': 900}).new_page()
+    log_in(again, live_server.url, 'verified_learner')
+    again.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')
+    again.get_by_role('button', name='Continue the exam').click()
+    gate = again.get_by_role('dialog', name='Your exam was opened for resubmission')
+    expect(gate).to_be_visible()
+    expect(again.get_by_label(ESSAY)).to_be_disabled()
+    gate.get_by_label('Invigilator password').fill('wrong-password')
+    gate.get_by_role('button', name='Continue the exam').click()
+    expect(gate.get_by_role('alert')).to_have_text('Wrong invigilator password.')
+    screenshot(again, 'candidate-reopened-gate')
+    gate.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
+    gate.get_by_role('button', name='Continue the exam').click()
+    expect(gate).to_be_hidden()
+    expect(again.get_by_label(CONTROL_WORD)).to_have_value('hej')
+    expect(again.get_by_label(ESSAY)).to_have_value('first part, written offline')
+    again.get_by_label(ESSAY).fill('first part, written offline; and the rest')
+    expect(again.locator('#offline-delivery[data-pending="0"]:not([data-acked-seq="0"])')).to_have_count(
+        1, timeout=15000)
+    candidate.close()
+    chief.close()
+    again.context.close()
