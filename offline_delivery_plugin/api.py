@@ -16,6 +16,12 @@ from edx_proctoring.exceptions import StudentExamAttemptDoesNotExistsException
 from opaque_keys.edx.keys import CourseKey
 
 from offline_delivery_plugin import compat
+from offline_delivery_plugin.bulk import (
+    BulkUploadRefused,
+    get_bulk_upload,
+    process_bulk_upload,
+    start_bulk_upload,
+)
 from offline_delivery_plugin.data import AttemptRecordData, CourseDeliverySettings, ExamSummary
 from offline_delivery_plugin.deliveries import deliver_file, open_delivery_file
 from offline_delivery_plugin.exceptions import CourseNotFound, InvalidCourseSettings
@@ -51,6 +57,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     'COURSE_SETTINGS_KEY',
     'REMOVED_STATUS',
+    'BulkUploadRefused',
     'CannotReopen',
     'ExamNotFound',
     'UnlockRefused',
@@ -59,12 +66,14 @@ __all__ = [
     'get_active_exam_key',
     'get_attempt_answers',
     'get_attempt_record',
+    'get_bulk_upload',
     'get_course_delivery_settings',
     'get_monitor',
     'get_password_verifier',
     'list_course_exams',
     'list_exam_keys',
     'open_delivery_file',
+    'process_bulk_upload',
     'record_audit_event',
     'render_candidate_page',
     'reopen_attempt',
@@ -73,6 +82,7 @@ __all__ = [
     'save_snapshot',
     'schedule_attempt_record_sync',
     'set_invigilator_password',
+    'start_bulk_upload',
     'start_candidate_session',
     'suggest_extra_minutes',
     'sync_attempt_record',

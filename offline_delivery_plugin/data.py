@@ -190,3 +190,14 @@ class ItemAnswerView:
     online_value: str
     source: str
     changed_offline: bool
+
+
+@dataclass(frozen=True)
+class BulkUploadStatus:
+    """A bulk upload's progress and one result line per file."""
+
+    upload_id: int
+    status: str
+    total: int
+    done: int
+    results: tuple = ()

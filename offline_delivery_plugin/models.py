@@ -215,3 +215,28 @@ class Reopening(models.Model):
 
     def __str__(self):
         return f'Reopening({self.attempt_id})'
+
+
+class BulkUpload(models.Model):
+    """
+    A batch of delivery files uploaded at once (a USB stick's worth), processed by a Celery task: one result line
+    per file.
+
+    .. no_pii: user ids, file names and per-file outcomes (receipt codes, refusal reasons).
+    """
+
+    PENDING, RUNNING, DONE, FAILED = 'pending', 'running', 'done', 'failed'
+
+    course_id = CourseKeyField(max_length=255)
+    content_id = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name='+')
+    ip_address = models.GenericIPAddressField(null=True)
+    storage_name = models.CharField(max_length=500)
+    status = models.CharField(max_length=16, default=PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    results = models.JSONField(default=list)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f'BulkUpload({self.id}, {self.status})'

@@ -12,3 +12,9 @@ def sync_attempt_record_task(attempt_id):
     Sync the plugin's record of an attempt from edx-proctoring (idempotent; see ``api.sync_attempt_record``).
     """
     api.sync_attempt_record(attempt_id)
+
+
+@shared_task(name='offline_delivery_plugin.process_bulk_upload', acks_late=True, ignore_result=True)
+def process_bulk_upload_task(upload_id):
+    """Deliver a batch of files (see ``api.process_bulk_upload``); safe to run again."""
+    api.process_bulk_upload(upload_id)

@@ -44,6 +44,11 @@ DEFAULTS = {
     # .. setting_description: The id (in OFFLINE_DELIVERY_KEY_ENCRYPTION_KEYS) of the key-encryption key that
     #   wraps new exam keys.
     'OFFLINE_DELIVERY_ACTIVE_KEK_ID': None,
+    # .. setting_name: OFFLINE_DELIVERY_BULK_MAX_FILES
+    # .. setting_default: 1000
+    # .. setting_description: Most files one bulk upload (many files or one zip) may hold; checked before
+    #   anything is unpacked.
+    'OFFLINE_DELIVERY_BULK_MAX_FILES': 1000,
 }
 
 

@@ -174,7 +174,8 @@ def test_every_plugin_url_has_a_permission_rule():
     assert {view.__name__ for view in plugin_views} == {
         'CourseExamsView', 'CourseSettingsValidationView', 'CandidateSessionView', 'SnapshotView',
         'SelfDeliveryView', 'ExamMonitorView', 'UploadView', 'AttemptAnswersView', 'ServiceWorkerView',
-        'PluginJavaScriptCatalog', 'MonitorPageView', 'ReopenView', 'UnlockView',
+        'PluginJavaScriptCatalog', 'MonitorPageView', 'ReopenView', 'UnlockView', 'BulkUploadView',
+        'BulkUploadStatusView',
     }
     for view in plugin_views:
         if getattr(view, 'public', False):  # a static asset, declared public on purpose

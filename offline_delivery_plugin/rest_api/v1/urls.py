@@ -20,6 +20,10 @@ urlpatterns = [
     path('attempts/<int:attempt_id>/snapshots/', views.SnapshotView.as_view(), name='attempt-snapshots'),
     path('attempts/<int:attempt_id>/deliveries/', views.SelfDeliveryView.as_view(), name='attempt-deliveries'),
     path('attempts/<int:attempt_id>/unlock/', views.UnlockView.as_view(), name='attempt-unlock'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/{CONTENT_ID_PATTERN}/bulk-uploads/$',
+            views.BulkUploadView.as_view(), name='bulk-uploads'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/{CONTENT_ID_PATTERN}/bulk-uploads/(?P<upload_id>\d+)/$',
+            views.BulkUploadStatusView.as_view(), name='bulk-upload-status'),
     re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/{CONTENT_ID_PATTERN}/attempts/(?P<attempt_id>\d+)/reopen/$',
             views.ReopenView.as_view(), name='attempt-reopen'),
 ]

@@ -49,6 +49,7 @@ ERROR_STATUS = {
     DeliveryRefused: status.HTTP_400_BAD_REQUEST,
     api.ExamNotFound: status.HTTP_404_NOT_FOUND,
     api.CannotReopen: status.HTTP_409_CONFLICT,
+    api.BulkUploadRefused: status.HTTP_400_BAD_REQUEST,
 }
 
 
@@ -329,3 +330,53 @@ class UnlockView(AttemptViewMixin, APIView):
             return Response({'detail': refusal.user_message}, status=status.HTTP_429_TOO_MANY_REQUESTS
                             if refusal.locked else status.HTTP_400_BAD_REQUEST)
         return Response({'unlocked': True})
+
+
+class BulkUploadView(CourseViewMixin, APIView):
+    """
+    **Use case**: upload every delivery file of a USB stick at once: many files (or a folder), or one zip.
+
+    **Example request**: ``POST .../courses/{course_id}/exams/{content_id}/bulk-uploads/``, multipart with one or
+    more ``files``.
+
+    **Response**: 202 ``{"upload_id", "status_url"}``: a Celery task delivers each file to the candidate named in
+    it. 400 when the batch is refused before anything is unpacked (too many files, a zip bomb, a name outside the
+    zip's folder). Then ``GET`` the ``status_url`` for progress and one result line per file.
+    """
+
+    permission_required = rules.UPLOAD_DELIVERY
+
+    def post(self, request, course_id, content_id):
+        """Queue the batch."""
+        handles = request.FILES.getlist('files')
+        limit = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES
+        zip_limit = limit * settings.OFFLINE_DELIVERY_BULK_MAX_FILES
+        for handle in handles:
+            if handle.size > (zip_limit if handle.name.lower().endswith('.zip') else limit):
+                return Response({'detail': _('{name} is too large.').format(name=handle.name[:100])},
+                                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        upload_id = api.start_bulk_upload([(handle.name, handle.read()) for handle in handles], self.course_key,
+                                          content_id, request.user, ip_address=request.META.get('REMOTE_ADDR'))
+        return Response({'upload_id': upload_id, 'status_url': request.build_absolute_uri(
+            f'{upload_id}/')}, status=status.HTTP_202_ACCEPTED)
+
+
+class BulkUploadStatusView(CourseViewMixin, APIView):
+    """
+    **Use case**: the progress and the result lines of a bulk upload.
+
+    **Example request**: ``GET .../courses/{course_id}/exams/{content_id}/bulk-uploads/{upload_id}/``
+
+    **Response**: ``{"upload_id", "status", "total", "done", "results": [{file, candidate, outcome, receipt |
+    reason, detail}]}``.
+    """
+
+    permission_required = rules.UPLOAD_DELIVERY
+
+    def get(self, request, course_id, content_id, upload_id):
+        """The status."""
+        batch = api.get_bulk_upload(int(upload_id), self.course_key)
+        if batch is None:
+            raise NotFound(_('There is no such upload.'))
+        return Response({'upload_id': batch.upload_id, 'status': batch.status, 'total': batch.total,
+                         'done': batch.done, 'results': list(batch.results)})

@@ -1,0 +1,162 @@
+"""
+Bulk upload (flow C with a whole USB stick): many delivery files, or one zip of them, checked before anything is
+unpacked, then delivered one by one by a Celery task, each file finding its own candidate from its binding.
+"""
+import io
+import posixpath
+import zipfile
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from edx_proctoring.models import ProctoredExamStudentAttempt
+
+from offline_delivery_plugin.crypto import envelope
+from offline_delivery_plugin.data import BulkUploadStatus
+from offline_delivery_plugin.exceptions import DeliveryRefused, OfflineDeliveryError
+from offline_delivery_plugin.models import BulkUpload
+from offline_delivery_plugin.monitor import _exam, upload_delivery_file
+
+ZIP_MAGIC = b'PK\x03\x04'
+MAX_RATIO = 20  # delivery files are base64 JSON: they compress a few times, never a hundred
+
+
+class BulkUploadRefused(OfflineDeliveryError):
+    """The batch as a whole is refused before anything is unpacked (too many files, a zip bomb, a bad name)."""
+
+
+def _safe_name(name):
+    """A file name for the result lines: no directories, no traversal, printable."""
+    normal = posixpath.normpath(name.replace('\\', '/'))
+    if normal.startswith(('/', '../')) or normal == '..' or ':' in normal.split('/')[0]:
+        raise BulkUploadRefused(_('The zip holds a file outside its own folder ({name}): nothing was unpacked.').format(
+            name=name[:100]))
+    return posixpath.basename(normal)[:255]
+
+
+def _check_zip(data):
+    """Check a zip's directory before reading any member; return [(member, safe name)] of the files."""
+    limit, max_files = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES, settings.OFFLINE_DELIVERY_BULK_MAX_FILES
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [info for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise BulkUploadRefused(_('The zip file cannot be read: nothing was unpacked.')) from error
+    if len(members) > max_files:
+        raise BulkUploadRefused(_('The zip holds {count} files; at most {max} are accepted at once.').format(
+            count=len(members), max=max_files))
+    for info in members:
+        _safe_name(info.filename)
+        if info.file_size > limit or info.file_size > MAX_RATIO * max(info.compress_size, 1) + 4096:
+            raise BulkUploadRefused(_('The zip holds an oversized or suspiciously compressed file ({name}): '
+                                      'nothing was unpacked.').format(name=info.filename[:100]))
+    return archive, members
+
+
+def _files_of(parts):
+    """Expand the uploaded parts (files, or zips of files) into [(name, bytes)], checking limits as it goes."""
+    limit, max_files = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES, settings.OFFLINE_DELIVERY_BULK_MAX_FILES
+    files = []
+    for name, data in parts:
+        if data[:4] == ZIP_MAGIC:
+            archive, members = _check_zip(data)
+            for info in members:
+                with archive.open(info) as handle:
+                    content = handle.read(limit + 1)  # bounded whatever the directory claims
+                if len(content) > limit:
+                    raise BulkUploadRefused(_('The zip holds an oversized file: nothing was unpacked.'))
+                files.append((_safe_name(info.filename), content))
+        else:
+            files.append((_safe_name(name), data))
+        if len(files) > max_files:
+            raise BulkUploadRefused(_('At most {max} files are accepted at once.').format(max=max_files))
+    return files
+
+
+def start_bulk_upload(parts, course_key, content_id, uploaded_by, ip_address=None):
+    """
+    Check a batch and queue it. ``parts`` is ``[(file name, bytes)]``: delivery files, zips of them, or both.
+
+    Returns the batch id; the work is done by ``tasks.process_bulk_upload_task`` (at once where Celery is eager).
+
+    Raises:
+        ExamNotFound, BulkUploadRefused (nothing stored).
+    """
+    _exam(course_key, content_id)
+    files = _files_of(parts)
+    if not files:
+        raise BulkUploadRefused(_('Choose the delivery files (or a zip of them) to upload.'))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_STORED) as batch:
+        for index, (name, content) in enumerate(files):
+            batch.writestr(f'{index:05d}/{name}', content)
+    upload = BulkUpload.objects.create(course_id=course_key, content_id=content_id, uploaded_by=uploaded_by,
+                                       ip_address=ip_address, storage_name='', total=len(files))
+    upload.storage_name = default_storage.save(f'offline_delivery/bulk/{upload.id}.zip',
+                                               ContentFile(buffer.getvalue()))
+    upload.save(update_fields=['storage_name'])
+    # pylint: disable=import-outside-toplevel,cyclic-import
+    from offline_delivery_plugin.tasks import process_bulk_upload_task
+
+    queue = settings.OFFLINE_DELIVERY_CELERY_QUEUE
+    process_bulk_upload_task.apply_async(args=[upload.id], **({'queue': queue} if queue else {}))
+    return upload.id
+
+
+def process_bulk_upload(upload_id):
+    """
+    Deliver each file of a batch to its own candidate (found from the attempt code in its authenticated header);
+    one result line per file. A file seen twice in the batch is reported as a duplicate and delivered once.
+    Safe to run again: files already delivered answer ``already delivered``.
+    """
+    upload = BulkUpload.objects.get(id=upload_id)
+    upload.status, upload.done, upload.results = BulkUpload.RUNNING, 0, []
+    upload.save(update_fields=['status', 'done', 'results'])
+    exam = _exam(upload.course_id, upload.content_id)
+    with default_storage.open(upload.storage_name) as handle:
+        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    seen = {}
+    for info in sorted(archive.infolist(), key=lambda i: i.filename):
+        name = info.filename.split('/', 1)[1]
+        data = archive.read(info)
+        upload.results.append(_deliver_one(name, data, upload, exam, seen))
+        upload.done += 1
+        upload.save(update_fields=['done', 'results'])
+    upload.status = BulkUpload.DONE
+    upload.save(update_fields=['status'])
+
+
+def _deliver_one(name, data, upload, exam, seen):
+    digest = envelope.sha256_hex(data)
+    if digest in seen:
+        return {'file': name, 'outcome': 'duplicate', 'detail': _('The same file as {name}.').format(
+            name=seen[digest])}
+    seen[digest] = name
+    try:
+        _outer, header = envelope.read_header(data)
+    except envelope.EnvelopeError:
+        return {'file': name, 'outcome': 'refused', 'reason': 'malformed',
+                'detail': _('This is not a readable delivery file (it may be damaged or truncated).')}
+    attempt = ProctoredExamStudentAttempt.objects.filter(
+        attempt_code=header['attempt'], proctored_exam_id=exam['id']).values('id', 'user__username').first()
+    if attempt is None:
+        return {'file': name, 'outcome': 'refused', 'reason': 'wrong_attempt',
+                'detail': _('This file belongs to no attempt of this exam.')}
+    try:
+        receipt = upload_delivery_file(data, upload.course_id, upload.content_id, attempt['id'], upload.uploaded_by,
+                                       ip_address=upload.ip_address, file_name=name)
+    except DeliveryRefused as refusal:
+        return {'file': name, 'candidate': attempt['user__username'], 'outcome': 'refused',
+                'reason': refusal.reason, 'detail': refusal.user_message}
+    return {'file': name, 'candidate': attempt['user__username'],
+            'outcome': 'already_delivered' if receipt.already_delivered else 'accepted', 'receipt': receipt.receipt}
+
+
+def get_bulk_upload(upload_id, course_key):
+    """The batch's progress and result lines, or None when it is not this course's."""
+    upload = BulkUpload.objects.filter(id=upload_id, course_id=course_key).first()
+    if upload is None:
+        return None
+    return BulkUploadStatus(upload_id=upload.id, status=upload.status, total=upload.total, done=upload.done,
+                            results=tuple(upload.results))

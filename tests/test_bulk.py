@@ -1,0 +1,113 @@
+"""
+Bulk upload: a USB stick's worth of files, or a zip, each finding its own candidate; checked before unpacking.
+"""
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from edx_proctoring import api as proctoring_api
+
+from offline_delivery_plugin import api
+from offline_delivery_plugin.models import BulkUpload
+from tests.crypto_helpers import delivery_file
+from tests.helpers import start_exam
+from tests.rest_api.test_candidate_views import CONTROL_WORD
+
+
+@pytest.fixture
+def hall(client, demo):
+    """Two candidates writing, each with a saved file, and one file of another exam."""
+    vera = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    ville = start_exam(client, demo.verified_learner2, demo.course_key, demo.final_exam_id)
+    practice = start_exam(client, demo.verified_learner, demo.course_key, demo.practice_exam_id)
+    return {
+        'vera': delivery_file(demo.verified_learner, vera, {CONTROL_WORD: 'hej'}),
+        'ville': delivery_file(demo.verified_learner2, ville, {CONTROL_WORD: 'hallå'}),
+        'practice': delivery_file(demo.verified_learner, practice, {CONTROL_WORD: 'practice'}),
+        'attempts': (vera, ville),
+    }
+
+
+def zipped(files):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def run(demo, parts):
+    upload_id = api.start_bulk_upload(parts, demo.course_key, demo.final_exam_id, demo.invigilator)
+    return api.get_bulk_upload(upload_id, demo.course_key)
+
+
+def test_each_file_finds_its_candidate(demo, hall):
+    batch = run(demo, [('STICK/vera.offline-delivery', hall['vera']), ('ville.offline-delivery', hall['ville']),
+                       ('copy-of-vera.offline-delivery', hall['vera']), ('practice.offline-delivery', hall['practice']),
+                       ('notes.txt', b'shopping list')])
+    assert (batch.status, batch.total, batch.done) == ('done', 5, 5)
+    lines = {line['file']: line for line in batch.results}
+    assert (lines['vera.offline-delivery']['candidate'], lines['vera.offline-delivery']['outcome']) == (
+        'verified_learner', 'accepted')
+    assert lines['ville.offline-delivery']['candidate'] == 'verified_learner2'
+    assert lines['copy-of-vera.offline-delivery']['outcome'] == 'duplicate'
+    assert lines['practice.offline-delivery']['outcome'] == 'refused'
+    assert lines['notes.txt']['reason'] == 'malformed'
+    for attempt in hall['attempts']:
+        assert proctoring_api.get_exam_attempt_by_id(attempt['id'])['status'] == 'submitted'
+
+
+def test_a_zip_of_the_stick(demo, hall):
+    batch = run(demo, [('stick.zip', zipped([('EXAM/vera.offline-delivery', hall['vera']),
+                                             ('EXAM/ville.offline-delivery', hall['ville'])]))])
+    assert [line['outcome'] for line in batch.results] == ['accepted', 'accepted']
+
+
+def test_running_a_batch_again_is_harmless(demo, hall):
+    batch = run(demo, [('vera.offline-delivery', hall['vera'])])
+    api.process_bulk_upload(batch.upload_id)
+    assert api.get_bulk_upload(batch.upload_id, demo.course_key).results[0]['outcome'] == 'already_delivered'
+
+
+@pytest.mark.parametrize('name', ['../../etc/passwd', '/abs/path.offline-delivery', 'C:/x.offline-delivery'])
+def test_path_traversal_in_a_zip_is_refused_before_unpacking(demo, hall, name):
+    with pytest.raises(api.BulkUploadRefused, match='outside its own folder'):
+        run(demo, [('stick.zip', zipped([(name, hall['vera'])]))])
+    assert not BulkUpload.objects.exists()
+
+
+def test_a_zip_bomb_is_refused_before_unpacking(demo):
+    bomb = zipped([('bomb.offline-delivery', b'0' * (20 * 1024 * 1024))])
+    assert len(bomb) < 100_000
+    with pytest.raises(api.BulkUploadRefused, match='oversized or suspiciously compressed'):
+        run(demo, [('bomb.zip', bomb)])
+
+
+def test_too_many_files(demo, hall, settings):
+    settings.OFFLINE_DELIVERY_BULK_MAX_FILES = 2
+    with pytest.raises(api.BulkUploadRefused, match='at most 2'):
+        run(demo, [('stick.zip', zipped([(f'{n}.offline-delivery', hall['vera']) for n in range(3)]))])
+
+
+def test_a_broken_zip(demo):
+    with pytest.raises(api.BulkUploadRefused, match='cannot be read'):
+        run(demo, [('stick.zip', b'PK\x03\x04 not really a zip')])
+
+
+@pytest.mark.parametrize('username,expected', [
+    ('anonymous', 401), ('verified_learner', 403), ('invigilator', 202), ('chief_invigilator', 202),
+    ('course_staff', 202),
+])
+def test_rest_roles_and_status(client, demo, hall, username, expected):
+    if username != 'anonymous':
+        client.force_login(demo.users[username])
+    base = reverse('offline_delivery_plugin:v1:bulk-uploads', kwargs={
+        'course_id': str(demo.course_key), 'content_id': demo.final_exam_id})
+    response = client.post(base, {'files': [SimpleUploadedFile('vera.offline-delivery', hall['vera']),
+                                             SimpleUploadedFile('ville.offline-delivery', hall['ville'])]})
+    assert response.status_code == expected
+    if expected == 202:
+        status = client.get(f"{base}{response.json()['upload_id']}/").json()
+        assert (status['status'], status['done']) == ('done', 2)
