@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from edx_proctoring import api as proctoring_api
 
@@ -100,7 +101,8 @@ def test_a_broken_zip(demo):
     ('anonymous', 401), ('verified_learner', 403), ('invigilator', 202), ('chief_invigilator', 202),
     ('course_staff', 202),
 ])
-def test_rest_roles_and_status(client, demo, hall, username, expected):
+def test_rest_roles_and_status(demo, hall, username, expected):
+    client = Client()  # the fixture's client is logged in as a learner
     if username != 'anonymous':
         client.force_login(demo.users[username])
     base = reverse('offline_delivery_plugin:v1:bulk-uploads', kwargs={
