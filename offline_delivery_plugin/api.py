@@ -26,6 +26,7 @@ from offline_delivery_plugin.data import AttemptRecordData, CourseDeliverySettin
 from offline_delivery_plugin.deliveries import deliver_file, open_delivery_file
 from offline_delivery_plugin.exceptions import CourseNotFound, InvalidCourseSettings
 from offline_delivery_plugin.keyring import (
+    InvalidInvigilatorPassword,
     check_invigilator_password,
     get_active_exam_key,
     get_password_verifier,
@@ -36,9 +37,12 @@ from offline_delivery_plugin.keyring import (
 )
 from offline_delivery_plugin.models import AttemptRecord
 from offline_delivery_plugin.monitor import (
+    AUDIT_COLUMNS,
     ExamNotFound,
+    change_invigilator_password,
     get_attempt_answers,
     get_monitor,
+    list_audit_events,
     record_audit_event,
     upload_delivery_file,
 )
@@ -55,12 +59,15 @@ from offline_delivery_plugin.snapshots import render_candidate_page, save_snapsh
 log = logging.getLogger(__name__)
 
 __all__ = [
+    'AUDIT_COLUMNS',
     'COURSE_SETTINGS_KEY',
     'REMOVED_STATUS',
     'BulkUploadRefused',
     'CannotReopen',
     'ExamNotFound',
+    'InvalidInvigilatorPassword',
     'UnlockRefused',
+    'change_invigilator_password',
     'check_invigilator_password',
     'deliver_file',
     'get_active_exam_key',
@@ -70,6 +77,7 @@ __all__ = [
     'get_course_delivery_settings',
     'get_monitor',
     'get_password_verifier',
+    'list_audit_events',
     'list_course_exams',
     'list_exam_keys',
     'open_delivery_file',

@@ -174,3 +174,38 @@ def get_attempt_answers(course_key, content_id, attempt_id):
         )
         for item in order
     ]
+
+
+AUDIT_COLUMNS = ('created', 'kind', 'outcome', 'actor', 'subject', 'exam', 'attempt_id', 'ip_address', 'detail')
+
+
+def list_audit_events(course_key, limit=None):
+    """
+    The course's audit trail, newest first, as plain rows (usernames, not ids). ``limit`` None means all (the CSV);
+    rows are read in one query with the users joined.
+    """
+    events = AuditEvent.objects.filter(course_id=course_key).select_related('actor', 'subject').order_by('-id')
+    if limit:
+        events = events[:limit]
+    for event in events.iterator(chunk_size=2000):
+        yield {
+            'created': event.created.isoformat(), 'kind': event.kind, 'outcome': event.outcome,
+            'actor': event.actor.username if event.actor else '', 'subject': event.subject.username if event.subject
+            else '', 'exam': event.content_id, 'attempt_id': event.attempt_id or '',
+            'ip_address': event.ip_address or '', 'detail': event.detail,
+        }
+
+
+def change_invigilator_password(course_key, content_id, password, changed_by, ip_address=None):
+    """
+    Set or rotate the exam's invigilator password (course staff). Audited; the password is never stored or
+    logged in clear. Pages that start afterwards get the new offline verifier; pages already running keep checking
+    the old one until they start again.
+    """
+    # pylint: disable=import-outside-toplevel
+    from offline_delivery_plugin.keyring import set_invigilator_password
+
+    _exam(course_key, content_id)
+    set_invigilator_password(course_key, content_id, password, set_by=changed_by)
+    record_audit_event(course_key, 'password_changed', AuditEvent.OK, actor=changed_by, content_id=content_id,
+                       ip_address=ip_address)

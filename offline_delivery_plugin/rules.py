@@ -63,7 +63,14 @@ VIEW_ANSWERS = 'offline_delivery_plugin.view_answers'
 #: Open a submitted attempt for resubmission (the chief invigilator and course staff; not every invigilator).
 REOPEN_ATTEMPT = 'offline_delivery_plugin.reopen_attempt'
 
+#: Set or rotate an exam's invigilator password.
+SET_INVIGILATOR_PASSWORD = 'offline_delivery_plugin.set_invigilator_password'
+#: Read the course's audit log (and export it as CSV).
+VIEW_AUDIT = 'offline_delivery_plugin.view_audit'
+
 rules.add_perm(WRITE_OWN_ATTEMPT, is_attempt_owner)
+rules.add_perm(SET_INVIGILATOR_PASSWORD, is_course_staff)
+rules.add_perm(VIEW_AUDIT, is_course_staff)
 rules.add_perm(REOPEN_ATTEMPT, is_course_staff | is_chief_invigilator)
 rules.add_perm(VIEW_MONITOR, is_course_staff | is_chief_invigilator | is_invigilator)
 rules.add_perm(UPLOAD_DELIVERY, is_course_staff | is_chief_invigilator | is_invigilator)

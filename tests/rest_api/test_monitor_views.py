@@ -144,3 +144,51 @@ def test_unlock_roles(demo, attempt, role, expected):
     response = client.post(reverse('offline_delivery_plugin:v1:attempt-unlock', kwargs={'attempt_id': attempt['id']}),
                            {'password': 'tentavakt'}, content_type='application/json')
     assert response.status_code == expected
+
+
+@pytest.mark.parametrize('role,expected', [
+    ('anonymous', 401), ('verified_learner', 403), ('audit_learner', 403), ('other_course_staff', 403),
+    ('invigilator', 403), ('chief_invigilator', 403), ('course_staff', 204), ('admin', 204),
+])
+def test_set_invigilator_password(demo, other_course, role, expected):
+    from offline_delivery_plugin import api  # pylint: disable=import-outside-toplevel
+
+    response = client_as(demo, other_course, role).post(
+        url('v1:invigilator-password', demo), {'password': 'a-new-long-password'}, content_type='application/json')
+    assert response.status_code == expected
+    changed = api.check_invigilator_password(demo.course_key, demo.final_exam_id, 'a-new-long-password')
+    assert changed is (expected == 204)
+    if expected == 204:
+        assert response.content == b''
+
+
+def test_a_short_password_is_refused(client, demo):
+    client.force_login(demo.course_staff)
+    response = client.post(url('v1:invigilator-password', demo), {'password': 'short'},
+                           content_type='application/json')
+    assert response.status_code == 400
+    assert 'at least 8 characters' in response.json()['detail']
+
+
+@pytest.mark.parametrize('role,expected', [
+    ('anonymous', 401), ('verified_learner', 403), ('other_course_staff', 403), ('invigilator', 403),
+    ('chief_invigilator', 403), ('course_staff', 200), ('admin', 200),
+])
+def test_audit_log(demo, other_course, attempt, role, expected):
+    from offline_delivery_plugin import api  # pylint: disable=import-outside-toplevel
+
+    api.upload_delivery_file(delivery_file(demo.verified_learner, attempt, {CONTROL_WORD: 'hej'}), demo.course_key,
+                             demo.final_exam_id, attempt['id'], demo.invigilator, ip_address='10.2.3.4')
+    client = client_as(demo, other_course, role)
+    audit_url = reverse('offline_delivery_plugin:v1:audit', kwargs={'course_id': str(demo.course_key)})
+    response = client.get(audit_url)
+    assert response.status_code == expected
+    if expected == 200:
+        event = response.json()['events'][0]
+        assert (event['kind'], event['outcome'], event['actor'], event['subject'], event['ip_address']) == (
+            'upload', 'ok', 'invigilator', 'verified_learner', '10.2.3.4')
+        csv_response = client.get(audit_url, {'export': 'csv'})
+        body = b''.join(csv_response.streaming_content).decode()
+        assert body.splitlines()[0] == 'created,kind,outcome,actor,subject,exam,attempt_id,ip_address,detail'
+        assert 'upload,ok,invigilator,verified_learner' in body
+        assert 'hej' not in body

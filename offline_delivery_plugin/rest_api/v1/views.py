@@ -1,7 +1,11 @@
 """
 REST API v1 views. Thin: check the permission, validate with a serializer, call one ``api`` function, answer.
 """
+import csv
+import json
+
 from django.conf import settings
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
@@ -380,3 +384,63 @@ class BulkUploadStatusView(CourseViewMixin, APIView):
             raise NotFound(_('There is no such upload.'))
         return Response({'upload_id': batch.upload_id, 'status': batch.status, 'total': batch.total,
                          'done': batch.done, 'results': list(batch.results)})
+
+
+class InvigilatorPasswordView(CourseViewMixin, APIView):
+    """
+    **Use case**: course staff set or rotate an exam's invigilator password.
+
+    **Example request**: ``POST .../courses/{course_id}/exams/{content_id}/invigilator-password/`` with
+    ``{"password": "..."}`` (at least 8 characters).
+
+    **Response**: 204, never the password. 400 with the reason for a password that is too short. Audited.
+    """
+
+    permission_required = rules.SET_INVIGILATOR_PASSWORD
+
+    def post(self, request, course_id, content_id):
+        """Set the password."""
+        form = UnlockSerializer(data=request.data)
+        if not form.is_valid():
+            return Response({'detail': _('Type the new invigilator password.')}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            api.change_invigilator_password(self.course_key, content_id, form.validated_data['password'],
+                                            request.user, ip_address=request.META.get('REMOTE_ADDR'))
+        except api.InvalidInvigilatorPassword as error:
+            return Response({'detail': error.user_message}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AuditLogView(CourseViewMixin, APIView):
+    """
+    **Use case**: course staff read the course's audit trail (uploads accepted and refused, reopenings, password
+    uses, failures and changes), or export it.
+
+    **Example requests**: ``GET .../courses/{course_id}/audit/`` (the newest 500, JSON);
+    ``GET .../courses/{course_id}/audit/?export=csv`` (everything, streamed).
+    """
+
+    permission_required = rules.VIEW_AUDIT
+
+    def get(self, request, course_id):
+        """The events."""
+        if request.query_params.get('export') == 'csv':
+            rows = api.list_audit_events(self.course_key)
+            writer = csv.writer(_Echo())
+
+            def lines():
+                yield writer.writerow(api.AUDIT_COLUMNS)
+                for row in rows:
+                    yield writer.writerow([json.dumps(row[c]) if c == 'detail' else row[c] for c in api.AUDIT_COLUMNS])
+
+            response = StreamingHttpResponse(lines(), content_type='text/csv; charset=utf-8')
+            response['Content-Disposition'] = f'attachment; filename="{self.course_key}_offline_delivery_audit.csv"'
+            return response
+        return Response({'events': list(api.list_audit_events(self.course_key, limit=500))})
+
+
+class _Echo:
+    """A file-like object whose ``write`` returns the line, for streaming csv.writer output."""
+
+    def write(self, value):
+        return value
