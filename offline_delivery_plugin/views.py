@@ -80,4 +80,27 @@ class MonitorPageView(LoginRequiredMixin, View):
             'course_id': str(course_key), 'content_id': content_id, 'exam': exam,
             'can_upload': rules_lib.has_perm(rules.UPLOAD_DELIVERY, request.user, course_key),
             'can_reopen': rules_lib.has_perm(rules.REOPEN_ATTEMPT, request.user, course_key),
+            'can_set_password': rules_lib.has_perm(rules.SET_INVIGILATOR_PASSWORD, request.user, course_key),
+        })
+
+
+class AuditPageView(LoginRequiredMixin, View):
+    """
+    The course's audit log for course staff: the newest 500 events, and the whole log as CSV.
+
+    Permission: ``rules.VIEW_AUDIT`` on the course; anyone else gets a 403 page.
+    """
+
+    permission_required = rules.VIEW_AUDIT
+
+    def get(self, request, course_id):
+        """The page."""
+        try:
+            course_key = CourseKey.from_string(course_id)
+        except InvalidKeyError as error:
+            raise Http404(_('{course_id} is not a valid course id.').format(course_id=course_id)) from error
+        if not rules_lib.has_perm(self.permission_required, request.user, course_key):
+            return render(request, 'offline_delivery_plugin/denied.html', status=403)
+        return render(request, 'offline_delivery_plugin/audit.html', {
+            'course_id': str(course_key), 'events': list(api.list_audit_events(course_key, limit=500)),
         })

@@ -192,3 +192,15 @@ def test_audit_log(demo, other_course, attempt, role, expected):
         assert body.splitlines()[0] == 'created,kind,outcome,actor,subject,exam,attempt_id,ip_address,detail'
         assert 'upload,ok,invigilator,verified_learner' in body
         assert 'hej' not in body
+
+
+@pytest.mark.parametrize('role,expected', [
+    ('anonymous', 302), ('verified_learner', 403), ('other_course_staff', 403), ('invigilator', 403),
+    ('chief_invigilator', 403), ('course_staff', 200), ('admin', 200),
+])
+def test_audit_page(demo, other_course, role, expected):
+    response = client_as(demo, other_course, role).get(
+        reverse('offline_delivery_plugin:audit-page', kwargs={'course_id': str(demo.course_key)}))
+    assert response.status_code == expected
+    if expected == 200:
+        assert 'Download the whole log (CSV)' in response.content.decode()

@@ -186,6 +186,7 @@
   function refresh() {
     // A refresh never replaces the table while a file is being chosen or the answers are open.
     if (busy || document.querySelector('dialog[open]') ||
+        (document.activeElement && document.activeElement.type === 'file') ||
         (document.activeElement && document.activeElement.classList.contains('upload-input'))) { return; }
     busy = true;
     fetch(root.dataset.dataUrl, {credentials: 'same-origin', cache: 'no-store'})
@@ -197,6 +198,75 @@
   document.querySelectorAll('.close-dialog').forEach(function (button) {
     button.addEventListener('click', function () { button.closest('dialog').close(); });
   });
+  // A whole USB stick: many files, a zip, or a folder; each file finds its own candidate on the server.
+  var bulk = root.querySelector('.bulk');
+  function bulkUpload(input) {
+    if (!input.files.length) { return; }
+    var form = new FormData();
+    Array.prototype.forEach.call(input.files, function (file) { form.append('files', file, file.name); });
+    var progress = bulk.querySelector('.bulk-progress');
+    var list = bulk.querySelector('.bulk-results');
+    progress.textContent = gettext('Uploading\u2026');
+    list.textContent = '';
+    fetch(bulk.dataset.bulkUrl, {method: 'POST', credentials: 'same-origin', headers: {'X-CSRFToken': csrfToken()},
+                                 body: form})
+      .then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) { throw new Error(data.detail || String(response.status)); }
+          return poll(bulk.dataset.bulkUrl + data.upload_id + '/', progress, list);
+        });
+      }).catch(function (error) { progress.textContent = gettext('Refused:') + ' ' + error.message; })
+      .then(function () { input.value = ''; });
+  }
+
+  function poll(url, progress, list) {
+    return fetch(url, {credentials: 'same-origin', cache: 'no-store'}).then(function (r) { return r.json(); })
+      .then(function (data) {
+        progress.textContent = interpolate(gettext('%(done)s of %(total)s files processed.'),
+                                           {done: data.done, total: data.total}, true);
+        list.textContent = '';
+        data.results.forEach(function (line) {
+          var text = line.file + ': ' + (line.candidate ? line.candidate + ' \u2014 ' : '') +
+            (line.outcome === 'accepted' ? interpolate(gettext('accepted, receipt code %(receipt)s'),
+                                                       {receipt: line.receipt}, true)
+              : line.outcome === 'already_delivered' ? gettext('already delivered')
+                : line.outcome === 'duplicate' ? line.detail : gettext('refused:') + ' ' + line.detail);
+          list.appendChild(el('li', {'class': 'bulk-' + line.outcome, text: text}));
+        });
+        refresh();
+        if (data.status !== 'done' && data.status !== 'failed') {
+          return new Promise(function (resolve) { window.setTimeout(resolve, 1000); })
+            .then(function () { return poll(url, progress, list); });
+        }
+        return undefined;
+      });
+  }
+
+  if (bulk) {
+    ['#bulk-files', '#bulk-folder'].forEach(function (selector) {
+      var input = bulk.querySelector(selector);
+      input.addEventListener('change', function () { bulkUpload(input); });
+    });
+  }
+
+  var passwordForm = document.getElementById('password-form');
+  if (passwordForm) {
+    passwordForm.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var field = passwordForm.querySelector('#new-password');
+      var result = passwordForm.querySelector('.password-result');
+      fetch(passwordForm.dataset.url, {
+        method: 'POST', credentials: 'same-origin',
+        headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrfToken()},
+        body: JSON.stringify({password: field.value})
+      }).then(function (response) {
+        if (response.ok) { result.textContent = gettext('The new invigilator password is set.'); return; }
+        return response.json().then(function (data) { result.textContent = data.detail; });
+      });
+      field.value = '';
+    });
+  }
+
   refresh();
   window.setInterval(refresh, REFRESH_MS);
 }());
