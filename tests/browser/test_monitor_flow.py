@@ -102,3 +102,25 @@ def test_flow_d_reopen_and_continue_after_the_password(chromium, live_server, de
     candidate.close()
     chief.close()
     again.context.close()
+
+
+def test_bulk_upload_of_a_usb_stick(chromium, live_server, demo, screenshot):
+    files = []
+    for username in ('verified_learner', 'verified_learner2'):
+        context = chromium.new_context(accept_downloads=True, viewport={'width': 1200, 'height': 900})
+        page = context.new_page()
+        start_final_exam(page, live_server, demo, username=username)
+        page.get_by_label(CONTROL_WORD).fill(f'hej från {username}')
+        page.context.set_offline(True)
+        download, _receipt = save_file(page)
+        files.append(Path(download.path()))  # the context stays open: its downloads live as long as it does
+    staff = chromium.new_context(viewport={'width': 1300, 'height': 1000})
+    monitor = staff.new_page()
+    log_in(monitor, live_server.url, 'course_staff')
+    monitor.goto(f'{live_server.url}/offline-delivery/courses/{demo.course_key}/exams/{demo.final_exam_id}/monitor/')
+    monitor.get_by_label('Delivery files or a zip').set_input_files(files)
+    expect(monitor.locator('.bulk-progress')).to_have_text('2 of 2 files processed.', timeout=20000)
+    expect(monitor.locator('.bulk-accepted')).to_have_count(2)
+    expect(monitor.locator('tr.state-delivered_offline')).to_have_count(2, timeout=15000)
+    screenshot(monitor, 'monitor-bulk-upload')
+    staff.close()
