@@ -16,6 +16,9 @@ from tests.crypto_helpers import delivery_file
 from tests.helpers import start_exam
 from tests.rest_api.test_candidate_views import CONTROL_WORD
 
+# The task runs in the test's process here; tests/services shows a real worker processing a batch.
+pytestmark = pytest.mark.usefixtures('eager_celery')
+
 
 @pytest.fixture
 def hall(client, demo):

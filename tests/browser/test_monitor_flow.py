@@ -104,6 +104,7 @@ def test_flow_d_reopen_and_continue_after_the_password(chromium, live_server, de
     again.context.close()
 
 
+@pytest.mark.usefixtures('eager_celery')
 def test_bulk_upload_of_a_usb_stick(chromium, live_server, demo, screenshot):
     files = []
     for username in ('verified_learner', 'verified_learner2'):

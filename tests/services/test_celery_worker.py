@@ -47,3 +47,18 @@ def test_a_worker_process_follows_the_attempt(client, demo, celery_worker_proces
     record = api.get_attempt_record(attempt['id'])
     assert (record.user_id, record.content_id) == (demo.verified_learner.id, demo.final_exam_id)
     assert celery_worker_process.poll() is None
+
+
+def test_a_worker_process_delivers_a_bulk_upload(client, demo, celery_worker_process):
+    from tests.crypto_helpers import delivery_file  # pylint: disable=import-outside-toplevel
+    from tests.rest_api.test_candidate_views import CONTROL_WORD  # pylint: disable=import-outside-toplevel
+
+    attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    data = delivery_file(demo.verified_learner, attempt, {CONTROL_WORD: 'hej'})
+    upload_id = api.start_bulk_upload([('vera.offline-delivery', data)], demo.course_key, demo.final_exam_id,
+                                      demo.invigilator)
+    done = wait_for(lambda: api.get_bulk_upload(upload_id, demo.course_key).status == 'done')
+    batch = api.get_bulk_upload(upload_id, demo.course_key)
+    assert done, batch
+    assert [line['outcome'] for line in batch.results] == ['accepted']
+    assert wait_for(lambda: status_of(attempt['id']) == 'submitted'), status_of(attempt['id'])
