@@ -112,7 +112,7 @@ USE_TZ = True
 
 STATIC_URL = '/static/'
 STATIC_ROOT = str(VAR_ROOT / 'static')
-MEDIA_ROOT = str(VAR_ROOT / 'media')
+MEDIA_ROOT = os.environ.get('SANDBOX_MEDIA_ROOT', str(VAR_ROOT / 'media'))
 
 LOGIN_URL = '/login/'
 LOGIN_REDIRECT_URL = '/'

@@ -23,8 +23,10 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
     from sandbox.celery import app  # pylint: disable=import-outside-toplevel
 
     log_path = tmp_path_factory.mktemp('celery') / 'worker.log'
+    media_root = tmp_path_factory.mktemp('shared-media')  # files the tests store, the worker reads
     name = f'offline-delivery-ci-{os.getpid()}@localhost'
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE='sandbox.settings.test', PYTHONPATH=str(ROOT))
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE='sandbox.settings.test', PYTHONPATH=str(ROOT),
+               SANDBOX_MEDIA_ROOT=str(media_root))
     with open(log_path, 'wb') as log:
         process = subprocess.Popen(  # pylint: disable=consider-using-with
             [sys.executable, '-m', 'celery', '-A', 'sandbox', 'worker', '--pool=solo', '--loglevel=INFO',
@@ -40,6 +42,7 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
                 break
         else:
             pytest.fail(f'The Celery worker did not answer within 90 s:\n{log_path.read_text()[-3000:]}')
+        process.media_root = str(media_root)
         yield process
     finally:
         process.terminate()

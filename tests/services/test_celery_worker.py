@@ -49,7 +49,8 @@ def test_a_worker_process_follows_the_attempt(client, demo, celery_worker_proces
     assert celery_worker_process.poll() is None
 
 
-def test_a_worker_process_delivers_a_bulk_upload(client, demo, celery_worker_process):
+def test_a_worker_process_delivers_a_bulk_upload(client, demo, celery_worker_process, settings):
+    settings.MEDIA_ROOT = celery_worker_process.media_root  # the storage the worker reads
     from tests.crypto_helpers import delivery_file  # pylint: disable=import-outside-toplevel
     from tests.rest_api.test_candidate_views import CONTROL_WORD  # pylint: disable=import-outside-toplevel
 
