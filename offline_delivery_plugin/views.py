@@ -42,6 +42,13 @@ class ServiceWorkerView(View):
         return response
 
 
+def _course_key_or_404(course_id):
+    try:
+        return CourseKey.from_string(course_id)
+    except InvalidKeyError as error:
+        raise Http404(_('{course_id} is not a valid course id.').format(course_id=course_id)) from error
+
+
 class PluginJavaScriptCatalog(JavaScriptCatalog):
     """
     The plugin's own JavaScript translations (``gettext`` for candidate.js and monitor.js), in the user's
@@ -66,10 +73,7 @@ class MonitorPageView(LoginRequiredMixin, View):
 
     def get(self, request, course_id, content_id):
         """The page."""
-        try:
-            course_key = CourseKey.from_string(course_id)
-        except InvalidKeyError as error:
-            raise Http404(_('{course_id} is not a valid course id.').format(course_id=course_id)) from error
+        course_key = _course_key_or_404(course_id)
         if not rules_lib.has_perm(self.permission_required, request.user, course_key):
             return render(request, 'offline_delivery_plugin/denied.html', status=403)
         try:
@@ -95,10 +99,7 @@ class AuditPageView(LoginRequiredMixin, View):
 
     def get(self, request, course_id):
         """The page."""
-        try:
-            course_key = CourseKey.from_string(course_id)
-        except InvalidKeyError as error:
-            raise Http404(_('{course_id} is not a valid course id.').format(course_id=course_id)) from error
+        course_key = _course_key_or_404(course_id)
         if not rules_lib.has_perm(self.permission_required, request.user, course_key):
             return render(request, 'offline_delivery_plugin/denied.html', status=403)
         return render(request, 'offline_delivery_plugin/audit.html', {
