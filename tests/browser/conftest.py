@@ -37,7 +37,7 @@ def chromium(playwright):
 
 
 @pytest.fixture
-def persistent_chromium(playwright, tmp_path):
+def persistent_chromium(playwright, tmp_path, transactional_db):
     """
     ``launch()`` starts Chromium on a profile directory that outlives it, and ``kill()`` ends that Chromium the
     hard way (SIGKILL to every process of the profile): a crash, not a close.
@@ -77,8 +77,13 @@ def persistent_chromium(playwright, tmp_path):
 
 
 @pytest.fixture
-def page(chromium):
-    """A fresh browser context (its own cookies and storage) and page, closed after the test."""
+def page(chromium, transactional_db):
+    """
+    A fresh browser context (its own cookies and storage) and page, closed after the test.
+
+    It asks for the database first so that it is closed *before* the database is flushed: a page still saving
+    (a timer, a service worker) must not write into a database being emptied.
+    """
     context = chromium.new_context(accept_downloads=True, viewport={'width': 1200, 'height': 900})
     yield context.new_page()
     context.close()

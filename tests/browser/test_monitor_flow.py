@@ -106,9 +106,10 @@ def test_flow_d_reopen_and_continue_after_the_password(chromium, live_server, de
 
 @pytest.mark.usefixtures('eager_celery')
 def test_bulk_upload_of_a_usb_stick(chromium, live_server, demo, screenshot):
-    files = []
+    files, contexts = [], []
     for username in ('verified_learner', 'verified_learner2'):
         context = chromium.new_context(accept_downloads=True, viewport={'width': 1200, 'height': 900})
+        contexts.append(context)
         page = context.new_page()
         start_final_exam(page, live_server, demo, username=username)
         page.get_by_label(CONTROL_WORD).fill(f'hej från {username}')
@@ -125,3 +126,5 @@ def test_bulk_upload_of_a_usb_stick(chromium, live_server, demo, screenshot):
     expect(monitor.locator('tr.state-delivered_offline')).to_have_count(2, timeout=15000)
     screenshot(monitor, 'monitor-bulk-upload')
     staff.close()
+    for context in contexts:
+        context.close()
