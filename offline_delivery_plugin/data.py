@@ -150,6 +150,8 @@ class DeliveryReceipt:
     blank: bool
     already_delivered: bool
     changed_items: tuple = ()
+    #: ``(item_id, message)`` for answers their item would not take back (kept by the plugin all the same).
+    not_applied: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,8 @@ class ItemAnswerView:
     online_value: str
     source: str
     changed_offline: bool
+    #: Why the item would not take this answer back, or '' when it did (or no file was applied).
+    not_applied: str = ''
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,14 @@ from offline_delivery_plugin.crypto.envelope import sha256_hex
 from offline_delivery_plugin.data import DeliveryReceipt
 from offline_delivery_plugin.exceptions import DeliveryRefused, InvalidSnapshot
 from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, ItemAnswer
-from offline_delivery_plugin.snapshots import genesis_hash, parse_link, store_answers
+from offline_delivery_plugin.snapshots import (
+    MAX_ITEMS,
+    answers_by_item,
+    genesis_hash,
+    parse_answers,
+    parse_link,
+    store_answers,
+)
 
 
 def _messages():
@@ -45,9 +52,18 @@ def open_delivery_file(data):
         raise DeliveryRefused('too_large', _('This file is larger than the {limit} bytes a delivery may be.').format(
             limit=limit))
     try:
-        return envelope.open_file(data, keyring.private_key_for)
+        opened = envelope.open_file(data, keyring.private_key_for)
     except envelope.EnvelopeError as error:
         raise DeliveryRefused(error.reason, _messages()[error.reason], error.detail) from error
+    # Anyone holding the exam's public key can write an authentic file for their own attempt, so its contents
+    # obey the same limits as an autosave.
+    try:
+        parse_answers(opened.answers_json)
+    except InvalidSnapshot as error:
+        raise DeliveryRefused('malformed', _messages()['malformed'], str(error)) from error
+    if len(opened.items) > MAX_ITEMS or not all(0 < len(item) <= 255 for item in opened.items):
+        raise DeliveryRefused('malformed', _messages()['malformed'], 'items out of bounds')
+    return opened
 
 
 def _refuse(reason, message, detail=''):
@@ -167,8 +183,12 @@ def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False):
         held = dict(record.answers.values_list('item_id', 'value'))
         changed = () if opened.blank else tuple(sorted(
             item for item, value in opened.answers.items() if held.get(item) != value))
+        not_applied = {}
         if not opened.blank:
             store_answers(record, opened.answers, opened.header['seq'], ItemAnswer.SOURCE_FILE, now)
+            # The applier: the answers go back into the course's items through their own save path, in this
+            # transaction. An item that refuses one keeps its state; the answer stays here and staff see why.
+            not_applied = compat.apply_item_answers(user, course_key, answers_by_item(opened.answers))
         record.last_save_seq = opened.header['seq']
         record.last_save_hash = points[-1][1]
         record.last_save_at = now
@@ -181,6 +201,7 @@ def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False):
             DeliveryFile.objects.create(
                 record=record, sha256=opened.sha256, receipt=receipt, size=len(data), seq=opened.header['seq'],
                 blank=opened.blank, channel=channel, delivered_by=delivered_by, delivered_at=now, storage_name=name,
+                items=list(opened.items), not_applied=not_applied,
             )
             if attempt['status'] != 'submitted':
                 proctoring_api.update_attempt_status(attempt_id, 'submitted')
@@ -188,4 +209,5 @@ def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False):
             default_storage.delete(name)
             raise
     return DeliveryReceipt(attempt_id=attempt_id, receipt=receipt, sha256=opened.sha256, seq=opened.header['seq'],
-                           blank=opened.blank, already_delivered=False, changed_items=changed)
+                           blank=opened.blank, already_delivered=False, changed_items=changed,
+                           not_applied=tuple(sorted(not_applied.items())))

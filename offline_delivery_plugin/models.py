@@ -151,6 +151,10 @@ class DeliveryFile(models.Model):
                                      related_name='+')
     delivered_at = models.DateTimeField()
     storage_name = models.CharField(max_length=500)
+    #: The items the candidate's page rendered, in its order (what staff are shown, in that order).
+    items = models.JSONField(default=list, blank=True)
+    #: ``{item_id: the item's words}`` for answers an item would not take back (kept in ItemAnswer all the same).
+    not_applied = models.JSONField(default=dict, blank=True)
 
     class Meta:
         unique_together = ('record', 'sha256')

@@ -151,29 +151,41 @@ def upload_delivery_file(data, course_key, content_id, attempt_id, uploader, ip_
 
 def get_attempt_answers(course_key, content_id, attempt_id):
     """
-    The attempt's answers item by item, in the order the candidate's page rendered them (the items of the last
-    accepted file, else the exam's order): the value the server holds beside the last online save.
+    The attempt's answers item by item, in the order the candidate's page rendered them: the items of the last
+    accepted file (what the candidate actually saw, randomised or not), else the exam's items for this candidate.
+    Each row has the value the server holds beside the last online save, and why an item did not take an uploaded
+    answer back, if it did not.
     """
     exam = _exam(course_key, content_id)
-    attempt = ProctoredExamStudentAttempt.objects.filter(id=attempt_id, proctored_exam_id=exam['id']).values(
-        'id', 'user_id').first()
+    attempt = ProctoredExamStudentAttempt.objects.filter(id=attempt_id, proctored_exam_id=exam['id']).select_related(
+        'user').first()
     if attempt is None:
         raise AttemptNotFound(_('This candidate has no attempt at this exam.'))
     answers = {a.item_id: a for a in ItemAnswer.objects.filter(record__attempt_id=attempt_id)}
-    order = list(compat.get_exam_item_ids(None, course_key, content_id))
-    order += sorted(item for item in answers if item not in order)
-    names = compat.get_display_names(course_key, order)
-    return [
-        ItemAnswerView(
-            item_id=item, display_name=names.get(item, item),
-            value=answers[item].value if item in answers else '',
-            online_value=answers[item].online_value if item in answers else '',
-            source=answers[item].source if item in answers else '',
-            changed_offline=bool(item in answers and answers[item].source == ItemAnswer.SOURCE_FILE
-                                 and answers[item].value != answers[item].online_value),
-        )
-        for item in order
-    ]
+    latest = DeliveryFile.objects.filter(record__attempt_id=attempt_id).order_by('-delivered_at', '-id').first()
+    seen = list(latest.items) if latest is not None and latest.items else list(
+        compat.get_exam_item_ids(attempt.user, course_key, content_id))
+    not_applied = latest.not_applied if latest is not None else {}
+    keys = []
+    for item in seen:
+        # An item with several fields has one answer per field, named ``item#field``.
+        keys += [key for key in answers if key == item or key.startswith(f'{item}#')] or [item]
+    keys += sorted(key for key in answers if key not in keys)
+    names = compat.get_display_names(course_key, list(dict.fromkeys(key.partition('#')[0] for key in keys)))
+    rows = []
+    for key in keys:
+        item, _sep, field = key.partition('#')
+        answer = answers.get(key)
+        rows.append(ItemAnswerView(
+            item_id=key, display_name=f'{names.get(item, item)} ({field})' if field else names.get(item, item),
+            value=answer.value if answer else '',
+            online_value=answer.online_value if answer else '',
+            source=answer.source if answer else '',
+            changed_offline=bool(answer and answer.source == ItemAnswer.SOURCE_FILE
+                                 and answer.value != answer.online_value),
+            not_applied=not_applied.get(item, ''),
+        ))
+    return rows
 
 
 AUDIT_COLUMNS = ('created', 'kind', 'outcome', 'actor', 'subject', 'exam', 'attempt_id', 'ip_address', 'detail')

@@ -221,6 +221,18 @@ def store_answers(record, answers, seq, source, now):
     ItemAnswer.objects.bulk_update(updated, ['value', 'seq', 'source', 'changed_at', 'online_value'])
 
 
+def answers_by_item(answers):
+    """
+    Group a snapshot's answers by item for the applier: ``{usage_id: {field_name: value}}``. The page names an
+    answer by its item when the item has one field (field name '') and ``item#name`` otherwise.
+    """
+    grouped = {}
+    for key, value in answers.items():
+        usage_id, _sep, name = key.partition('#')
+        grouped.setdefault(usage_id, {})[name] = value
+    return grouped
+
+
 def link_json(seq, prev, time_ms, answers_json, changed):
     """The text of a link, exactly as the page writes it (``JSON.stringify`` of the array)."""
     return json.dumps([seq, prev, time_ms, sha256_hex(answers_json), list(changed)], separators=(',', ':'),

@@ -13,7 +13,8 @@ def spki(key):
     return base64.urlsafe_b64decode(key.public_key_spki_b64 + '=' * (-len(key.public_key_spki_b64) % 4))
 
 
-def delivery_file(user, attempt, answers, seq=1, blank=False, anchor=None, header_overrides=None, links=None):
+def delivery_file(user, attempt, answers, seq=1, blank=False, anchor=None, header_overrides=None, links=None,
+                  items=None):
     """
     A delivery file for ``attempt`` as the candidate page writes it: one link per sequence number from the
     anchor (default: the genesis) up to ``seq``, the last one covering ``answers``.
@@ -30,7 +31,7 @@ def delivery_file(user, attempt, answers, seq=1, blank=False, anchor=None, heade
     header = {'kid': session.kid, 'course': session.course_id, 'exam': session.content_id,
               'candidate': session.candidate_id, 'attempt': session.attempt_code, 'seq': seq,
               'created': 1_700_000_000_000, **(header_overrides or {})}
-    payload = {'blank': blank, 'answers_json': answers_json, 'items': list(session.items),
+    payload = {'blank': blank, 'answers_json': answers_json, 'items': list(session.items) if items is None else items,
                'chain': {'anchor': anchor, 'links': links}}
     return envelope.build_file(spki(api.get_active_exam_key(session.course_id, session.content_id)), header,
                                payload)

@@ -121,3 +121,35 @@ def test_answers_show_what_was_written_offline(client, demo):
     assert (by_id[CONTROL_WORD].value, by_id[CONTROL_WORD].changed_offline) == ('hej', False)
     essay = by_id[ESSAY]
     assert (essay.value, essay.online_value, essay.changed_offline) == ('finished offline', 'online draft', True)
+
+
+def test_answers_follow_the_order_the_candidate_saw(client, demo):
+    attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    seen = list(reversed(api.start_candidate_session(demo.verified_learner, attempt['id']).items))[:3]
+    data = delivery_file(demo.verified_learner, attempt, {CONTROL_WORD: 'hej'}, items=seen)
+    api.upload_delivery_file(data, demo.course_key, demo.final_exam_id, attempt['id'], demo.invigilator)
+    items = api.get_attempt_answers(demo.course_key, demo.final_exam_id, attempt['id'])
+    assert [item.item_id for item in items] == seen + [CONTROL_WORD]
+
+
+def test_answers_say_which_item_did_not_take_its_answer(client, demo):
+    numeric = 'block-v1:SandboxU+EXAM101+2026+type@exam_numeric+block@final_num_bits'
+    attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    data = delivery_file(demo.verified_learner, attempt, {numeric: 'two hundred', CONTROL_WORD: 'hej'})
+    receipt = api.upload_delivery_file(data, demo.course_key, demo.final_exam_id, attempt['id'], demo.invigilator)
+    assert [item for item, _message in receipt.not_applied] == [numeric]
+    by_id = {item.item_id: item for item in api.get_attempt_answers(demo.course_key, demo.final_exam_id,
+                                                                    attempt['id'])}
+    assert (by_id[numeric].value, by_id[numeric].not_applied) == ('two hundred', 'Please enter a number, e.g. 3.14.')
+    assert by_id[CONTROL_WORD].not_applied == ''
+
+
+def test_answers_of_several_fields_show_one_row_per_field(client, demo):
+    attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    data = delivery_file(demo.verified_learner, attempt, {f'{CONTROL_WORD}#first': 'a', f'{CONTROL_WORD}#second': 'b'})
+    api.upload_delivery_file(data, demo.course_key, demo.final_exam_id, attempt['id'], demo.invigilator)
+    by_id = {item.item_id: item for item in api.get_attempt_answers(demo.course_key, demo.final_exam_id,
+                                                                    attempt['id'])}
+    assert CONTROL_WORD not in by_id
+    assert (by_id[f'{CONTROL_WORD}#first'].display_name, by_id[f'{CONTROL_WORD}#first'].value) == (
+        'Control word (first)', 'a')

@@ -23,6 +23,7 @@ BACKEND_FUNCTIONS = (
     'get_exam_item_ids',
     'list_enrolled_candidates',
     'get_display_names',
+    'apply_item_answers',
 )
 
 
@@ -106,3 +107,24 @@ def get_display_names(course_key, usage_ids):
     ``{usage_id: display name}`` for the given blocks of the course (the names staff see beside answers).
     """
     return _backend().get_display_names(course_key, usage_ids)
+
+
+def apply_item_answers(user, course_key, item_answers):
+    """
+    Put answers back into the learner's state of the exam's items, through each item's own save path (the applier:
+    what an accepted delivery file's answers become in the course).
+
+    Called inside the transaction that accepts the file; a backend must leave an item it cannot apply untouched
+    (a savepoint per item) and report it, never raise for one item's answer.
+
+    Arguments:
+        user: the candidate.
+        course_key (CourseKey): the course.
+        item_answers (dict): ``{usage_id: {field_name: value}}``; the field name '' stands for the item's only
+            answer field (the candidate page names an item's answer by the item alone when it has one field).
+
+    Returns:
+        dict: ``{usage_id: message}`` for each item that did not take its answer (the item's own words); the
+        answer itself is kept by the plugin either way.
+    """
+    return _backend().apply_item_answers(user, course_key, item_answers)

@@ -122,3 +122,46 @@ def get_display_names(course_key, usage_ids):
         except Exception:
             names[usage_id] = usage_id
     return names
+
+
+def apply_item_answers(user, course_key, item_answers):
+    """
+    Put each answer into the learner's state of its problem the way the learner's own Save does.
+
+    The block is loaded for the learner outside a request, as the LMS's instructor tasks do for rescoring
+    (``FieldDataCache`` for the block, then ``get_block_for_descriptor`` without a request). A capa problem takes
+    the answer through its ``problem_save`` AJAX action (saved, not graded: grading follows the course's own
+    rules when the exam is submitted). Blocks without a save action the plugin knows are reported, not guessed at;
+    the plugin keeps their answers for staff either way.
+    """
+    from django.db import transaction
+    from lms.djangoapps.courseware.block_render import get_block_for_descriptor
+    from lms.djangoapps.courseware.model_data import FieldDataCache
+    from opaque_keys.edx.keys import UsageKey
+    from webob.multidict import MultiDict
+    from xmodule.modulestore.django import modulestore
+
+    store = modulestore()
+    refused = {}
+    for usage_id, fields in item_answers.items():
+        try:
+            with transaction.atomic():
+                descriptor = store.get_item(UsageKey.from_string(usage_id).map_into_course(course_key))
+                cache = FieldDataCache.cache_for_block_descendents(course_key, user, descriptor)
+                block = get_block_for_descriptor(user, None, descriptor, cache, course_key)
+                if block is None or descriptor.category != 'problem':
+                    refused[usage_id] = 'The plugin does not know how to save answers into this kind of item.'
+                    continue
+                inputs = list(block.lcp.inputs)
+                if '' in fields and len(inputs) == 1:
+                    data = MultiDict({f'input_{inputs[0]}': fields['']})
+                else:
+                    data = MultiDict({name: value for name, value in fields.items() if name})
+                result = block.save_problem(data)
+                if not result.get('success'):
+                    refused[usage_id] = str(result.get('msg') or 'The problem did not save the answer.')
+                    transaction.set_rollback(True)
+        except Exception as error:  # pylint: disable=broad-except
+            # One problem's failure must not refuse the whole delivery: the answer stays with the plugin.
+            refused[usage_id] = f'The problem could not take the answer ({type(error).__name__}).'
+    return refused

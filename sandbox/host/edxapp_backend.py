@@ -3,9 +3,12 @@ The sandbox's backend for ``offline_delivery_plugin.compat``: the same functions
 ``offline_delivery_plugin.compat.edx_platform``, answered from the sandbox's own tables.
 """
 import hashlib
+import json
 
 from django.conf import settings
+from django.db import transaction
 from opaque_keys.edx.keys import UsageKey
+from webob import Request
 
 from offline_delivery_plugin.data import Candidate, CourseInfo
 from sandbox.host.models import AnonymousUserId, Block, Course, CourseAccessRole, CourseEnrollment
@@ -103,3 +106,40 @@ def get_display_names(course_key, usage_ids):
         UsageKey.from_string(usage_id) for usage_id in usage_ids])
     names = {str(block.usage_key): block.display_name for block in blocks}
     return {usage_id: names.get(usage_id, usage_id) for usage_id in usage_ids}
+
+
+def apply_item_answers(user, course_key, item_answers):
+    """
+    Each answer goes through the item's own ``submit_answer`` handler in the learner's runtime, exactly as the
+    learner's Save button sends it; an item that refuses (say, text in a numeric item) keeps its state.
+    """
+    # pylint: disable=import-outside-toplevel
+    from sandbox.host.runtime import SandboxRuntime
+
+    course = Course.objects.get(course_key=course_key)
+    runtime = SandboxRuntime(user, course)
+    refused = {}
+    for usage_id, fields in item_answers.items():
+        if usage_id not in runtime.blocks:
+            refused[usage_id] = 'This item is no longer in the course.'
+            continue
+        value = fields.get('', fields.get('answer'))
+        if value is None:
+            refused[usage_id] = 'The answer names fields this item does not have.'
+            continue
+        request = Request.blank('/', method='POST', body=json.dumps({'answer': value}).encode(),
+                                content_type='application/json')
+        with transaction.atomic():
+            response = runtime.handle(runtime.get_block(usage_id), 'submit_answer', request)
+            if response.status_code != 200:
+                refused[usage_id] = _handler_message(response)
+                transaction.set_rollback(True)
+    return refused
+
+
+def _handler_message(response):
+    try:
+        body = json.loads(response.body)
+    except ValueError:
+        return f'The item answered {response.status}.'
+    return str(body.get('error') or body.get('message') or f'The item answered {response.status}.')

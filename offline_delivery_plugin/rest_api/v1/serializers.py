@@ -91,6 +91,11 @@ class DeliveryReceiptSerializer(serializers.Serializer):  # pylint: disable=abst
     seq = serializers.IntegerField()
     blank = serializers.BooleanField()
     already_delivered = serializers.BooleanField()
+    not_applied = serializers.SerializerMethodField()
+
+    def get_not_applied(self, receipt):
+        """``[{item_id, message}]``: answers their item would not take back (the plugin keeps them)."""
+        return [{'item_id': item_id, 'message': message} for item_id, message in receipt.not_applied]
 
 
 class MonitorRowSerializer(serializers.Serializer):  # pylint: disable=abstract-method
@@ -125,6 +130,7 @@ class ItemAnswerViewSerializer(serializers.Serializer):  # pylint: disable=abstr
     online_value = serializers.CharField(allow_blank=True, trim_whitespace=False)
     source = serializers.CharField(allow_blank=True)
     changed_offline = serializers.BooleanField()
+    not_applied = serializers.CharField(allow_blank=True)
 
 
 class ReopenSerializer(serializers.Serializer):  # pylint: disable=abstract-method

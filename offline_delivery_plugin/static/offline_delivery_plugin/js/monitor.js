@@ -8,6 +8,7 @@
   var root = document.getElementById('monitor');
   if (!root) { return; }
   var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
   var interpolate = window.interpolate || function (fmt, obj) {
     return fmt.replace(/%\((\w+)\)s/g, function (_m, name) { return String(obj[name]); });
   };
@@ -60,8 +61,15 @@
     }).then(function (response) {
       return response.json().then(function (data) {
         if (!response.ok) { throw new Error(data.detail || String(response.status)); }
-        messages[row.user_id] = {ok: true, text: interpolate(
-          gettext('Accepted: %(name)s. Receipt code %(receipt)s.'), {name: file.name, receipt: data.receipt}, true)};
+        var text = interpolate(gettext('Accepted: %(name)s. Receipt code %(receipt)s.'),
+                               {name: file.name, receipt: data.receipt}, true);
+        if (data.not_applied && data.not_applied.length) {
+          text += ' ' + interpolate(ngettext(
+            '%(count)s answer could not be put back into its question; it is kept: see View answers.',
+            '%(count)s answers could not be put back into their questions; they are kept: see View answers.',
+            data.not_applied.length), {count: data.not_applied.length}, true);
+        }
+        messages[row.user_id] = {ok: true, text: text};
       });
     }).catch(function (error) {
       messages[row.user_id] = {ok: false, text: interpolate(gettext('Refused: %(name)s. %(reason)s'),
@@ -80,7 +88,12 @@
         data.items.forEach(function (item) {
           var tr = el('tr', {'class': item.changed_offline ? 'changed-offline' : ''});
           tr.appendChild(el('th', {scope: 'row', text: item.display_name}));
-          tr.appendChild(el('td', {text: item.value}));
+          var held = el('td', {text: item.value});
+          if (item.not_applied) {
+            held.appendChild(el('p', {'class': 'not-applied', text: interpolate(
+              gettext('Not put back into the question: %(reason)s'), {reason: item.not_applied}, true)}));
+          }
+          tr.appendChild(held);
           var online = item.changed_offline ? item.online_value : (item.value ? gettext('(the same)') : '');
           tr.appendChild(el('td', {text: online || '\u2014'}));
           table.appendChild(tr);
