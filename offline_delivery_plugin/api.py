@@ -22,6 +22,7 @@ from offline_delivery_plugin.bulk import (
     process_bulk_upload,
     start_bulk_upload,
 )
+from offline_delivery_plugin.dashboard import get_course_dashboard
 from offline_delivery_plugin.data import AttemptRecordData, CourseDeliverySettings, ExamSummary
 from offline_delivery_plugin.deliveries import deliver_file, open_delivery_file
 from offline_delivery_plugin.exceptions import CourseNotFound, InvalidCourseSettings
@@ -72,6 +73,7 @@ __all__ = [
     'deliver_file',
     'get_active_exam_key',
     'get_attempt_answers',
+    'get_course_dashboard',
     'get_attempt_record',
     'get_bulk_upload',
     'get_course_delivery_settings',

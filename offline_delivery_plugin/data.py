@@ -205,3 +205,21 @@ class BulkUploadStatus:
     total: int
     done: int
     results: tuple = ()
+
+
+@dataclass(frozen=True)
+class DashboardExam:
+    """One exam on the course's offline-delivery page: the exam, and when its invigilator password was last set."""
+
+    exam: ExamSummary
+    password_set_at: Optional[datetime]
+    password_set_by: str
+
+
+@dataclass(frozen=True)
+class CourseDashboard:
+    """The course's offline-delivery page: its name and its exams."""
+
+    course_id: str
+    course_name: str
+    exams: list

@@ -4,7 +4,13 @@ The plugin's URLs in the LMS, mounted by the host under ``offline-delivery/`` (s
 from django.urls import include, path, re_path
 
 from offline_delivery_plugin.rest_api.urls_common import CONTENT_ID_PATTERN, COURSE_ID_PATTERN
-from offline_delivery_plugin.views import AuditPageView, MonitorPageView, PluginJavaScriptCatalog, ServiceWorkerView
+from offline_delivery_plugin.views import (
+    AuditPageView,
+    CourseDashboardView,
+    MonitorPageView,
+    PluginJavaScriptCatalog,
+    ServiceWorkerView,
+)
 
 app_name = 'offline_delivery_plugin'
 
@@ -15,4 +21,5 @@ urlpatterns = [
     re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/{CONTENT_ID_PATTERN}/monitor/$', MonitorPageView.as_view(),
             name='monitor'),
     re_path(rf'^courses/{COURSE_ID_PATTERN}/audit/$', AuditPageView.as_view(), name='audit-page'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/$', CourseDashboardView.as_view(), name='course-dashboard'),
 ]

@@ -13,6 +13,7 @@ from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
 from offline_delivery_plugin import api, rules
+from offline_delivery_plugin.exceptions import CourseNotFound
 
 SERVICE_WORKER = 'offline_delivery_plugin/js/service-worker.js'
 
@@ -86,6 +87,42 @@ class MonitorPageView(LoginRequiredMixin, View):
             'can_reopen': rules_lib.has_perm(rules.REOPEN_ATTEMPT, request.user, course_key),
             'can_set_password': rules_lib.has_perm(rules.SET_INVIGILATOR_PASSWORD, request.user, course_key),
         })
+
+
+def dashboard_tab_context(user, course_key):
+    """
+    What the course's offline-delivery tab shows ``user``: the exams, and for course staff the passwords and the
+    audit log. Shared by the page below and the Instructor Dashboard pipeline step, so both show the same.
+    """
+    dashboard = api.get_course_dashboard(course_key)
+    return {
+        'course_id': dashboard.course_id, 'course_name': dashboard.course_name, 'exams': dashboard.exams,
+        'can_set_password': rules_lib.has_perm(rules.SET_INVIGILATOR_PASSWORD, user, course_key),
+        'can_view_audit': rules_lib.has_perm(rules.VIEW_AUDIT, user, course_key),
+    }
+
+
+class CourseDashboardView(LoginRequiredMixin, View):
+    """
+    The course's "Offline delivery & proctoring" page: the same content as the Instructor Dashboard tab, as a page
+    of its own (the MFE's tab links here; invigilators, who have no Instructor Dashboard, start here).
+
+    Permission: ``rules.VIEW_EXAMS`` on the course (course staff, chief invigilators, invigilators); what each
+    sees beyond the Monitor links follows ``SET_INVIGILATOR_PASSWORD`` and ``VIEW_AUDIT``. Anyone else: 403.
+    """
+
+    permission_required = rules.VIEW_EXAMS
+
+    def get(self, request, course_id):
+        """The page."""
+        course_key = _course_key_or_404(course_id)
+        if not rules_lib.has_perm(self.permission_required, request.user, course_key):
+            return render(request, 'offline_delivery_plugin/denied.html', status=403)
+        try:
+            context = dashboard_tab_context(request.user, course_key)
+        except CourseNotFound as error:
+            raise Http404(error.user_message) from error
+        return render(request, 'offline_delivery_plugin/dashboard.html', context)
 
 
 class AuditPageView(LoginRequiredMixin, View):

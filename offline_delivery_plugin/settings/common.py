@@ -4,6 +4,10 @@ Default settings of the plugin, applied by the host through ``plugin_settings``.
 Every setting is namespaced ``OFFLINE_DELIVERY_*``. A default is applied only where the host has not set the
 name already, so an operator's value (from the LMS YAML, a Tutor patch or a test) always wins.
 """
+from pathlib import Path
+
+#: The plugin's templates, added to the LMS's Mako lookup for the Instructor Dashboard section.
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / 'templates'
 
 DEFAULTS = {
     # .. setting_name: OFFLINE_DELIVERY_EDXAPP_BACKEND
@@ -59,3 +63,8 @@ def plugin_settings(settings):
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
+    # The legacy Instructor Dashboard renders a plugin's section with a Mako template found through
+    # MAKO_TEMPLATE_DIRS_BASE (see extensions/filters.py); hosts without Mako have no such setting.
+    mako_dirs = getattr(settings, 'MAKO_TEMPLATE_DIRS_BASE', None)
+    if isinstance(mako_dirs, list) and TEMPLATES_DIR not in mako_dirs and str(TEMPLATES_DIR) not in mako_dirs:
+        mako_dirs.append(TEMPLATES_DIR)

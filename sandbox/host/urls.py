@@ -16,6 +16,7 @@ urlpatterns = [
     path('login/', auth_views.LoginView.as_view(template_name='host/login.html'), name='login'),
     path('logout/', auth_views.LogoutView.as_view(), name='logout'),
     re_path(rf'^courses/{COURSE_ID}/$', views.course_outline, name='course'),
+    re_path(rf'^courses/{COURSE_ID}/instructor/$', views.instructor_dashboard, name='instructor-dashboard'),
     re_path(rf'^courses/{COURSE_ID}/subsection/{USAGE_ID}/$', views.subsection, name='subsection'),
     re_path(rf'^xblock/{USAGE_ID}/handler/(?P<handler>[\w-]+)/(?P<suffix>.*)$', views.xblock_handler,
             name='xblock-handler'),

@@ -5,11 +5,13 @@ They stand in for the LMS courseware, and reach edx-proctoring the way the LMS a
 Python API for reading, its REST API (from the page) for starting and submitting attempts.
 """
 import json
+from types import SimpleNamespace
 
 import rules
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 from edx_proctoring import api as proctoring_api
 from edx_proctoring.exceptions import ProctoredExamNotFoundException
@@ -22,7 +24,7 @@ from xblock.exceptions import NoSuchHandlerError
 from offline_delivery_plugin import api as offline_delivery
 from sandbox.host import edxapp_backend
 from sandbox.host.demo import COURSE_ID, DEMO_PASSWORD, DEMO_USERS, INVIGILATOR_PASSWORD
-from sandbox.host.models import Block, Course
+from sandbox.host.models import Block, Course, CourseEnrollment
 from sandbox.host.runtime import SandboxRuntime
 
 IN_PROGRESS = ('started', 'ready_to_submit')
@@ -92,7 +94,36 @@ def course_outline(request, course_id):
             entry['monitor'] = bool(entry['exam_type']) and rules.has_perm(
                 'offline_delivery_plugin.view_monitor', request.user, course.course_key)
         chapters.append({'block': chapter, 'subsections': subsections})
-    return render(request, 'host/outline.html', {'course': course, 'chapters': chapters})
+    return render(request, 'host/outline.html', {
+        'course': course, 'chapters': chapters,
+        'is_staff': edxapp_backend.is_course_staff(request.user, course.course_key),
+        'sees_exams': rules.has_perm('offline_delivery_plugin.view_exams', request.user, course.course_key),
+    })
+
+
+@login_required
+def instructor_dashboard(request, course_id):
+    """
+    The legacy Instructor Dashboard at small scale: course staff only, a section of its own, then whatever
+    sections plugins add through openedx-filters' ``InstructorDashboardRenderStarted`` (run exactly where the
+    LMS's ``instructor_dashboard_2`` runs it, with the course and the sections in the context).
+    """
+    # pylint: disable=import-outside-toplevel
+    from openedx_filters.learning.filters import InstructorDashboardRenderStarted
+
+    course = _course_or_404(course_id)
+    if not edxapp_backend.is_course_staff(request.user, course.course_key):
+        return _denied(request, course, 'The Instructor Dashboard is for the course team.')
+    info = Fragment(render_to_string('host/instructor_course_info.html', {
+        'course': course, 'enrolled': CourseEnrollment.objects.filter(course=course, is_active=True).count(),
+    }))
+    context = {
+        'course': SimpleNamespace(id=course.course_key, display_name=course.display_name),
+        'sections': [{'section_key': 'course_info', 'section_display_name': 'Course Info', 'fragment': info}],
+    }
+    context, template_name = InstructorDashboardRenderStarted.run_filter(
+        context=context, template_name='host/instructor_dashboard.html')
+    return render(request, template_name, {**context, 'course_obj': course})
 
 
 def _render_units(user, course, subsection):

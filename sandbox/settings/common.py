@@ -161,6 +161,14 @@ OPEN_EDX_FILTERS_CONFIG = {
         'fail_silently': False,
         'pipeline': ['offline_delivery_plugin.extensions.filters.AddCandidatePageToExamUnits'],
     },
+    'org.openedx.learning.instructor.dashboard.render.started.v1': {
+        'fail_silently': False,
+        'pipeline': ['offline_delivery_plugin.extensions.filters.AddOfflineDeliveryTabToInstructorDashboard'],
+    },
+    'org.openedx.learning.instructor.dashboard.tabs.requested.v1': {
+        'fail_silently': False,
+        'pipeline': ['offline_delivery_plugin.extensions.filters.AddOfflineDeliveryTabToInstructorTabs'],
+    },
 }
 
 # The plugin reaches the host through this module rather than edx-platform.

@@ -204,3 +204,36 @@ def test_audit_page(demo, other_course, role, expected):
     assert response.status_code == expected
     if expected == 200:
         assert 'Download the whole log (CSV)' in response.content.decode()
+
+
+@pytest.mark.parametrize('role,expected,passwords', [
+    ('anonymous', 302, False), ('verified_learner', 403, False), ('other_course_staff', 403, False),
+    ('invigilator', 200, False), ('chief_invigilator', 200, False), ('course_staff', 200, True), ('admin', 200, True),
+])
+def test_course_dashboard_page(demo, other_course, role, expected, passwords):
+    response = client_as(demo, other_course, role).get(
+        reverse('offline_delivery_plugin:course-dashboard', kwargs={'course_id': str(demo.course_key)}))
+    assert response.status_code == expected
+    if expected == 200:
+        html = response.content.decode()
+        assert 'Open the Monitor of Final exam (proctored)' in html
+        assert ('class="password-form"' in html) is passwords
+        assert ('Audit log of this course' in html) is passwords
+
+
+def test_course_dashboard_says_when_a_password_was_set_never_what(client, demo):
+    from offline_delivery_plugin import api  # pylint: disable=import-outside-toplevel
+
+    api.change_invigilator_password(demo.course_key, demo.final_exam_id, 'a-new-secret-9', demo.course_staff)
+    client.force_login(demo.course_staff)
+    html = client.get(reverse('offline_delivery_plugin:course-dashboard',
+                              kwargs={'course_id': str(demo.course_key)})).content.decode()
+    assert 'by course_staff.' in html
+    assert 'a-new-secret-9' not in html
+    assert 'Not set yet' in html, 'the practice and timed exams of the demo have no password'
+
+
+def test_course_dashboard_of_an_unknown_course(client, demo):
+    client.force_login(demo.admin)
+    assert client.get('/offline-delivery/courses/course-v1:No+Such+Course/').status_code == 404
+    assert client.get('/offline-delivery/courses/not-a-key/').status_code == 404

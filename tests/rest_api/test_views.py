@@ -175,7 +175,7 @@ def test_every_plugin_url_has_a_permission_rule():
         'CourseExamsView', 'CourseSettingsValidationView', 'CandidateSessionView', 'SnapshotView',
         'SelfDeliveryView', 'ExamMonitorView', 'UploadView', 'AttemptAnswersView', 'ServiceWorkerView',
         'PluginJavaScriptCatalog', 'MonitorPageView', 'ReopenView', 'UnlockView', 'BulkUploadView',
-        'BulkUploadStatusView', 'AuditLogView', 'InvigilatorPasswordView', 'AuditPageView',
+        'BulkUploadStatusView', 'AuditLogView', 'InvigilatorPasswordView', 'AuditPageView', 'CourseDashboardView',
     }
     for view in plugin_views:
         if getattr(view, 'public', False):  # a static asset, declared public on purpose

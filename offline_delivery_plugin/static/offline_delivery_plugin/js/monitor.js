@@ -262,24 +262,6 @@
     });
   }
 
-  var passwordForm = document.getElementById('password-form');
-  if (passwordForm) {
-    passwordForm.addEventListener('submit', function (event) {
-      event.preventDefault();
-      var field = passwordForm.querySelector('#new-password');
-      var result = passwordForm.querySelector('.password-result');
-      fetch(passwordForm.dataset.url, {
-        method: 'POST', credentials: 'same-origin',
-        headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrfToken()},
-        body: JSON.stringify({password: field.value})
-      }).then(function (response) {
-        if (response.ok) { result.textContent = gettext('The new invigilator password is set.'); return; }
-        return response.json().then(function (data) { result.textContent = data.detail; });
-      });
-      field.value = '';
-    });
-  }
-
   refresh();
   window.setInterval(refresh, REFRESH_MS);
 }());

@@ -1,0 +1,35 @@
+"""
+The course's "Offline delivery & proctoring" page: what the Instructor Dashboard tab shows (and invigilators reach
+directly): every exam with its Monitor and, for course staff, its invigilator password and the audit log.
+Reached through ``api``.
+"""
+from offline_delivery_plugin import compat
+from offline_delivery_plugin.data import CourseDashboard, DashboardExam
+from offline_delivery_plugin.models import InvigilatorPassword
+
+
+def get_course_dashboard(course_key):
+    """
+    The course's name and exams, each with when and by whom its invigilator password was last set (never the
+    password). A fixed number of queries whatever the number of exams.
+
+    Raises:
+        CourseNotFound: when there is no such course.
+    """
+    # pylint: disable=import-outside-toplevel,cyclic-import
+    from offline_delivery_plugin.api import list_course_exams
+
+    exams = list_course_exams(course_key)
+    passwords = {
+        row.content_id: row
+        for row in InvigilatorPassword.objects.filter(course_id=course_key).select_related('set_by')
+    }
+    return CourseDashboard(course_id=str(course_key), course_name=compat.get_course(course_key).display_name, exams=[
+        DashboardExam(
+            exam=exam,
+            password_set_at=passwords[exam.content_id].set_at if exam.content_id in passwords else None,
+            password_set_by=(passwords[exam.content_id].set_by.username
+                             if exam.content_id in passwords and passwords[exam.content_id].set_by else ''),
+        )
+        for exam in exams
+    ])
