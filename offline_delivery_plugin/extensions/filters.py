@@ -8,9 +8,9 @@ its script and its styles) to the unit.
 
 ``AddOfflineDeliveryTabToInstructorDashboard`` runs on ``org.openedx.learning.instructor.dashboard.render.started.v1``
 (``InstructorDashboardRenderStarted``, the legacy Instructor Dashboard) and adds the "Offline delivery & proctoring"
-section; ``AddOfflineDeliveryTabToInstructorTabs`` runs on ``org.openedx.learning.instructor.dashboard.tabs.requested.v1``
-(``InstructorDashboardTabsRequested``, the Instructor Dashboard MFE) and adds the same tab as a link to the plugin's
-page. Configuration for the LMS: docs/install.rst.
+section; ``AddOfflineDeliveryTabToInstructorTabs`` runs on
+``org.openedx.learning.instructor.dashboard.tabs.requested.v1`` (``InstructorDashboardTabsRequested``, the
+Instructor Dashboard MFE) and adds the same tab as a link to the plugin's page. Configuration for the LMS: docs/install.rst.
 """
 import crum
 import rules as rules_lib
