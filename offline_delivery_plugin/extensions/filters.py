@@ -10,7 +10,8 @@ its script and its styles) to the unit.
 (``InstructorDashboardRenderStarted``, the legacy Instructor Dashboard) and adds the "Offline delivery & proctoring"
 section; ``AddOfflineDeliveryTabToInstructorTabs`` runs on
 ``org.openedx.learning.instructor.dashboard.tabs.requested.v1`` (``InstructorDashboardTabsRequested``, the
-Instructor Dashboard MFE) and adds the same tab as a link to the plugin's page. Configuration for the LMS: docs/install.rst.
+Instructor Dashboard MFE) and adds the same tab as a link to the plugin's page.
+Configuration for the LMS: docs/install.rst.
 """
 import crum
 import rules as rules_lib
