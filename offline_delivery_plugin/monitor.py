@@ -24,7 +24,9 @@ WRITING = 'writing'
 CONNECTION_LOST = 'connection_lost'
 SUBMITTED_ONLINE = 'submitted_online'
 DELIVERED_OFFLINE = 'delivered_offline'
-STATES = (NOT_STARTED, WRITING, CONNECTION_LOST, SUBMITTED_ONLINE, DELIVERED_OFFLINE)
+#: Opened for resubmission: waiting for the candidate to continue, or for the invigilator password on their screen.
+REOPENED = 'reopened'
+STATES = (NOT_STARTED, WRITING, CONNECTION_LOST, SUBMITTED_ONLINE, DELIVERED_OFFLINE, REOPENED)
 IN_PROGRESS = ('started', 'ready_to_submit')
 PROCTORED_MODES = ('verified', 'professional', 'no-id-professional', 'masters', 'executive-education')
 
@@ -60,12 +62,13 @@ def get_monitor(course_key, content_id, now=None):
     }
     attempts = {}
     for attempt in ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=exam['id']).order_by('id').values(
-            'id', 'user_id', 'user__username', 'status', 'started_at', 'allowed_time_limit_mins'):
+            'id', 'user_id', 'user__username', 'status', 'started_at', 'allowed_time_limit_mins',
+            'ready_to_resume'):
         attempts[attempt['user_id']] = attempt  # the newest attempt per candidate wins
     records = {
         record['attempt_id']: record for record in AttemptRecord.objects.filter(
             attempt_id__in=[a['id'] for a in attempts.values()]).values(
-            'attempt_id', 'last_save_at', 'last_save_seq', 'last_contact_at')
+            'attempt_id', 'last_save_at', 'last_save_seq', 'last_contact_at', 'requires_unlock', 'unlocked_at')
     }
     newest_delivery = dict(DeliveryFile.objects.filter(record__attempt_id__in=list(records)).values(
         'record__attempt_id').annotate(last=Max('id')).values_list('record__attempt_id', 'last'))
@@ -98,6 +101,8 @@ def get_monitor(course_key, content_id, now=None):
 def _state(attempt, record, receipts, now, lost_after):
     if attempt is None or attempt['status'] in ('created', 'download_software_clicked', 'ready_to_start'):
         return NOT_STARTED
+    if attempt['ready_to_resume'] or (record.get('requires_unlock') and not record.get('unlocked_at')):
+        return REOPENED
     if attempt['id'] in receipts:
         return DELIVERED_OFFLINE
     if attempt['status'] in IN_PROGRESS:

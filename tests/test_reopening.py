@@ -103,3 +103,18 @@ def test_an_attempt_in_progress_cannot_be_reopened(client, demo):
     with pytest.raises(api.CannotReopen):
         api.reopen_attempt(demo.course_key, demo.final_exam_id, attempt['id'], 5, '', demo.course_staff)
     assert not AuditEvent.objects.filter(kind='reopen').exists()
+
+
+def test_the_monitor_shows_a_reopened_attempt_until_the_password_is_typed(client, demo, submitted):
+    def state():
+        _exam, rows = api.get_monitor(demo.course_key, demo.final_exam_id)
+        return {row.username: row for row in rows}['verified_learner'].state
+
+    assert state() == 'submitted_online'
+    api.reopen_attempt(demo.course_key, demo.final_exam_id, submitted['id'], 10, '', demo.chief_invigilator)
+    assert state() == 'reopened', 'waiting for the candidate to continue'
+    successor = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    api.start_candidate_session(demo.verified_learner, successor['id'])
+    assert state() == 'reopened', 'waiting for the invigilator password'
+    api.unlock_attempt(demo.verified_learner, successor['id'], INVIGILATOR_PASSWORD)
+    assert state() == 'writing'

@@ -18,7 +18,8 @@
     writing: gettext('Writing'),
     connection_lost: gettext('Connection lost'),
     submitted_online: gettext('Submitted online'),
-    delivered_offline: gettext('Delivered offline')
+    delivered_offline: gettext('Delivered offline'),
+    reopened: gettext('Opened for resubmission')
   };
   var body = root.querySelector('.monitor-table tbody');
   var summary = root.querySelector('.monitor-summary');
