@@ -108,6 +108,9 @@ COURSE_SETTINGS_KEY = 'offline_delivery'
 REMOVED_STATUS = 'removed'
 
 AUTOSAVE_INTERVAL_RANGE = (5, 300)
+#: The exam-hall roles a course may let upload delivery files and open attempts for resubmission, by the names
+#: course teams write in Advanced Settings.
+HALL_ROLES = ('invigilator', 'chief_invigilator')
 CONNECTION_LOST_MESSAGE_MAX_LENGTH = 1000
 
 
@@ -141,7 +144,8 @@ def validate_course_settings(raw):
         raise InvalidCourseSettings({'offline_delivery': _('Must be a JSON object, e.g. {"enabled": true}.')})
 
     errors = {}
-    known = {'enabled', 'autosave_interval_seconds', 'connection_lost_message', 'allow_deliver_blank'}
+    known = {'enabled', 'autosave_interval_seconds', 'connection_lost_message', 'allow_deliver_blank',
+             'upload_roles', 'reopen_roles'}
     for key in sorted(set(raw) - known):
         errors[key] = _('Unknown setting. Known settings: {names}.').format(names=', '.join(sorted(known)))
 
@@ -172,6 +176,17 @@ def validate_course_settings(raw):
             max=CONNECTION_LOST_MESSAGE_MAX_LENGTH,
         )
 
+    def roles(key, default):
+        value = raw.get(key, list(default))
+        if not isinstance(value, list) or not all(isinstance(v, str) and v in HALL_ROLES for v in value):
+            errors[key] = _('Must be a list of hall roles, from: {names}. Course staff always may.').format(
+                names=', '.join(HALL_ROLES))
+            return tuple(default)
+        return tuple(role for role in HALL_ROLES if role in value)
+
+    upload_roles = roles('upload_roles', HALL_ROLES)
+    reopen_roles = roles('reopen_roles', ('chief_invigilator',))
+
     if errors:
         raise InvalidCourseSettings(errors)
     return CourseDeliverySettings(
@@ -179,6 +194,8 @@ def validate_course_settings(raw):
         autosave_interval_seconds=interval,
         connection_lost_message=message.strip(),
         allow_deliver_blank=allow_deliver_blank,
+        upload_roles=upload_roles,
+        reopen_roles=reopen_roles,
     )
 
 

@@ -34,6 +34,10 @@ class CourseDeliverySettings:
     autosave_interval_seconds: int
     connection_lost_message: str
     allow_deliver_blank: bool
+    #: Hall roles ('invigilator', 'chief_invigilator') that may upload delivery files; course staff always may.
+    upload_roles: tuple = ('invigilator', 'chief_invigilator')
+    #: Hall roles that may open attempts for resubmission; course staff always may.
+    reopen_roles: tuple = ('chief_invigilator',)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,42 @@ def is_attempt_owner(user, attempt_id):
     return bool(attempt and attempt['user']['id'] == user.id)
 
 
+def _course_lets(course_key, setting, role_name):
+    """Whether the course's settings give the hall role ``role_name`` the right named by ``setting``."""
+    # pylint: disable=import-outside-toplevel,cyclic-import
+    from offline_delivery_plugin.api import get_course_delivery_settings
+    from offline_delivery_plugin.exceptions import CourseNotFound
+
+    try:
+        return role_name in getattr(get_course_delivery_settings(course_key), setting)
+    except CourseNotFound:
+        return False
+
+
+@rules.predicate
+def course_lets_invigilators_upload(user, course_key):  # pylint: disable=unused-argument
+    """The course lets invigilators upload delivery files (``upload_roles``; on by default)."""
+    return course_key is not None and _course_lets(course_key, 'upload_roles', 'invigilator')
+
+
+@rules.predicate
+def course_lets_chiefs_upload(user, course_key):  # pylint: disable=unused-argument
+    """The course lets chief invigilators upload delivery files (``upload_roles``; on by default)."""
+    return course_key is not None and _course_lets(course_key, 'upload_roles', 'chief_invigilator')
+
+
+@rules.predicate
+def course_lets_invigilators_reopen(user, course_key):  # pylint: disable=unused-argument
+    """The course lets invigilators open attempts for resubmission (``reopen_roles``; off by default)."""
+    return course_key is not None and _course_lets(course_key, 'reopen_roles', 'invigilator')
+
+
+@rules.predicate
+def course_lets_chiefs_reopen(user, course_key):  # pylint: disable=unused-argument
+    """The course lets chief invigilators open attempts for resubmission (``reopen_roles``; on by default)."""
+    return course_key is not None and _course_lets(course_key, 'reopen_roles', 'chief_invigilator')
+
+
 #: See the course's exams and their offline-delivery settings (the start of the Monitor).
 VIEW_EXAMS = 'offline_delivery_plugin.view_exams'
 #: Check a draft of the course's offline-delivery settings (Studio Advanced Settings).
@@ -71,9 +107,12 @@ VIEW_AUDIT = 'offline_delivery_plugin.view_audit'
 rules.add_perm(WRITE_OWN_ATTEMPT, is_attempt_owner)
 rules.add_perm(SET_INVIGILATOR_PASSWORD, is_course_staff)
 rules.add_perm(VIEW_AUDIT, is_course_staff)
-rules.add_perm(REOPEN_ATTEMPT, is_course_staff | is_chief_invigilator)
+# Course staff always may; the hall roles as far as the course's Advanced Settings let them.
+rules.add_perm(REOPEN_ATTEMPT, is_course_staff | (is_chief_invigilator & course_lets_chiefs_reopen)
+               | (is_invigilator & course_lets_invigilators_reopen))
 rules.add_perm(VIEW_MONITOR, is_course_staff | is_chief_invigilator | is_invigilator)
-rules.add_perm(UPLOAD_DELIVERY, is_course_staff | is_chief_invigilator | is_invigilator)
+rules.add_perm(UPLOAD_DELIVERY, is_course_staff | (is_chief_invigilator & course_lets_chiefs_upload)
+               | (is_invigilator & course_lets_invigilators_upload))
 rules.add_perm(VIEW_ANSWERS, is_course_staff | is_chief_invigilator | is_invigilator)
 rules.add_perm(VIEW_EXAMS, is_course_staff | is_chief_invigilator | is_invigilator)
 rules.add_perm(VALIDATE_COURSE_SETTINGS, is_course_staff)

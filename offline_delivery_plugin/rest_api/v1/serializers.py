@@ -11,6 +11,8 @@ class CourseDeliverySettingsSerializer(serializers.Serializer):  # pylint: disab
     autosave_interval_seconds = serializers.IntegerField()
     connection_lost_message = serializers.CharField()
     allow_deliver_blank = serializers.BooleanField()
+    upload_roles = serializers.ListField(child=serializers.CharField())
+    reopen_roles = serializers.ListField(child=serializers.CharField())
 
 
 class ExamSummarySerializer(serializers.Serializer):  # pylint: disable=abstract-method
