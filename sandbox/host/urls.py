@@ -4,7 +4,7 @@ The sandbox host's pages.
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from sandbox.host import views
+from sandbox.host import studio_views, views
 
 app_name = 'host'
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path('logout/', auth_views.LogoutView.as_view(), name='logout'),
     re_path(rf'^courses/{COURSE_ID}/$', views.course_outline, name='course'),
     re_path(rf'^courses/{COURSE_ID}/instructor/$', views.instructor_dashboard, name='instructor-dashboard'),
+    re_path(rf'^studio/courses/{COURSE_ID}/advanced/$', studio_views.advanced_settings, name='studio-advanced'),
+    re_path(rf'^studio/courses/{COURSE_ID}/subsection/{USAGE_ID}/settings/$', studio_views.subsection_settings,
+            name='studio-subsection'),
     re_path(rf'^courses/{COURSE_ID}/subsection/{USAGE_ID}/$', views.subsection, name='subsection'),
     re_path(rf'^xblock/{USAGE_ID}/handler/(?P<handler>[\w-]+)/(?P<suffix>.*)$', views.xblock_handler,
             name='xblock-handler'),
