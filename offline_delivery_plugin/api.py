@@ -36,6 +36,16 @@ from offline_delivery_plugin.keyring import (
     rotate_exam_key,
     set_invigilator_password,
 )
+from offline_delivery_plugin.learner_requests import (
+    RequestRefused,
+    add_allowances_from_csv,
+    create_exam_request,
+    decide_exam_request,
+    has_pending_allowance_request,
+    list_course_requests,
+    list_learner_requests,
+    withdraw_exam_request,
+)
 from offline_delivery_plugin.models import AttemptRecord
 from offline_delivery_plugin.monitor import (
     AUDIT_COLUMNS,
@@ -67,9 +77,13 @@ __all__ = [
     'CannotReopen',
     'ExamNotFound',
     'InvalidInvigilatorPassword',
+    'RequestRefused',
     'UnlockRefused',
+    'add_allowances_from_csv',
     'change_invigilator_password',
     'check_invigilator_password',
+    'create_exam_request',
+    'decide_exam_request',
     'deliver_file',
     'get_active_exam_key',
     'get_attempt_answers',
@@ -79,9 +93,12 @@ __all__ = [
     'get_course_delivery_settings',
     'get_monitor',
     'get_password_verifier',
+    'has_pending_allowance_request',
     'list_audit_events',
     'list_course_exams',
+    'list_course_requests',
     'list_exam_keys',
+    'list_learner_requests',
     'open_delivery_file',
     'process_bulk_upload',
     'record_audit_event',
@@ -99,6 +116,7 @@ __all__ = [
     'unlock_attempt',
     'upload_delivery_file',
     'validate_course_settings',
+    'withdraw_exam_request',
 ]
 
 #: The key of ``other_course_settings`` (Studio Advanced Settings) that holds the course's offline-delivery settings.

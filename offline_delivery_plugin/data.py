@@ -227,3 +227,34 @@ class CourseDashboard:
     course_id: str
     course_name: str
     exams: list
+
+
+@dataclass(frozen=True)
+class ExamRequestData:
+    """A learner's request about an exam (additional time, special allowance, retake) and its decision."""
+
+    request_id: int
+    course_id: str
+    content_id: str
+    exam_name: str
+    username: str
+    full_name: str
+    kind: str
+    reason: str
+    status: str
+    created: datetime
+    decided_by: str
+    decided_at: Optional[datetime]
+    granted: str
+    decision_note: str
+    #: The learner's allowed time for the exam now, with every allowance, in words ('' when not relevant).
+    allowed_time: str = ''
+
+
+@dataclass(frozen=True)
+class AllowanceLineResult:
+    """One line of a bulk allowance CSV: what was done, or why the line changed nothing."""
+
+    line: int
+    ok: bool
+    message: str

@@ -244,3 +244,45 @@ class BulkUpload(models.Model):
 
     def __str__(self):
         return f'BulkUpload({self.id}, {self.status})'
+
+
+class ExamRequest(models.Model):
+    """
+    A learner's request about one exam, decided by course staff in the Instructor Dashboard tab: additional time,
+    a special allowance (an exception to the exam rules, for reviewers), or a retake (clearing the attempt).
+
+    While an allowance request is pending the learner cannot start the exam (the guide's warning, enforced).
+
+    .. pii: the learner's and decider's user ids and the free-text reasons they wrote (they may describe a
+       disability).
+    .. pii_types: id, other
+    .. pii_retirement: retained
+    """
+
+    ADDITIONAL_TIME = 'additional_time'
+    SPECIAL_ALLOWANCE = 'special_allowance'
+    RETAKE = 'retake'
+    KINDS = (ADDITIONAL_TIME, SPECIAL_ALLOWANCE, RETAKE)
+    PENDING, APPROVED, DENIED, WITHDRAWN = 'pending', 'approved', 'denied', 'withdrawn'
+
+    course_id = CourseKeyField(max_length=255, db_index=True)
+    content_id = models.CharField(max_length=255)
+    exam_id = models.BigIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='+')
+    kind = models.CharField(max_length=32)
+    reason = models.TextField(blank=True)
+    status = models.CharField(max_length=16, default=PENDING, db_index=True)
+    #: For a retake: the attempt to clear (the learner's attempt when they asked).
+    attempt_id = models.BigIntegerField(null=True)
+    created = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name='+')
+    decided_at = models.DateTimeField(null=True)
+    #: What was granted, in words the learner reads (e.g. "15 minutes", the allowance text).
+    granted = models.TextField(blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=['user', 'exam_id', 'status'])]
+
+    def __str__(self):
+        return f'ExamRequest({self.kind}, {self.status})'

@@ -9,6 +9,8 @@ from pathlib import Path
 #: The plugin's templates, added to the LMS's Mako lookup for the Instructor Dashboard section.
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / 'templates'
 
+GATE_MIDDLEWARE = 'offline_delivery_plugin.middleware.PendingRequestGate'
+
 DEFAULTS = {
     # .. setting_name: OFFLINE_DELIVERY_EDXAPP_BACKEND
     # .. setting_default: 'offline_delivery_plugin.compat.edx_platform'
@@ -63,6 +65,10 @@ def plugin_settings(settings):
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
+    # A learner with a pending allowance request cannot start that exam (middleware.PendingRequestGate).
+    middleware = getattr(settings, 'MIDDLEWARE', None)
+    if isinstance(middleware, list) and GATE_MIDDLEWARE not in middleware:
+        middleware.append(GATE_MIDDLEWARE)
     # The legacy Instructor Dashboard renders a plugin's section with a Mako template found through
     # MAKO_TEMPLATE_DIRS_BASE (see extensions/filters.py); hosts without Mako have no such setting.
     mako_dirs = getattr(settings, 'MAKO_TEMPLATE_DIRS_BASE', None)

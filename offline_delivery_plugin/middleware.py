@@ -1,0 +1,76 @@
+"""
+The guide's warning, enforced: a learner whose request for additional time or a special allowance is pending
+cannot start that exam.
+
+edx-proctoring starts an attempt through two REST endpoints (create with ``start_clock``, or ``action: start`` on
+an existing attempt), used by the legacy exam page and the learning MFE alike. This middleware answers those two
+requests with a 403 and a clear message while a request is pending, before edx-proctoring sees them; every other
+request passes untouched. ``plugin_settings`` adds it to the LMS's ``MIDDLEWARE``.
+"""
+import json
+
+from django.http import JsonResponse
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+
+CREATE_VIEW = 'proctored_exam.attempt.collection'
+ATTEMPT_VIEW = 'proctored_exam.attempt'
+
+
+class PendingRequestGate:
+    """Refuse to start an exam while the learner's allowance request for it is pending."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ('POST', 'PUT') and request.user.is_authenticated:
+            exam_id = self._exam_being_started(request)
+            if exam_id is not None:
+                # pylint: disable=import-outside-toplevel
+                from offline_delivery_plugin.api import has_pending_allowance_request
+
+                if has_pending_allowance_request(request.user.id, exam_id):
+                    return JsonResponse({'detail': _(
+                        'Your request for additional time or a special allowance for this exam is still pending. '
+                        'You can start the exam once the course team has answered it.')}, status=403)
+        return self.get_response(request)
+
+    @staticmethod
+    def _exam_being_started(request):
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if match.url_name not in (CREATE_VIEW, ATTEMPT_VIEW) or 'edx_proctoring' not in match.namespaces:
+            return None
+        body = _body(request)
+        if match.url_name == CREATE_VIEW and request.method == 'POST':
+            if str(body.get('start_clock', '')).lower() != 'true':
+                return None
+            return _as_int(body.get('exam_id'))
+        if match.url_name == ATTEMPT_VIEW and request.method == 'PUT' and body.get('action') == 'start':
+            # pylint: disable=import-outside-toplevel
+            from edx_proctoring import api as proctoring_api
+
+            attempt = proctoring_api.get_exam_attempt_by_id(match.kwargs.get('attempt_id'))
+            return attempt['proctored_exam']['id'] if attempt else None
+        return None
+
+
+def _body(request):
+    """The request's fields, JSON or form-encoded, without consuming what the view will read."""
+    if (request.content_type or '').startswith('application/json'):
+        try:
+            body = json.loads(request.body or b'{}')
+        except ValueError:
+            return {}
+        return body if isinstance(body, dict) else {}
+    return request.POST if request.method == 'POST' else {}
+
+
+def _as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
