@@ -37,6 +37,9 @@ from offline_delivery_plugin.keyring import (
     set_invigilator_password,
 )
 from offline_delivery_plugin.learner_requests import (
+    CSV_MAX_BYTES as ALLOWANCE_CSV_MAX_BYTES,
+)
+from offline_delivery_plugin.learner_requests import (
     RequestRefused,
     add_allowances_from_csv,
     create_exam_request,
@@ -70,6 +73,7 @@ from offline_delivery_plugin.snapshots import render_candidate_page, save_snapsh
 log = logging.getLogger(__name__)
 
 __all__ = [
+    'ALLOWANCE_CSV_MAX_BYTES',
     'AUDIT_COLUMNS',
     'COURSE_SETTINGS_KEY',
     'REMOVED_STATUS',

@@ -19,7 +19,7 @@ from offline_delivery_plugin import compat
 from offline_delivery_plugin.data import AllowanceLineResult, ExamRequestData
 from offline_delivery_plugin.exceptions import OfflineDeliveryError
 from offline_delivery_plugin.models import AuditEvent, ExamRequest
-from offline_delivery_plugin.monitor import record_audit_event
+from offline_delivery_plugin.monitor import PROCTORED_MODES, record_audit_event
 
 REASON_MAX = 1000
 ALLOWANCE_TEXT_MAX = 1000
@@ -91,9 +91,12 @@ def create_exam_request(user, course_key, content_id, kind, reason=''):
         raise RequestRefused(_('Ask for additional time, a special allowance or a retake.'))
     if not isinstance(reason, str) or len(reason) > REASON_MAX:
         raise RequestRefused(_('Say why in at most {count} characters.').format(count=REASON_MAX))
-    if not compat.get_enrollment_mode(user, course_key):
+    mode = compat.get_enrollment_mode(user, course_key)
+    if not mode:
         raise RequestRefused(_('You are not enrolled in this course.'))
     exam = _exam(course_key, content_id)
+    if exam['is_proctored'] and not exam['is_practice_exam'] and mode not in PROCTORED_MODES:
+        raise RequestRefused(_('This exam is not part of your track in this course.'))
     attempt = proctoring_api.get_current_exam_attempt(exam['id'], user.id)
     attempt_id = None
     if kind == ExamRequest.RETAKE:

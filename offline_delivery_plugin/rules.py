@@ -34,6 +34,12 @@ def is_invigilator(user, course_key):
 
 
 @rules.predicate
+def is_enrolled(user, course_key):
+    """An active enrollment in the course, in any track."""
+    return bool(user.is_authenticated and course_key is not None and compat.get_enrollment_mode(user, course_key))
+
+
+@rules.predicate
 def is_attempt_owner(user, attempt_id):
     """The candidate whose edx-proctoring attempt this is."""
     # pylint: disable=import-outside-toplevel
@@ -104,7 +110,14 @@ SET_INVIGILATOR_PASSWORD = 'offline_delivery_plugin.set_invigilator_password'
 #: Read the course's audit log (and export it as CSV).
 VIEW_AUDIT = 'offline_delivery_plugin.view_audit'
 
+#: Ask for additional time, a special allowance or a retake, and see one's own requests.
+MAKE_EXAM_REQUESTS = 'offline_delivery_plugin.make_exam_requests'
+#: See learners' requests, approve or deny them, and add allowances in bulk.
+DECIDE_EXAM_REQUESTS = 'offline_delivery_plugin.decide_exam_requests'
+
 rules.add_perm(WRITE_OWN_ATTEMPT, is_attempt_owner)
+rules.add_perm(MAKE_EXAM_REQUESTS, is_enrolled)
+rules.add_perm(DECIDE_EXAM_REQUESTS, is_course_staff)
 rules.add_perm(SET_INVIGILATOR_PASSWORD, is_course_staff)
 rules.add_perm(VIEW_AUDIT, is_course_staff)
 # Course staff always may; the hall roles as far as the course's Advanced Settings let them.

@@ -176,6 +176,8 @@ def test_every_plugin_url_has_a_permission_rule():
         'SelfDeliveryView', 'ExamMonitorView', 'UploadView', 'AttemptAnswersView', 'ServiceWorkerView',
         'PluginJavaScriptCatalog', 'MonitorPageView', 'ReopenView', 'UnlockView', 'BulkUploadView',
         'BulkUploadStatusView', 'AuditLogView', 'InvigilatorPasswordView', 'AuditPageView', 'CourseDashboardView',
+        'MyExamRequestsView', 'MyExamRequestView', 'CourseExamRequestsView', 'ExamRequestDecisionView',
+        'AllowancesCsvView',
     }
     for view in plugin_views:
         if getattr(view, 'public', False):  # a static asset, declared public on purpose

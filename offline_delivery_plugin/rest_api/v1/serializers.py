@@ -146,3 +146,50 @@ class UnlockSerializer(serializers.Serializer):  # pylint: disable=abstract-meth
     """The invigilator password typed on the candidate's screen."""
 
     password = serializers.CharField(max_length=200, trim_whitespace=False)
+
+
+class ExamRequestSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """``data.ExamRequestData`` on the wire."""
+
+    request_id = serializers.IntegerField()
+    content_id = serializers.CharField()
+    exam_name = serializers.CharField()
+    username = serializers.CharField()
+    full_name = serializers.CharField(allow_blank=True)
+    kind = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    status = serializers.CharField()
+    created = serializers.DateTimeField()
+    decided_by = serializers.CharField(allow_blank=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    granted = serializers.CharField(allow_blank=True)
+    decision_note = serializers.CharField(allow_blank=True)
+    allowed_time = serializers.CharField(allow_blank=True)
+
+
+class NewExamRequestSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """A learner's request: which exam, what for, and why."""
+
+    exam = serializers.CharField(max_length=255)
+    kind = serializers.CharField(max_length=32)
+    reason = serializers.CharField(max_length=1000, allow_blank=True, required=False, default='',
+                                   trim_whitespace=False)
+
+
+class DecisionSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """Course staff's decision on a request; which values are needed depends on the kind (the api says)."""
+
+    approve = serializers.BooleanField()
+    minutes = serializers.IntegerField(required=False, allow_null=True, default=None)
+    multiplier = serializers.FloatField(required=False, allow_null=True, default=None)
+    allowance_text = serializers.CharField(max_length=1000, required=False, allow_blank=True, default='')
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default='')
+    confirm_clearing = serializers.BooleanField(required=False, default=False)
+
+
+class AllowanceLineResultSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """``data.AllowanceLineResult`` on the wire."""
+
+    line = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    message = serializers.CharField()

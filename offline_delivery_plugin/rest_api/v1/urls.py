@@ -29,4 +29,12 @@ urlpatterns = [
             views.BulkUploadStatusView.as_view(), name='bulk-upload-status'),
     re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/{CONTENT_ID_PATTERN}/attempts/(?P<attempt_id>\d+)/reopen/$',
             views.ReopenView.as_view(), name='attempt-reopen'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/my-requests/$', views.MyExamRequestsView.as_view(), name='my-requests'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/my-requests/(?P<request_id>\d+)/$', views.MyExamRequestView.as_view(),
+            name='my-request'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/requests/$', views.CourseExamRequestsView.as_view(), name='requests'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/requests/(?P<request_id>\d+)/decision/$',
+            views.ExamRequestDecisionView.as_view(), name='request-decision'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/allowances/csv/$', views.AllowancesCsvView.as_view(),
+            name='allowances-csv'),
 ]
