@@ -141,6 +141,8 @@ class CandidateSession:
     answers: Mapping = field(default_factory=dict)
     items: tuple = ()
     locked: bool = False
+    #: The learner's own allowed time for this attempt, allowances included: what the 20 % and 5 % warnings count.
+    allowed_seconds: int = 0
 
 
 @dataclass(frozen=True)

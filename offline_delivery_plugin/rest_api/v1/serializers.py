@@ -69,6 +69,7 @@ class CandidateSessionSerializer(serializers.Serializer):  # pylint: disable=abs
     answers = serializers.DictField(child=serializers.CharField(allow_blank=True, trim_whitespace=False))
     items = serializers.ListField(child=serializers.CharField())
     locked = serializers.BooleanField()
+    allowed_seconds = serializers.IntegerField()
 
 
 class SnapshotSerializer(serializers.Serializer):  # pylint: disable=abstract-method

@@ -318,7 +318,9 @@
     ui.lost = el('div', {'class': 'od-lost', role: 'alert', hidden: 'hidden'});
     ui.problem = el('div', {'class': 'od-problem', role: 'alert', hidden: 'hidden'});
     ui.timeUp = el('div', {'class': 'od-time-up', role: 'alert', hidden: 'hidden'});
+    ui.timeWarning = el('p', {'class': 'od-time-warning', role: 'alert', hidden: 'hidden'});
     root.appendChild(ui.bar);
+    root.appendChild(ui.timeWarning);
     root.appendChild(ui.lost);
     root.appendChild(ui.problem);
     root.appendChild(ui.timeUp);
@@ -412,9 +414,29 @@
   // without the network.
   function secondsLeft() { return Math.max(0, Math.round((state.deadlineLocal - Date.now()) / 1000)); }
 
+  // Warnings at 20 % and 5 % of the learner's own allowed time (allowances included), announced once each.
+  var TIME_WARNINGS = [20, 5];
+
+  function warnAboutTime(left) {
+    var allowed = session.allowed_seconds;
+    if (!allowed || left === 0) { return; }
+    TIME_WARNINGS.forEach(function (percent) {
+      if (left > allowed * percent / 100 || (state.timeWarned || []).indexOf(percent) >= 0) { return; }
+      state.timeWarned = (state.timeWarned || []).concat([percent]);
+      ui.timeWarning.textContent = interpolate(gettext(
+        '%(percent)s percent of your time is left: %(minutes)s minutes. Your answers are being saved.'),
+        {percent: percent, minutes: Math.ceil(left / 60)}, true);
+      ui.timeWarning.className = 'od-time-warning od-time-warning-' + percent;
+      ui.timeWarning.hidden = false;
+      ui.timer.classList.add('od-timer-low');
+      persist();
+    });
+  }
+
   function tick() {
     var left = secondsLeft();
     ui.timer.textContent = interpolate(gettext('Time left: %(time)s'), {time: formatTime(left)}, true);
+    warnAboutTime(left);
     if (left === 0 && !state.finalised) { finalise(); }
     if (Date.now() - state.lastContact > session.connection_lost_after_seconds * 1000) { showLost(true); }
   }

@@ -1,0 +1,41 @@
+"""
+The countdown's warnings at 20 % and 5 % of the learner's own allowed time, allowances included (the stock
+frontend counts from the exam's base time), announced as alerts, once each.
+"""
+import pytest
+from edx_proctoring import api as proctoring_api
+from playwright.sync_api import expect
+
+from offline_delivery_plugin import api
+from tests.browser.test_candidate_offline import start_final_exam
+
+pytestmark = pytest.mark.browser
+
+
+def test_warnings_count_from_the_learners_own_time(page, live_server, demo, screenshot):
+    request = api.create_exam_request(demo.verified_learner, demo.course_key, demo.final_exam_id, 'additional_time',
+                                      'Per Disability Services.')
+    api.decide_exam_request(demo.course_key, request.request_id, demo.course_staff, True, minutes=15)
+    page.clock.install()
+    start_final_exam(page, live_server, demo)
+    exam = proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)
+    assert proctoring_api.get_current_exam_attempt(exam['id'], demo.verified_learner.id)[
+        'allowed_time_limit_mins'] == 75
+    warning = page.locator('.od-time-warning')
+    expect(warning).to_be_hidden()
+
+    # 75 minutes allowed: 20 % is 15 minutes left (the base hour would have warned at 12), 5 % is 3.75 minutes.
+    page.clock.fast_forward('00:59:00')
+    page.clock.run_for(2000)
+    expect(warning).to_be_hidden()
+    page.clock.fast_forward('00:01:10')
+    page.clock.run_for(2000)
+    expect(warning).to_be_visible()
+    expect(warning).to_have_attribute('role', 'alert')
+    expect(warning).to_have_text('20 percent of your time is left: 15 minutes. Your answers are being saved.')
+    screenshot(page, 'candidate-time-warning-20')
+
+    page.clock.fast_forward('00:11:20')
+    page.clock.run_for(2000)
+    expect(warning).to_have_text('5 percent of your time is left: 4 minutes. Your answers are being saved.')
+    expect(page.locator('.od-time-warning-5')).to_be_visible()
