@@ -260,3 +260,21 @@ class AllowanceLineResult:
     line: int
     ok: bool
     message: str
+
+
+@dataclass(frozen=True)
+class LearnerExamView:
+    """What a learner sees of an exam before and after taking it: their time, the rules, their requests."""
+
+    course_id: str
+    content_id: str
+    exam_name: str
+    exam_type: str
+    #: The learner's allowed time in words, allowances included.
+    allowed_time: str
+    review_rules: str
+    attempt_status: str
+    may_ask_allowance: bool
+    may_ask_retake: bool
+    has_pending_allowance_request: bool
+    requests: list

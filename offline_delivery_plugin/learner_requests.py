@@ -12,11 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from edx_proctoring import api as proctoring_api
-from edx_proctoring.exceptions import ProctoredExamNotFoundException
+from edx_proctoring.exceptions import ProctoredExamNotFoundException, ProctoredExamReviewPolicyNotFoundException
 from edx_proctoring.models import ProctoredExamStudentAllowance
 
 from offline_delivery_plugin import compat
-from offline_delivery_plugin.data import AllowanceLineResult, ExamRequestData
+from offline_delivery_plugin.data import AllowanceLineResult, ExamRequestData, LearnerExamView
 from offline_delivery_plugin.exceptions import OfflineDeliveryError
 from offline_delivery_plugin.models import AuditEvent, ExamRequest
 from offline_delivery_plugin.monitor import PROCTORED_MODES, record_audit_event
@@ -148,6 +148,35 @@ def list_course_requests(course_key, pending_only=False):
         rows = rows.filter(status=ExamRequest.PENDING)
     rows = sorted(rows, key=lambda row: (row.status != ExamRequest.PENDING, -row.created.timestamp(), -row.id))
     return _as_data(rows, course_key)
+
+
+def get_learner_exam_view(user, course_key, content_id):
+    """
+    The learner's view of one exam: their allowed time (allowances included), the review rules they will be held
+    to, their attempt's status, what they may still ask for, and their requests.
+
+    Raises:
+        RequestRefused: no such active exam in the course.
+    """
+    exam = _exam(course_key, content_id)
+    attempt = proctoring_api.get_current_exam_attempt(exam['id'], user.id)
+    try:
+        rules = proctoring_api.get_review_policy_by_exam_id(exam['id'])['review_policy']
+    except ProctoredExamReviewPolicyNotFoundException:
+        rules = ''
+    status = attempt['status'] if attempt else ''
+    if exam['is_practice_exam']:
+        exam_type = 'practice'
+    else:
+        exam_type = 'proctored' if exam['is_proctored'] else 'timed'
+    return LearnerExamView(
+        course_id=str(course_key), content_id=content_id, exam_name=exam['exam_name'], exam_type=exam_type,
+        allowed_time=proctoring_api.get_total_allowed_time_for_exam(exam, user.id),
+        review_rules=rules if exam['is_proctored'] else '', attempt_status=status,
+        may_ask_allowance=not attempt or status in NOT_STARTED, may_ask_retake=status in FINISHED,
+        has_pending_allowance_request=has_pending_allowance_request(user.id, exam['id']),
+        requests=list_learner_requests(user, course_key, content_id),
+    )
 
 
 def has_pending_allowance_request(user_id, exam_id):

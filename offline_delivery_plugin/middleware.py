@@ -1,6 +1,7 @@
 """
-The guide's warning, enforced: a learner whose request for additional time or a special allowance is pending
-cannot start that exam.
+The guide's rules, enforced where edx-proctoring starts attempts: a learner whose request for additional time or a
+special allowance is pending cannot start that exam, and nobody starts a proctored exam without proctoring in a
+course that does not allow opting out (``allow_proctoring_opt_out`` false).
 
 edx-proctoring starts an attempt through two REST endpoints (create with ``start_clock``, or ``action: start`` on
 an existing attempt), used by the legacy exam page and the learning MFE alike. This middleware answers those two
@@ -18,7 +19,8 @@ ATTEMPT_VIEW = 'proctored_exam.attempt'
 
 
 class PendingRequestGate:
-    """Refuse to start an exam while the learner's allowance request for it is pending."""
+    """Refuse to start an exam while the learner's allowance request for it is pending, or without proctoring
+    where the course does not allow opting out."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,13 +29,9 @@ class PendingRequestGate:
         if request.method in ('POST', 'PUT') and request.user.is_authenticated:
             exam_id = self._exam_being_started(request)
             if exam_id is not None:
-                # pylint: disable=import-outside-toplevel
-                from offline_delivery_plugin.api import has_pending_allowance_request
-
-                if has_pending_allowance_request(request.user.id, exam_id):
-                    return JsonResponse({'detail': _(
-                        'Your request for additional time or a special allowance for this exam is still pending. '
-                        'You can start the exam once the course team has answered it.')}, status=403)
+                refusal = _refusal(request, exam_id)
+                if refusal:
+                    return JsonResponse({'detail': refusal}, status=403)
         return self.get_response(request)
 
     @staticmethod
@@ -56,6 +54,28 @@ class PendingRequestGate:
             attempt = proctoring_api.get_exam_attempt_by_id(match.kwargs.get('attempt_id'))
             return attempt['proctored_exam']['id'] if attempt else None
         return None
+
+
+def _refusal(request, exam_id):
+    """Why this learner may not start this exam now, or ''."""
+    # pylint: disable=import-outside-toplevel
+    from edx_proctoring import api as proctoring_api
+    from opaque_keys.edx.keys import CourseKey
+
+    from offline_delivery_plugin import compat
+    from offline_delivery_plugin.api import has_pending_allowance_request
+
+    if has_pending_allowance_request(request.user.id, exam_id):
+        return _('Your request for additional time or a special allowance for this exam is still pending. '
+                 'You can start the exam once the course team has answered it.')
+    body = _body(request)
+    if request.method == 'POST' and str(body.get('attempt_proctored', 'false')).lower() != 'true':
+        exam = proctoring_api.get_exam_by_id(exam_id)
+        if exam['is_proctored'] and not exam['is_practice_exam']:
+            course = compat.get_course(CourseKey.from_string(exam['course_id']))
+            if course is not None and not course.allow_proctoring_opt_out:
+                return _('This course does not allow taking proctored exams without proctoring.')
+    return ''
 
 
 def _body(request):

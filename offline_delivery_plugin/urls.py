@@ -7,6 +7,7 @@ from offline_delivery_plugin.rest_api.urls_common import CONTENT_ID_PATTERN, COU
 from offline_delivery_plugin.views import (
     AuditPageView,
     CourseDashboardView,
+    ExamRequestsPageView,
     MonitorPageView,
     PluginJavaScriptCatalog,
     ServiceWorkerView,
@@ -21,5 +22,7 @@ urlpatterns = [
     re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/{CONTENT_ID_PATTERN}/monitor/$', MonitorPageView.as_view(),
             name='monitor'),
     re_path(rf'^courses/{COURSE_ID_PATTERN}/audit/$', AuditPageView.as_view(), name='audit-page'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/{CONTENT_ID_PATTERN}/requests/$', ExamRequestsPageView.as_view(),
+            name='exam-requests'),
     re_path(rf'^courses/{COURSE_ID_PATTERN}/$', CourseDashboardView.as_view(), name='course-dashboard'),
 ]

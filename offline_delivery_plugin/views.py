@@ -5,7 +5,7 @@ import rules as rules_lib
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.i18n import JavaScriptCatalog
@@ -142,3 +142,54 @@ class AuditPageView(LoginRequiredMixin, View):
         return render(request, 'offline_delivery_plugin/audit.html', {
             'course_id': str(course_key), 'events': list(api.list_audit_events(course_key, limit=500)),
         })
+
+
+class ExamRequestsPageView(LoginRequiredMixin, View):
+    """
+    A learner's page for one exam: their allowed time (allowances included), the review rules, and their requests
+    for additional time, a special allowance or a retake, with the course team's answers. Plain HTML forms.
+
+    Permission: ``rules.MAKE_EXAM_REQUESTS`` (an enrolled learner) on the course; anyone else gets a 403 page.
+    """
+
+    permission_required = rules.MAKE_EXAM_REQUESTS
+
+    def _allowed(self, request, course_key):
+        return rules_lib.has_perm(self.permission_required, request.user, course_key)
+
+    def get(self, request, course_id, content_id, error='', status=200):
+        """The page."""
+        course_key = _course_key_or_404(course_id)
+        if not self._allowed(request, course_key):
+            return render(request, 'offline_delivery_plugin/denied.html', status=403)
+        try:
+            view = api.get_learner_exam_view(request.user, course_key, content_id)
+        except api.RequestRefused as refusal:
+            raise Http404(refusal.user_message) from refusal
+        return render(request, 'offline_delivery_plugin/exam_requests.html', {
+            'view': view, 'error': error, 'done': request.GET.get('done', ''),
+        }, status=status)
+
+    def post(self, request, course_id, content_id):
+        """Ask, or withdraw; then back to the page (or the page with the reason nothing was done)."""
+        course_key = _course_key_or_404(course_id)
+        if not self._allowed(request, course_key):
+            return render(request, 'offline_delivery_plugin/denied.html', status=403)
+        try:
+            if request.POST.get('action') == 'withdraw':
+                api.withdraw_exam_request(request.user, course_key, _as_int(request.POST.get('request_id')))
+                done = 'withdrawn'
+            else:
+                api.create_exam_request(request.user, course_key, content_id, request.POST.get('kind', ''),
+                                        request.POST.get('reason', ''))
+                done = 'asked'
+        except api.RequestRefused as refusal:
+            return self.get(request, course_id, content_id, error=refusal.user_message, status=400)
+        return redirect(f'{request.path}?done={done}')
+
+
+def _as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

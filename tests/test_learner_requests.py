@@ -235,3 +235,19 @@ def test_a_bad_csv_file_changes_nothing(demo, data, message):
         api.add_allowances_from_csv(demo.course_key, data, demo.course_staff)
     assert message in caught.value.user_message
     assert not ProctoredExamStudentAllowance.objects.exists()
+
+
+def test_no_open_exam_where_the_course_does_not_allow_opting_out(client, demo):
+    exam = exam_of(demo)
+    client.force_login(demo.verified_learner)
+    body = json.dumps({'exam_id': exam['id'], 'start_clock': 'true', 'attempt_proctored': 'false'})
+    demo.course.allow_proctoring_opt_out = False
+    demo.course.save()
+    refused = client.post(ATTEMPT_API, data=body, content_type='application/json')
+    assert refused.status_code == 403 and 'does not allow' in refused.json()['detail']
+    assert proctoring_api.get_current_exam_attempt(exam['id'], demo.verified_learner.id) is None
+    demo.course.allow_proctoring_opt_out = True
+    demo.course.save()
+    assert client.post(ATTEMPT_API, data=body, content_type='application/json').status_code == 200
+    attempt = proctoring_api.get_current_exam_attempt(exam['id'], demo.verified_learner.id)
+    assert attempt['taking_as_proctored'] is False

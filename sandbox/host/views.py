@@ -28,6 +28,7 @@ from sandbox.host.models import Block, Course, CourseEnrollment
 from sandbox.host.runtime import SandboxRuntime
 
 IN_PROGRESS = ('started', 'ready_to_submit')
+PROCTORED_MODES = ('verified', 'professional', 'no-id-professional', 'masters', 'executive-education')
 
 
 def landing(request):
@@ -163,6 +164,8 @@ def subsection(request, course_id, usage_id):
         'attempt': attempt,
         'enrollment_mode': edxapp_backend.get_enrollment_mode(request.user, course.course_key),
     }
+    if exam is not None:
+        context.update(_learner_exam_context(request.user, course, exam, attempt, context['enrollment_mode']))
     if exam is None or (attempt and attempt['status'] in IN_PROGRESS):
         if attempt:
             # What the learning MFE's timer reads: the seconds left, allowances and pauses included.
@@ -174,6 +177,33 @@ def subsection(request, course_id, usage_id):
         context.update({'units': units, 'resources_head': resources.head_html(),
                         'resources_foot': resources.foot_html()})
     return render(request, 'host/subsection.html', context)
+
+
+#: What a learner reads of a proctored attempt's review, as the guide words it.
+REVIEW_RESULTS = {'submitted': 'Pending', 'second_review_required': 'Pending', 'verified': 'Satisfactory',
+                  'rejected': 'Unsatisfactory'}
+
+
+def _learner_exam_context(user, course, exam, attempt, mode):
+    """
+    The exam's start page as the LMS shows it: the track rule (proctored exams for the verified track; practice
+    and timed exams for every track), the choice between proctored and open exam where the course allows opting
+    out, the learner's own time and the rules (from the plugin), and afterwards the review result.
+    """
+    proctored = exam['is_proctored'] and not exam['is_practice_exam']
+    context = {
+        'track_ok': not proctored or mode in PROCTORED_MODES or edxapp_backend.is_course_staff(user, course.course_key),
+        'may_opt_out': proctored and course.allow_proctoring_opt_out,
+        'review_result': REVIEW_RESULTS.get(attempt['status'], '') if attempt and exam['is_proctored'] and
+        attempt['taking_as_proctored'] else '',
+    }
+    if mode:
+        try:
+            context['learner_view'] = offline_delivery.get_learner_exam_view(user, course.course_key,
+                                                                             exam['content_id'])
+        except offline_delivery.RequestRefused:
+            pass
+    return context
 
 
 def jump_to(request, course_id, location):

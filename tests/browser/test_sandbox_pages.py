@@ -31,7 +31,7 @@ def test_candidate_starts_the_proctored_exam_and_saves_an_answer(page, live_serv
     log_in(page, live_server.url, 'verified_learner')
     page.goto(f'{live_server.url}/courses/{demo.course_key}/')
     page.get_by_role('link', name='Final exam (proctored)').click()
-    expect(page.get_by_text('60 minutes')).to_be_visible()
+    expect(page.locator('.interstitial')).to_contain_text('You have 1 hour once you start')
     screenshot(page, 'sandbox-exam-start')
 
     page.get_by_role('button', name='Start the exam').click()

@@ -123,3 +123,47 @@ def test_csrf_stays_on_for_decisions(demo):
                            {'approve': True, 'minutes': 5}, content_type='application/json')
     assert response.status_code == 403
     assert ExamRequest.objects.get(id=request.request_id).status == 'pending'
+
+
+def page_url(demo, content_id=None):
+    return reverse('offline_delivery_plugin:exam-requests', kwargs={
+        'course_id': str(demo.course_key), 'content_id': content_id or demo.final_exam_id})
+
+
+@pytest.mark.parametrize('role,expected', [
+    ('anonymous', 302), ('verified_learner', 200), ('audit_learner', 200), ('other_course_staff', 403),
+    ('invigilator', 403), ('course_staff', 403),
+])
+def test_the_learners_page(demo, other_course, role, expected):
+    response = client_as(demo, other_course, role).get(page_url(demo))
+    assert response.status_code == expected
+    if expected == 200:
+        html = response.content.decode()
+        assert 'You have 1 hour once you start' in html and 'Closed book.' in html
+
+
+def test_a_learner_asks_and_withdraws_on_the_page(client, demo):
+    client.force_login(demo.verified_learner)
+    response = client.post(page_url(demo), {'action': 'ask', 'kind': 'additional_time', 'reason': 'DS letter'})
+    assert response.status_code == 302
+    page = client.get(response['Location']).content.decode()
+    assert 'Your request was sent' in page and 'is pending: you cannot start' in page
+    again = client.post(page_url(demo), {'action': 'ask', 'kind': 'additional_time'})
+    assert again.status_code == 400 and 'already asked' in again.content.decode()
+    request = ExamRequest.objects.get()
+    api.decide_exam_request(demo.course_key, request.id, demo.course_staff, True, minutes=30)
+    assert 'Your time for this exam is now 1 hour and 30 minutes.' in client.get(page_url(demo)).content.decode()
+
+
+def test_withdrawing_someone_elses_request_on_the_page_does_nothing(client, demo):
+    theirs = api.create_exam_request(demo.verified_learner2, demo.course_key, demo.final_exam_id,
+                                     'additional_time', '')
+    client.force_login(demo.verified_learner)
+    response = client.post(page_url(demo), {'action': 'withdraw', 'request_id': theirs.request_id})
+    assert response.status_code == 400
+    assert ExamRequest.objects.get(id=theirs.request_id).status == 'pending'
+
+
+def test_the_page_of_an_unknown_exam(client, demo):
+    client.force_login(demo.verified_learner)
+    assert client.get(page_url(demo, 'block-v1:SandboxU+EXAM101+2026+type@sequential+block@nope')).status_code == 404

@@ -36,8 +36,51 @@ def test_before_start_the_exam_shows_only_its_start_page(client, demo):
     client.force_login(demo.verified_learner)
     page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
     assert 'Start the exam' in page
-    assert '60 minutes' in page
+    assert 'You have <strong>1 hour</strong>' in page  # the learner's own time, from the plugin
+    assert 'Rules for this exam' in page and 'Closed book.' in page
+    assert 'Ask the course team before you start' in page
     assert 'exam-item' not in page  # no question is shown before the attempt starts
+
+
+def test_audit_learners_see_no_proctored_exam_but_the_practice_exam(client, demo):
+    client.force_login(demo.audit_learner)
+    page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
+    assert 'for learners on the verified track' in page and 'Start the exam' not in page
+    assert 'Start the exam' in client.get(subsection_url(demo, demo.practice_exam_id)).content.decode()
+
+
+def test_verified_learners_choose_only_where_the_course_allows_opting_out(client, demo):
+    client.force_login(demo.verified_learner)
+    demo.course.allow_proctoring_opt_out = False
+    demo.course.save()
+    assert 'open exam (no credit)' not in client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
+    demo.course.allow_proctoring_opt_out = True
+    demo.course.save()
+    assert 'open exam (no credit)' in client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
+
+
+def test_a_pending_request_holds_the_start_button_back(client, demo):
+    from offline_delivery_plugin import api  # pylint: disable=import-outside-toplevel
+
+    api.create_exam_request(demo.verified_learner, demo.course_key, demo.final_exam_id, 'additional_time', '')
+    client.force_login(demo.verified_learner)
+    page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
+    assert 'is pending' in page and 'Start the exam' not in page
+
+
+def test_the_review_result_reads_pending_then_satisfactory(client, demo):
+    from edx_proctoring.models import ProctoredExamStudentAttempt  # pylint: disable=import-outside-toplevel
+
+    attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    submit_exam(client, attempt)
+    page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
+    assert 'Proctored session result: <strong>Pending</strong>' in page
+    ProctoredExamStudentAttempt.objects.filter(id=attempt['id']).update(status='verified')
+    assert 'Proctored session result: <strong>Satisfactory</strong>' in client.get(
+        subsection_url(demo, demo.final_exam_id)).content.decode()
+    ProctoredExamStudentAttempt.objects.filter(id=attempt['id']).update(status='rejected')
+    assert 'Proctored session result: <strong>Unsatisfactory</strong>' in client.get(
+        subsection_url(demo, demo.final_exam_id)).content.decode()
 
 
 def test_learner_starts_the_proctored_exam_and_sees_the_xblock_items(client, demo):

@@ -13,18 +13,19 @@
       return response.json();
     });
   }
-  var start = document.getElementById('start-exam');
-  if (start) {
+  Array.prototype.forEach.call(document.querySelectorAll('.start-exam'), function (start) {
     start.addEventListener('click', function () {
       start.disabled = true;
       send('POST', API, {exam_id: start.dataset.examId, start_clock: 'true', attempt_proctored: start.dataset.proctored})
         .then(function () { window.location.reload(); })
         .catch(function (error) {
           start.disabled = false;
-          document.getElementById('start-error').textContent = 'The exam could not be started: ' + error.message;
+          var detail = error.message;
+          try { detail = JSON.parse(detail).detail || detail; } catch (ignored) { /* plain text */ }
+          document.getElementById('start-error').textContent = 'The exam could not be started: ' + detail;
         });
     });
-  }
+  });
   var end = document.getElementById('end-exam');
   if (end) {
     end.addEventListener('click', function () {
