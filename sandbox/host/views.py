@@ -4,6 +4,7 @@ The sandbox's pages: a landing page, the course outline, a subsection (exam) pag
 They stand in for the LMS courseware, and reach edx-proctoring the way the LMS and its learning MFE do: the
 Python API for reading, its REST API (from the page) for starting and submitting attempts.
 """
+import contextlib
 import json
 from types import SimpleNamespace
 
@@ -198,11 +199,9 @@ def _learner_exam_context(user, course, exam, attempt, mode):
         attempt['taking_as_proctored'] else '',
     }
     if mode:
-        try:
+        with contextlib.suppress(offline_delivery.RequestRefused):  # an exam the plugin does not know: no view
             context['learner_view'] = offline_delivery.get_learner_exam_view(user, course.course_key,
                                                                              exam['content_id'])
-        except offline_delivery.RequestRefused:
-            pass
     return context
 
 
