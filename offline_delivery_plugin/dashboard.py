@@ -3,6 +3,8 @@ The course's "Offline delivery & proctoring" page: what the Instructor Dashboard
 directly): every exam with its Monitor and, for course staff, its invigilator password and the audit log.
 Reached through ``api``.
 """
+from edx_proctoring.models import ProctoredExamReviewPolicy
+
 from offline_delivery_plugin import compat
 from offline_delivery_plugin.data import CourseDashboard, DashboardExam
 from offline_delivery_plugin.models import InvigilatorPassword
@@ -20,6 +22,9 @@ def get_course_dashboard(course_key):
     from offline_delivery_plugin.api import list_course_exams
 
     exams = list_course_exams(course_key)
+    # One query for every exam's review rules (edx-proctoring's API reads them one exam at a time).
+    review_rules = dict(ProctoredExamReviewPolicy.objects.filter(
+        proctored_exam_id__in=[exam.exam_id for exam in exams]).values_list('proctored_exam_id', 'review_policy'))
     passwords = {
         row.content_id: row
         for row in InvigilatorPassword.objects.filter(course_id=course_key).select_related('set_by')
@@ -30,6 +35,8 @@ def get_course_dashboard(course_key):
             password_set_at=passwords[exam.content_id].set_at if exam.content_id in passwords else None,
             password_set_by=(passwords[exam.content_id].set_by.username
                              if exam.content_id in passwords and passwords[exam.content_id].set_by else ''),
+            review_rules=review_rules.get(exam.exam_id, ''),
         )
         for exam in exams
     ])
+

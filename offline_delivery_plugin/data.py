@@ -220,6 +220,8 @@ class DashboardExam:
     exam: ExamSummary
     password_set_at: Optional[datetime]
     password_set_by: str
+    #: The exam's review rules (edx-proctoring's review policy), as learners and reviewers read them.
+    review_rules: str = ''
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from offline_delivery_plugin import api, rules
 from offline_delivery_plugin.exceptions import CourseNotFound
 
 SERVICE_WORKER = 'offline_delivery_plugin/js/service-worker.js'
+#: How many decided requests the tab lists under the pending ones.
+RECENT_DECISIONS = 20
 
 
 class ServiceWorkerView(View):
@@ -95,10 +97,15 @@ def dashboard_tab_context(user, course_key):
     audit log. Shared by the page below and the Instructor Dashboard pipeline step, so both show the same.
     """
     dashboard = api.get_course_dashboard(course_key)
+    can_decide = rules_lib.has_perm(rules.DECIDE_EXAM_REQUESTS, user, course_key)
+    requests = api.list_course_requests(course_key) if can_decide else []
     return {
         'course_id': dashboard.course_id, 'course_name': dashboard.course_name, 'exams': dashboard.exams,
         'can_set_password': rules_lib.has_perm(rules.SET_INVIGILATOR_PASSWORD, user, course_key),
         'can_view_audit': rules_lib.has_perm(rules.VIEW_AUDIT, user, course_key),
+        'can_decide': can_decide,
+        'pending_requests': [r for r in requests if r.status == 'pending'],
+        'decided_requests': [r for r in requests if r.status != 'pending'][:RECENT_DECISIONS],
     }
 
 

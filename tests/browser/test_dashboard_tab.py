@@ -54,3 +54,72 @@ def test_invigilators_start_from_the_plugins_page(page, live_server, demo):
     expect(page.locator('form.password-form')).to_have_count(0)
     page.get_by_role('link', name='Open the Monitor of Final exam (proctored)').click()
     expect(page.get_by_role('heading', name='Monitor: Final exam (proctored)')).to_be_visible()
+
+
+def test_a_learner_asks_for_time_and_course_staff_approve_it_in_the_tab(chromium, live_server, demo, screenshot):
+    learner = chromium.new_context(viewport={'width': 1200, 'height': 900})
+    page = learner.new_page()
+    log_in(page, live_server.url, 'verified_learner')
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')
+    page.get_by_role('link', name='Need additional time or a special allowance?').click()
+    page.get_by_label('Why, and what you need').fill('Disability Services recommend 25 % more time.')
+    page.get_by_role('button', name='Send the request').click()
+    expect(page.get_by_role('status')).to_contain_text('Your request was sent to the course team.')
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')
+    expect(page.get_by_role('button', name='Start the exam')).to_have_count(0)
+    expect(page.get_by_role('alert').filter(has_text='is pending')).to_be_visible()
+
+    staff = chromium.new_context(viewport={'width': 1300, 'height': 1000})
+    dashboard = staff.new_page()
+    log_in(dashboard, live_server.url, 'course_staff')
+    dashboard.goto(f'{live_server.url}/courses/{demo.course_key}/instructor/#view-offline_delivery')
+    form = dashboard.get_by_role('form', name='Vera Verified asks for additional time in Final exam (proctored)')
+    expect(form).to_contain_text('Disability Services recommend 25 % more time.')
+    form.get_by_label('or a time multiplier (e.g. 1.5)').fill('1.25')
+    form.get_by_label('Note to the learner (optional)').fill('Approved per the DS letter.')
+    screenshot(dashboard, 'instructor-dashboard-requests')
+    form.get_by_role('button', name='Approve').click()
+    expect(form.locator('.decision-result')).to_have_text(
+        "Approved. 15 extra minutes The learner's time is now 1 hour and 15 minutes.")
+
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')
+    expect(page.locator('.interstitial')).to_contain_text('You have 1 hour and 15 minutes once you start')
+    page.get_by_role('button', name='Start the exam').click()
+    expect(page.locator('.exam-item')).to_have_count(9)
+    learner.close()
+    staff.close()
+
+
+def test_a_retake_is_approved_only_after_the_warning_is_confirmed(page, live_server, demo, client):
+    from tests.helpers import start_exam, submit_exam  # pylint: disable=import-outside-toplevel
+
+    attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    submit_exam(client, attempt)
+    api.create_exam_request(demo.verified_learner, demo.course_key, demo.final_exam_id, 'retake',
+                            'The proctoring software crashed.')
+    log_in(page, live_server.url, 'course_staff')
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/instructor/#view-offline_delivery')
+    form = page.get_by_role('form', name='Vera Verified asks for a retake of Final exam (proctored)')
+    expect(form.locator('.warning')).to_contain_text('all its answers are deleted')
+    form.get_by_role('button', name='Approve').click()
+    expect(form.locator('.decision-result')).to_contain_text('confirm it to approve the retake')
+    from edx_proctoring import api as proctoring_api  # pylint: disable=import-outside-toplevel
+
+    assert proctoring_api.get_exam_attempt_by_id(attempt['id']) is not None
+    form.get_by_label('I understand that all answers of this attempt are deleted.').check()
+    form.get_by_role('button', name='Approve').click()
+    expect(form.locator('.decision-result')).to_contain_text('Approved.')
+    assert proctoring_api.get_exam_attempt_by_id(attempt['id']) is None
+
+
+def test_allowances_from_a_csv_file_in_the_tab(page, live_server, demo, tmp_path):
+    csv = tmp_path / 'allowances.csv'
+    csv.write_text('user,exam,type,value\nverified_learner,Final exam (proctored),additional_time,10\n'
+                   'nobody,Final exam (proctored),additional_time,10\n')
+    log_in(page, live_server.url, 'course_staff')
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/instructor/#view-offline_delivery')
+    page.get_by_label('CSV file', exact=True).set_input_files(str(csv))
+    results = page.locator('.csv-results li')
+    expect(results).to_have_count(2)
+    expect(results.nth(0)).to_have_text('Line 2: 10 extra minutes for verified_learner in "Final exam (proctored)".')
+    expect(results.nth(1)).to_contain_text('Line 3: "nobody" is not a learner enrolled')

@@ -8,6 +8,9 @@
   var root = document.getElementById('offline-delivery-dashboard');
   if (!root) { return; }
   var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (fmt, obj) {
+    return fmt.replace(/%\((\w+)\)s/g, function (_m, name) { return String(obj[name]); });
+  };
 
   function csrfToken() {
     var field = root.querySelector('input[name=csrfmiddlewaretoken]');
@@ -37,4 +40,77 @@
       }).catch(function () { result.textContent = gettext('Not saved: no connection. Try again.'); });
     });
   });
+
+  // Decisions on learners' requests: the clicked button says approve or deny; the row then says what happened.
+  var requests = root.querySelector('.requests');
+  Array.prototype.forEach.call(root.querySelectorAll('.request-decision'), function (form) {
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var approve = event.submitter ? event.submitter.value === 'true' : true;
+      var result = form.querySelector('.decision-result');
+      var body = {approve: approve, note: form.querySelector('[name=note]').value};
+      var minutes = form.querySelector('[name=minutes]');
+      var multiplier = form.querySelector('[name=multiplier]');
+      var text = form.querySelector('[name=allowance_text]');
+      var confirmBox = form.querySelector('[name=confirm_clearing]');
+      if (minutes && minutes.value) { body.minutes = Number(minutes.value); }
+      if (multiplier && multiplier.value) { body.multiplier = Number(multiplier.value); }
+      if (text) { body.allowance_text = text.value; }
+      if (confirmBox) { body.confirm_clearing = confirmBox.checked; }
+      var url = requests.dataset.decisionUrl.replace(/\/0\/decision\/$/, '/' + form.dataset.requestId + '/decision/');
+      result.textContent = gettext('Saving…');
+      fetch(url, {
+        method: 'POST', credentials: 'same-origin',
+        headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrfToken()},
+        body: JSON.stringify(body)
+      }).then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) { result.textContent = data.detail || String(response.status); return; }
+          var said = data.status === 'approved' ? gettext('Approved.') : gettext('Denied.');
+          if (data.granted) { said += ' ' + data.granted; }
+          if (data.allowed_time) {
+            said += ' ' + interpolate(gettext('The learner\'s time is now %(time)s.'), {time: data.allowed_time}, true);
+          }
+          result.textContent = said;
+          Array.prototype.forEach.call(form.querySelectorAll('input, textarea, button'), function (field) {
+            field.disabled = true;
+          });
+        });
+      }).catch(function () { result.textContent = gettext('Not saved: no connection. Try again.'); });
+    });
+  });
+
+  var csv = root.querySelector('.bulk-allowances');
+  if (csv) {
+    var input = csv.querySelector('input[type=file]');
+    var list = csv.querySelector('.csv-results');
+    input.addEventListener('change', function () {
+      if (!input.files.length) { return; }
+      var data = new FormData();
+      data.append('file', input.files[0]);
+      list.textContent = '';
+      fetch(csv.dataset.url, {
+        method: 'POST', credentials: 'same-origin', headers: {'X-CSRFToken': csrfToken()}, body: data
+      }).then(function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) {
+            list.appendChild(el('li', 'csv-refused', body.detail || String(response.status)));
+            return;
+          }
+          body.results.forEach(function (line) {
+            list.appendChild(el('li', line.ok ? 'csv-ok' : 'csv-refused', interpolate(
+              gettext('Line %(line)s: %(message)s'), {line: line.line, message: line.message}, true)));
+          });
+        });
+      }).catch(function () { list.appendChild(el('li', 'csv-refused', gettext('Not saved: no connection. Try again.'))); })
+        .then(function () { input.value = ''; });
+    });
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    node.className = className;
+    node.textContent = text;
+    return node;
+  }
 }());
