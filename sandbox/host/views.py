@@ -29,6 +29,8 @@ from sandbox.host.models import Block, Course, CourseEnrollment
 from sandbox.host.runtime import SandboxRuntime
 
 IN_PROGRESS = ('started', 'ready_to_submit')
+#: edx-proctoring's status for a proctored exam taken as an open exam: the LMS then shows it as a plain subsection.
+OPTED_OUT = 'declined'
 PROCTORED_MODES = ('verified', 'professional', 'no-id-professional', 'masters', 'executive-education')
 
 
@@ -167,8 +169,10 @@ def subsection(request, course_id, usage_id):
     }
     if exam is not None:
         context.update(_learner_exam_context(request.user, course, exam, attempt, context['enrollment_mode']))
-    if exam is None or (attempt and attempt['status'] in IN_PROGRESS):
-        if attempt:
+    open_exam = bool(attempt and attempt['status'] == OPTED_OUT)
+    context['open_exam'] = open_exam
+    if exam is None or open_exam or (attempt and attempt['status'] in IN_PROGRESS):
+        if attempt and not open_exam:
             # What the learning MFE's timer reads: the seconds left, allowances and pauses included.
             context['time_remaining_seconds'] = proctoring_api.get_exam_attempt_data(
                 exam['id'], attempt['id'])['time_remaining_seconds']
@@ -248,7 +252,7 @@ def xblock_handler(request, usage_id, handler, suffix=''):
     exam = _exam_of_item(item)
     if exam is not None:
         attempt = proctoring_api.get_current_exam_attempt(exam['id'], request.user.id)
-        if not attempt or attempt['status'] not in IN_PROGRESS:
+        if not attempt or attempt['status'] not in (*IN_PROGRESS, OPTED_OUT):
             return JsonResponse({'error': 'The exam is not in progress: answers can no longer change.'},
                                 status=409)
     runtime = SandboxRuntime(request.user, item.course)

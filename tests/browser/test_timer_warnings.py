@@ -39,3 +39,22 @@ def test_warnings_count_from_the_learners_own_time(page, live_server, demo, scre
     page.clock.run_for(2000)
     expect(warning).to_have_text('5 percent of your time is left: 4 minutes. Your answers are being saved.')
     expect(page.locator('.od-time-warning-5')).to_be_visible()
+
+
+def test_a_verified_learner_chooses_the_open_exam_where_the_course_allows_it(page, live_server, demo, screenshot):
+    from tests.browser.test_sandbox_pages import log_in  # pylint: disable=import-outside-toplevel
+
+    demo.course.allow_proctoring_opt_out = True
+    demo.course.save()
+    log_in(page, live_server.url, 'verified_learner')
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')
+    expect(page.get_by_role('button', name='Start the exam')).to_be_visible()
+    choice = page.get_by_role('button', name='Take it as an open exam (no credit)')
+    screenshot(page, 'learner-proctored-or-open')
+    choice.click()
+    expect(page.locator('.exam-item')).to_have_count(9)
+    expect(page.locator('.track-note')).to_contain_text('as an open exam, without proctoring')
+    exam = proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)
+    attempt = proctoring_api.get_current_exam_attempt(exam['id'], demo.verified_learner.id)
+    # edx-proctoring records the choice as "declined": the subsection is then shown as a plain one, no proctoring.
+    assert (attempt['status'], attempt['taking_as_proctored']) == ('declined', False)
