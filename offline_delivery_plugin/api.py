@@ -69,6 +69,18 @@ from offline_delivery_plugin.reopening import (
     suggest_extra_minutes,
     unlock_attempt,
 )
+from offline_delivery_plugin.reports import (
+    LINK_SECONDS as REPORT_LINK_SECONDS,
+)
+from offline_delivery_plugin.reports import (
+    ReportNotAvailable,
+    finalise_expired_attempts,
+    generate_results_report,
+    list_results_reports,
+    make_download_token,
+    open_report_download,
+    request_results_report,
+)
 from offline_delivery_plugin.snapshots import render_candidate_page, save_snapshot, start_candidate_session
 
 log = logging.getLogger(__name__)
@@ -78,10 +90,12 @@ __all__ = [
     'AUDIT_COLUMNS',
     'COURSE_SETTINGS_KEY',
     'REMOVED_STATUS',
+    'REPORT_LINK_SECONDS',
     'BulkUploadRefused',
     'CannotReopen',
     'ExamNotFound',
     'InvalidInvigilatorPassword',
+    'ReportNotAvailable',
     'RequestRefused',
     'UnlockRefused',
     'add_allowances_from_csv',
@@ -90,6 +104,8 @@ __all__ = [
     'create_exam_request',
     'decide_exam_request',
     'deliver_file',
+    'finalise_expired_attempts',
+    'generate_results_report',
     'get_active_exam_key',
     'get_attempt_answers',
     'get_attempt_record',
@@ -105,11 +121,15 @@ __all__ = [
     'list_course_requests',
     'list_exam_keys',
     'list_learner_requests',
+    'list_results_reports',
+    'make_download_token',
     'open_delivery_file',
+    'open_report_download',
     'process_bulk_upload',
     'record_audit_event',
     'render_candidate_page',
     'reopen_attempt',
+    'request_results_report',
     'rewrap_all_keys',
     'rotate_exam_key',
     'save_snapshot',

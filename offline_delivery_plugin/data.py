@@ -280,3 +280,17 @@ class LearnerExamView:
     may_ask_retake: bool
     has_pending_allowance_request: bool
     requests: list
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """A results report: its progress (a Pending Task while running) and, once done, its file name."""
+
+    report_id: int
+    status: str
+    created: datetime
+    finished_at: Optional[datetime]
+    total: int
+    done: int
+    file_name: str
+    error: str

@@ -286,3 +286,31 @@ class ExamRequest(models.Model):
 
     def __str__(self):
         return f'ExamRequest({self.kind}, {self.status})'
+
+
+class ResultsReport(models.Model):
+    """
+    A proctored results report of a course, written in the background into Django storage.
+
+    .. pii: the requesting user's id. The CSV it points to holds learners' usernames and emails (see
+       ``reports.COLUMNS``); it never holds answers or passwords.
+    .. pii_types: id, email_address, username
+    .. pii_retirement: retained
+    """
+
+    PENDING, RUNNING, DONE, FAILED = 'pending', 'running', 'done', 'failed'
+
+    course_id = CourseKeyField(max_length=255, db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name='+')
+    status = models.CharField(max_length=16, default=PENDING)
+    created = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=255, blank=True)
+    storage_name = models.CharField(max_length=500, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    def __str__(self):
+        return f'ResultsReport({self.course_id}, {self.status})'

@@ -40,6 +40,12 @@ def is_enrolled(user, course_key):
 
 
 @rules.predicate
+def can_download_reports(user, course_key):
+    """The LMS's data-download permission for the course (course staff, instructors, data researchers)."""
+    return bool(user.is_authenticated and course_key is not None and compat.can_download_reports(user, course_key))
+
+
+@rules.predicate
 def is_attempt_owner(user, attempt_id):
     """The candidate whose edx-proctoring attempt this is."""
     # pylint: disable=import-outside-toplevel
@@ -115,7 +121,11 @@ MAKE_EXAM_REQUESTS = 'offline_delivery_plugin.make_exam_requests'
 #: See learners' requests, approve or deny them, and add allowances in bulk.
 DECIDE_EXAM_REQUESTS = 'offline_delivery_plugin.decide_exam_requests'
 
+#: Generate and download the proctored results report (learners' emails and results: the data-download right).
+DOWNLOAD_REPORTS = 'offline_delivery_plugin.download_reports'
+
 rules.add_perm(WRITE_OWN_ATTEMPT, is_attempt_owner)
+rules.add_perm(DOWNLOAD_REPORTS, can_download_reports)
 rules.add_perm(MAKE_EXAM_REQUESTS, is_enrolled)
 rules.add_perm(DECIDE_EXAM_REQUESTS, is_course_staff)
 rules.add_perm(SET_INVIGILATOR_PASSWORD, is_course_staff)

@@ -18,3 +18,15 @@ def sync_attempt_record_task(attempt_id):
 def process_bulk_upload_task(upload_id):
     """Deliver a batch of files (see ``api.process_bulk_upload``); safe to run again."""
     api.process_bulk_upload(upload_id)
+
+
+@shared_task(name='offline_delivery_plugin.generate_results_report', acks_late=True, ignore_result=True)
+def generate_results_report_task(report_id):
+    """Write a course's proctored results report (see ``api.generate_results_report``)."""
+    api.generate_results_report(report_id)
+
+
+@shared_task(name='offline_delivery_plugin.finalise_expired_attempts', ignore_result=True)
+def finalise_expired_attempts_task():
+    """Periodic (Celery beat): time out attempts whose time ran out, after the grace for late files."""
+    api.finalise_expired_attempts()

@@ -24,6 +24,7 @@ BACKEND_FUNCTIONS = (
     'list_enrolled_candidates',
     'get_display_names',
     'apply_item_answers',
+    'can_download_reports',
 )
 
 
@@ -128,3 +129,11 @@ def apply_item_answers(user, course_key, item_answers):
         answer itself is kept by the plugin either way.
     """
     return _backend().apply_item_answers(user, course_key, item_answers)
+
+
+def can_download_reports(user, course_key):
+    """
+    Return True when ``user`` may generate and download the course's data reports (the Instructor Dashboard's
+    *Data Download*): the proctored results report holds learners' emails.
+    """
+    return _backend().can_download_reports(user, course_key)

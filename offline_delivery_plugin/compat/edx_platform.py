@@ -165,3 +165,13 @@ def apply_item_answers(user, course_key, item_answers):
             # One problem's failure must not refuse the whole delivery: the answer stays with the plugin.
             refused[usage_id] = f'The problem could not take the answer ({type(error).__name__}).'
     return refused
+
+
+def can_download_reports(user, course_key):
+    """
+    The LMS's permission for the Data Download reports (``instructor.research``, held by course staff, instructors
+    and data researchers), as its own proctored results report checks.
+    """
+    from lms.djangoapps.instructor import permissions
+
+    return bool(user.is_authenticated and user.has_perm(permissions.CAN_RESEARCH, course_key))

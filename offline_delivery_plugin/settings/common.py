@@ -55,6 +55,13 @@ DEFAULTS = {
     # .. setting_description: Most files one bulk upload (many files or one zip) may hold; checked before
     #   anything is unpacked.
     'OFFLINE_DELIVERY_BULK_MAX_FILES': 1000,
+    # .. setting_name: OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES
+    # .. setting_default: 30
+    # .. setting_description: Minutes after an attempt's time ran out before the periodic sweep
+    #   (``offline_delivery_plugin.finalise_expired_attempts``, run by Celery beat) times it out in edx-proctoring.
+    #   Reports show such an attempt as timed out at once; the grace only delays the write, for candidates whose
+    #   delivery file is still on its way.
+    'OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES': 30,
 }
 
 

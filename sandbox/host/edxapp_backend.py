@@ -108,6 +108,12 @@ def get_display_names(course_key, usage_ids):
     return {usage_id: names.get(usage_id, usage_id) for usage_id in usage_ids}
 
 
+def can_download_reports(user, course_key):
+    """Course staff, instructors and data researchers, or global staff (the LMS's ``instructor.research``)."""
+    return bool(user.is_authenticated and (user.is_staff or _has_role(
+        user, course_key, (*STAFF_ROLES, 'data_researcher'))))
+
+
 def apply_item_answers(user, course_key, item_answers):
     """
     Each answer goes through the item's own ``submit_answer`` handler in the learner's runtime, exactly as the

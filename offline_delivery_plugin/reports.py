@@ -1,0 +1,244 @@
+"""
+The proctored results report: the columns of the Open edX guide, what the LMS's report adds, and the offline
+delivery of each attempt; written in the background (Celery) into Django storage, streamed in chunks so memory stays
+flat however many attempts a course has. Also the sweeper that finalises attempts whose time ran out while nobody
+looked at them. Reached through ``api``.
+"""
+import csv
+import logging
+import tempfile
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from edx_proctoring import api as proctoring_api
+from edx_proctoring.models import (
+    ProctoredExamSoftwareSecureComment,
+    ProctoredExamSoftwareSecureReview,
+    ProctoredExamStudentAttempt,
+)
+
+from offline_delivery_plugin import compat
+from offline_delivery_plugin.data import ReportData
+from offline_delivery_plugin.exceptions import OfflineDeliveryError
+from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, Reopening, ResultsReport
+
+log = logging.getLogger(__name__)
+
+#: The report's columns: the guide's, then the LMS report's, then offline delivery's. No answers, no passwords.
+COLUMNS = (
+    'user_email', 'exam_name', 'attempt_code', 'allowed_time_limit_mins', 'is_sample_attempt', 'started_at',
+    'completed_at', 'status',
+    'username', 'track', 'review_status', 'suspicious_count', 'suspicious_comments', 'rules_violation_count',
+    'rules_violation_comments',
+    'delivery_channel', 'receipt_code', 'uploaded_by', 'uploaded_at', 'reopen_count', 'extra_minutes',
+    'minutes_offline',
+)
+CHUNK = 2000
+#: Statuses of an attempt whose clock runs: past its deadline it is timed out, whether or not anyone looked.
+RUNNING = ('started', 'ready_to_submit')
+#: How long a download link (and the page that shows it) stays good.
+LINK_SECONDS = 5 * 60
+SIGNING_SALT = 'offline_delivery_plugin.results_report'
+CHANNELS = {DeliveryFile.CHANNEL_STAFF: 'file', DeliveryFile.CHANNEL_SELF: 'self-delivered'}
+
+
+class ReportNotAvailable(OfflineDeliveryError):
+    """The link expired, is not the user's, or the report is not ready; nothing is served."""
+
+
+def report_file_name(course_key, when):
+    """``{course_id}_proctored_exam_results_report_{datetime}.csv``, with the course id made file-safe the way
+    the LMS names its reports (org_course_run)."""
+    prefix = f'{course_key.org}_{course_key.course}_{course_key.run}'
+    return f'{prefix}_proctored_exam_results_report_{when:%Y-%m-%d-%H%M%S}.csv'
+
+
+def request_results_report(course_key, requested_by):
+    """Queue a report of the course; returns its ``ReportData`` (pending). The task runs after the commit."""
+    # pylint: disable=import-outside-toplevel,cyclic-import
+    from offline_delivery_plugin.tasks import generate_results_report_task
+
+    report = ResultsReport.objects.create(course_id=course_key, requested_by=requested_by)
+    queue = settings.OFFLINE_DELIVERY_CELERY_QUEUE
+    options = {'queue': queue} if queue else {}
+    transaction.on_commit(lambda: generate_results_report_task.apply_async(args=[report.id], **options))
+    return _data(report)
+
+
+def list_results_reports(course_key):
+    """The course's reports, newest first (pending and running ones are the Pending Tasks)."""
+    return [_data(report) for report in ResultsReport.objects.filter(course_id=course_key).order_by('-created',
+                                                                                                  '-id')[:100]]
+
+
+def _data(report):
+    return ReportData(report_id=report.id, status=report.status, created=report.created,
+                      finished_at=report.finished_at, total=report.total, done=report.done,
+                      file_name=report.file_name, error=report.error)
+
+
+def effective_status(attempt, now):
+    """The attempt's status as it truly is: a running attempt past its deadline is timed out."""
+    if attempt['status'] in RUNNING and attempt['started_at'] is not None:
+        deadline = attempt['started_at'] + timedelta(minutes=attempt['allowed_time_limit_mins'] or 0)
+        if now > deadline:
+            return 'timed_out'
+    return attempt['status']
+
+
+def generate_results_report(report_id, now=None):
+    """
+    Write the report: attempts are read in chunks of ``CHUNK`` with a fixed number of queries per chunk, rows go to
+    a temporary file, and the file goes to Django storage. Safe to run again (a finished report is left alone).
+    """
+    report = ResultsReport.objects.get(id=report_id)
+    if report.status == ResultsReport.DONE:
+        return
+    now = now or timezone.now()
+    course_key = report.course_id
+    attempts = ProctoredExamStudentAttempt.objects.filter(proctored_exam__course_id=str(course_key))
+    report.status, report.total, report.done = ResultsReport.RUNNING, attempts.count(), 0
+    report.save(update_fields=['status', 'total', 'done'])
+    tracks = {candidate.user_id: candidate.mode for candidate in compat.list_enrolled_candidates(course_key)}
+    try:
+        with tempfile.TemporaryFile(mode='w+', encoding='utf-8', newline='') as handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            rows = attempts.order_by('id').values(
+                'id', 'attempt_code', 'allowed_time_limit_mins', 'is_sample_attempt', 'started_at', 'completed_at',
+                'status', 'user_id', 'user__username', 'user__email', 'proctored_exam__exam_name',
+            ).iterator(chunk_size=CHUNK)
+            chunk = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) == CHUNK:
+                    _write_chunk(writer, chunk, tracks, now, report)
+                    chunk = []
+            if chunk:
+                _write_chunk(writer, chunk, tracks, now, report)
+            handle.seek(0)
+            report.file_name = report_file_name(course_key, now)
+            report.storage_name = default_storage.save(
+                f'offline_delivery/reports/{course_key.org}_{course_key.course}_{course_key.run}/{report.file_name}',
+                File(handle))
+    except Exception as error:
+        report.status, report.error, report.finished_at = ResultsReport.FAILED, type(error).__name__, timezone.now()
+        report.save(update_fields=['status', 'error', 'finished_at'])
+        log.exception('Results report %s of %s failed', report_id, course_key)
+        raise
+    report.status, report.finished_at = ResultsReport.DONE, timezone.now()
+    report.save(update_fields=['status', 'finished_at', 'file_name', 'storage_name'])
+
+
+def _write_chunk(writer, chunk, tracks, now, report):
+    ids = [row['id'] for row in chunk]
+    codes = [row['attempt_code'] for row in chunk]
+    reviews = dict(ProctoredExamSoftwareSecureReview.objects.filter(attempt_code__in=codes).values_list(
+        'attempt_code', 'review_status'))
+    comments = defaultdict(lambda: defaultdict(list))
+    for code, status, text in ProctoredExamSoftwareSecureComment.objects.filter(
+            review__attempt_code__in=codes).order_by('id').values_list('review__attempt_code', 'status', 'comment'):
+        comments[code][status.lower()].append(text)
+    contacts = dict(AttemptRecord.objects.filter(attempt_id__in=ids).values_list('attempt_id', 'last_contact_at'))
+    newest = DeliveryFile.objects.filter(record__attempt_id__in=ids).values('record__attempt_id').annotate(
+        last=Max('id')).values_list('last', flat=True)
+    deliveries = {
+        delivery['record__attempt_id']: delivery for delivery in DeliveryFile.objects.filter(id__in=list(newest))
+        .values('record__attempt_id', 'channel', 'receipt', 'delivered_by__username', 'delivered_at')
+    }
+    reopenings = {
+        row['attempt_id']: row for row in Reopening.objects.filter(attempt_id__in=ids).values('attempt_id').annotate(
+            count=Count('id'), minutes=Sum('extra_minutes'))
+    }
+    for row in chunk:
+        status = effective_status(row, now)
+        delivery = deliveries.get(row['id'])
+        review = comments[row['attempt_code']]
+        reopening = reopenings.get(row['id'], {})
+        writer.writerow((
+            row['user__email'], row['proctored_exam__exam_name'], row['attempt_code'],
+            row['allowed_time_limit_mins'], row['is_sample_attempt'], _iso(row['started_at']),
+            _iso(row['completed_at']), status,
+            row['user__username'], tracks.get(row['user_id'], ''), reviews.get(row['attempt_code'], ''),
+            len(review['suspicious']), '; '.join(review['suspicious']),
+            len(review['rules violation']), '; '.join(review['rules violation']),
+            _channel(status, delivery), delivery['receipt'] if delivery else '',
+            (delivery['delivered_by__username'] or '') if delivery else '',
+            _iso(delivery['delivered_at']) if delivery else '',
+            reopening.get('count', 0), reopening.get('minutes') or 0,
+            _minutes_offline(delivery, contacts.get(row['id'])),
+        ))
+    report.done += len(chunk)
+    ResultsReport.objects.filter(id=report.id).update(done=report.done)
+
+
+def _iso(value):
+    return value.isoformat() if value else ''
+
+
+def _channel(status, delivery):
+    if delivery is not None:
+        return CHANNELS.get(delivery['channel'], delivery['channel'])
+    return 'online' if status not in ('created', 'ready_to_start', 'download_software_clicked', *RUNNING) else ''
+
+
+def _minutes_offline(delivery, last_contact):
+    """Minutes from the candidate's last contact with the server to the file's delivery (0 when online)."""
+    if delivery is None or last_contact is None or delivery['delivered_at'] < last_contact:
+        return 0
+    return int((delivery['delivered_at'] - last_contact).total_seconds() // 60)
+
+
+def make_download_token(report_id, user_id):
+    """A link token for one report and one user, good for ``LINK_SECONDS``."""
+    return signing.TimestampSigner(salt=SIGNING_SALT).sign(f'{report_id}:{user_id}')
+
+
+def open_report_download(course_key, token, user):
+    """
+    The finished report a link names, opened from storage, with its file name.
+
+    Raises:
+        ReportNotAvailable: the link is expired or altered, made for another user or course, or the report is not
+            finished.
+    """
+    try:
+        value = signing.TimestampSigner(salt=SIGNING_SALT).unsign(token, max_age=LINK_SECONDS)
+    except signing.SignatureExpired as error:
+        raise ReportNotAvailable(_('This download link has expired (links last 5 minutes). Reload the page for a '
+                                   'new one.')) from error
+    except signing.BadSignature as error:
+        raise ReportNotAvailable(_('This download link is not valid.')) from error
+    report_id, user_id = (int(part) for part in value.split(':'))
+    report = ResultsReport.objects.filter(id=report_id, course_id=course_key, status=ResultsReport.DONE).first()
+    if report is None or user_id != user.id:
+        raise ReportNotAvailable(_('This download link is not valid.'))
+    return default_storage.open(report.storage_name, 'rb'), report.file_name
+
+
+def finalise_expired_attempts(now=None):
+    """
+    Time out the attempts whose time ran out more than ``OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES`` ago, the way
+    edx-proctoring does when somebody reads them (it only updates an attempt on a read). The grace leaves room for a
+    candidate's delivery file still on its way: a timed-out attempt still accepts its file. Returns the count.
+    """
+    now = now or timezone.now()
+    grace = timedelta(minutes=settings.OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES)
+    finalised = 0
+    for attempt in ProctoredExamStudentAttempt.objects.filter(status__in=RUNNING, started_at__isnull=False).values(
+            'id', 'started_at', 'allowed_time_limit_mins', 'status').iterator(chunk_size=CHUNK):
+        deadline = attempt['started_at'] + timedelta(minutes=attempt['allowed_time_limit_mins'] or 0)
+        if now > deadline + grace:
+            proctoring_api.update_attempt_status(attempt['id'], 'timed_out', timeout_timestamp=deadline)
+            finalised += 1
+    if finalised:
+        log.info('Timed out %d expired exam attempts', finalised)
+    return finalised
