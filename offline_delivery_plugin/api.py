@@ -69,9 +69,8 @@ from offline_delivery_plugin.reopening import (
     suggest_extra_minutes,
     unlock_attempt,
 )
-from offline_delivery_plugin.reports import (
-    LINK_SECONDS as REPORT_LINK_SECONDS,
-)
+from offline_delivery_plugin.reports import COLUMNS as REPORT_COLUMNS
+from offline_delivery_plugin.reports import LINK_SECONDS as REPORT_LINK_SECONDS
 from offline_delivery_plugin.reports import (
     ReportNotAvailable,
     finalise_expired_attempts,
@@ -90,6 +89,7 @@ __all__ = [
     'AUDIT_COLUMNS',
     'COURSE_SETTINGS_KEY',
     'REMOVED_STATUS',
+    'REPORT_COLUMNS',
     'REPORT_LINK_SECONDS',
     'BulkUploadRefused',
     'CannotReopen',

@@ -1,12 +1,15 @@
 """
 Reading delivery files: from bytes to verified, decrypted answers, or a typed refusal in plain words.
 """
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from edx_proctoring import api as proctoring_api
 from opaque_keys.edx.keys import CourseKey
@@ -145,6 +148,25 @@ def check_freshness(points, record, file_seq):
 DELIVERABLE = ('started', 'ready_to_submit', 'timed_out')
 
 
+def closed_by_the_clock_within_grace(attempt, now):
+    """
+    True for an attempt that edx-proctoring submitted because its time ran out (it does so on the first read after
+    the deadline, setting ``completed_at`` to the deadline), while ``OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES`` have
+    not yet passed: the candidate's page sealed the answers at zero and the file is on its way (flow E). An attempt
+    the candidate or staff ended before its deadline is closed to files.
+    """
+    if attempt['status'] != 'submitted' or not attempt['started_at'] or not attempt['completed_at']:
+        return False
+    started, completed = (_as_datetime(attempt[key]) for key in ('started_at', 'completed_at'))
+    deadline = started + timedelta(minutes=attempt['allowed_time_limit_mins'] or 0)
+    grace = timedelta(minutes=settings.OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES)
+    return completed >= deadline - timedelta(seconds=1) and now <= deadline + grace
+
+
+def _as_datetime(value):
+    return value if isinstance(value, datetime) else parse_datetime(value)
+
+
 def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False):
     """
     Accept a delivery file for an attempt, all or nothing: verify, check binding and freshness, store its answers
@@ -175,7 +197,7 @@ def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False):
         if existing is not None:
             return DeliveryReceipt(attempt_id=attempt_id, receipt=existing.receipt, sha256=existing.sha256,
                                    seq=existing.seq, blank=existing.blank, already_delivered=True)
-        if attempt['status'] not in DELIVERABLE:
+        if attempt['status'] not in DELIVERABLE and not closed_by_the_clock_within_grace(attempt, timezone.now()):
             _refuse('closed', _('This attempt is already {status}: a file can no longer change it. Ask the exam '
                                 'office to open it for resubmission.').format(status=attempt['status']))
         check_freshness(points, record, opened.header['seq'])

@@ -10,6 +10,7 @@ from offline_delivery_plugin.views import (
     ExamRequestsPageView,
     MonitorPageView,
     PluginJavaScriptCatalog,
+    ReportDownloadView,
     ServiceWorkerView,
 )
 
@@ -25,4 +26,6 @@ urlpatterns = [
     re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/{CONTENT_ID_PATTERN}/requests/$', ExamRequestsPageView.as_view(),
             name='exam-requests'),
     re_path(rf'^courses/{COURSE_ID_PATTERN}/$', CourseDashboardView.as_view(), name='course-dashboard'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/reports/(?P<token>[\w:-]+)/$', ReportDownloadView.as_view(),
+            name='report-download'),
 ]

@@ -4,7 +4,7 @@ The plugin's non-API pages and assets in the LMS.
 import rules as rules_lib
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -104,6 +104,7 @@ def dashboard_tab_context(user, course_key):
         'can_set_password': rules_lib.has_perm(rules.SET_INVIGILATOR_PASSWORD, user, course_key),
         'can_view_audit': rules_lib.has_perm(rules.VIEW_AUDIT, user, course_key),
         'can_decide': can_decide,
+        'can_download_reports': rules_lib.has_perm(rules.DOWNLOAD_REPORTS, user, course_key),
         'pending_requests': [r for r in requests if r.status == 'pending'],
         'decided_requests': [r for r in requests if r.status != 'pending'][:RECENT_DECISIONS],
     }
@@ -200,3 +201,28 @@ def _as_int(value):
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+class ReportDownloadView(LoginRequiredMixin, View):
+    """
+    Serve a finished results report through a signed link that names the report and the user and lasts 5 minutes,
+    so a link copied elsewhere, or read from a page left open, does not leak learner data.
+
+    Permission: ``rules.DOWNLOAD_REPORTS`` on the course, checked again at download; the link must be the user's.
+    """
+
+    permission_required = rules.DOWNLOAD_REPORTS
+
+    def get(self, request, course_id, token):
+        """The CSV file, or a page saying why not (403 for the permission, 410 for an expired or foreign link)."""
+        course_key = _course_key_or_404(course_id)
+        if not rules_lib.has_perm(self.permission_required, request.user, course_key):
+            return render(request, 'offline_delivery_plugin/denied.html', status=403)
+        try:
+            handle, file_name = api.open_report_download(course_key, token, request.user)
+        except api.ReportNotAvailable as error:
+            return render(request, 'offline_delivery_plugin/denied.html', {'reason': error.user_message},
+                          status=410)
+        response = FileResponse(handle, as_attachment=True, filename=file_name, content_type='text/csv')
+        response['Cache-Control'] = 'no-store'
+        return response

@@ -2,6 +2,9 @@
 The "Offline delivery & proctoring" tab in Chromium: course staff reach it in the Instructor Dashboard with the
 keyboard, set an exam's invigilator password, and the password works from then on.
 """
+import re
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -123,3 +126,22 @@ def test_allowances_from_a_csv_file_in_the_tab(page, live_server, demo, tmp_path
     expect(results).to_have_count(2)
     expect(results.nth(0)).to_have_text('Line 2: 10 extra minutes for verified_learner in "Final exam (proctored)".')
     expect(results.nth(1)).to_contain_text('Line 3: "nobody" is not a learner enrolled')
+
+
+def test_the_results_report_is_generated_downloaded_and_its_links_go_stale(page, live_server, demo, screenshot):
+    page.clock.install()
+    log_in(page, live_server.url, 'course_staff')
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/instructor/#view-offline_delivery')
+    reports = page.get_by_role('region', name='Proctored exam results report')
+    expect(reports.locator('.report-list')).to_have_text('No report yet.')
+    reports.get_by_role('button', name='Generate Proctored Exam Results Report').click()
+    link = reports.get_by_role('link', name=re.compile(r'^SandboxU_EXAM101_2026_proctored_exam_results_report_'))
+    expect(link).to_be_visible(timeout=15000)
+    expect(reports.locator('.report-tasks')).to_have_text('None.')
+    screenshot(page, 'instructor-dashboard-report')
+    with page.expect_download() as download_info:
+        link.click()
+    assert Path(download_info.value.path()).read_text().startswith('user_email,exam_name,attempt_code')
+    page.clock.run_for(301_000)
+    expect(reports.locator('.report-stale')).to_contain_text('link expired: reload the page for a new one')
+    expect(link).to_have_count(0)

@@ -177,7 +177,7 @@ def test_every_plugin_url_has_a_permission_rule():
         'PluginJavaScriptCatalog', 'MonitorPageView', 'ReopenView', 'UnlockView', 'BulkUploadView',
         'BulkUploadStatusView', 'AuditLogView', 'InvigilatorPasswordView', 'AuditPageView', 'CourseDashboardView',
         'MyExamRequestsView', 'MyExamRequestView', 'CourseExamRequestsView', 'ExamRequestDecisionView',
-        'AllowancesCsvView', 'ExamRequestsPageView',
+        'AllowancesCsvView', 'ExamRequestsPageView', 'ResultsReportsView', 'ReportDownloadView',
     }
     for view in plugin_views:
         if getattr(view, 'public', False):  # a static asset, declared public on purpose

@@ -194,3 +194,22 @@ class AllowanceLineResultSerializer(serializers.Serializer):  # pylint: disable=
     line = serializers.IntegerField()
     ok = serializers.BooleanField()
     message = serializers.CharField()
+
+
+class ReportSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """``data.ReportData`` on the wire, with a download link (good for 5 minutes) once the report is done."""
+
+    report_id = serializers.IntegerField()
+    status = serializers.CharField()
+    created = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    total = serializers.IntegerField()
+    done = serializers.IntegerField()
+    file_name = serializers.CharField(allow_blank=True)
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, report):
+        """A signed link for the requesting user, or null while the report is not ready."""
+        if report.status != 'done':
+            return None
+        return self.context['link'](report.report_id)

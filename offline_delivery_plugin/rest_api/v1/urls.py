@@ -37,4 +37,5 @@ urlpatterns = [
             views.ExamRequestDecisionView.as_view(), name='request-decision'),
     re_path(rf'^courses/{COURSE_ID_PATTERN}/allowances/csv/$', views.AllowancesCsvView.as_view(),
             name='allowances-csv'),
+    re_path(rf'^courses/{COURSE_ID_PATTERN}/reports/$', views.ResultsReportsView.as_view(), name='reports'),
 ]

@@ -6,6 +6,7 @@ import json
 
 from django.conf import settings
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
@@ -41,6 +42,7 @@ from offline_delivery_plugin.rest_api.v1.serializers import (
     MonitorRowSerializer,
     NewExamRequestSerializer,
     ReopenSerializer,
+    ReportSerializer,
     SaveAckSerializer,
     SnapshotSerializer,
     UnlockSerializer,
@@ -566,3 +568,34 @@ class AllowancesCsvView(CourseViewMixin, APIView):
         results = api.add_allowances_from_csv(self.course_key, handle.read(), request.user,
                                               ip_address=request.META.get('REMOTE_ADDR'))
         return Response({'results': AllowanceLineResultSerializer(results, many=True).data})
+
+
+class ResultsReportsView(CourseViewMixin, APIView):
+    """
+    **Use case**: course staff with the data-download permission generate the proctored results report and follow
+    it (the Pending Tasks), then download it.
+
+    **Example requests**: ``GET .../courses/{course_id}/reports/``; ``POST`` the same URL to generate one.
+
+    **Response**: ``{"reports": [...], "links_expire_in": 300}`` newest first, each finished one with a
+    ``download_url`` that works for this user for 5 minutes; 202 with the queued report for a POST.
+    """
+
+    permission_required = rules.DOWNLOAD_REPORTS
+
+    def _serialize(self, reports, many):
+        def link(report_id):
+            token = api.make_download_token(report_id, self.request.user.id)
+            return self.request.build_absolute_uri(reverse('offline_delivery_plugin:report-download', kwargs={
+                'course_id': str(self.course_key), 'token': token}))
+        return ReportSerializer(reports, many=many, context={'link': link}).data
+
+    def get(self, request, course_id):
+        """The course's reports."""
+        return Response({'reports': self._serialize(api.list_results_reports(self.course_key), True),
+                         'links_expire_in': api.REPORT_LINK_SECONDS})
+
+    def post(self, request, course_id):
+        """Generate one in the background."""
+        report = api.request_results_report(self.course_key, request.user)
+        return Response(self._serialize(report, False), status=status.HTTP_202_ACCEPTED)

@@ -107,6 +107,67 @@
     });
   }
 
+  // The results report: generate, follow the Pending Tasks, download through links that last 5 minutes. Links
+  // shown longer than that are taken off the page (the server refuses them anyway).
+  var reports = root.querySelector('.reports');
+  if (reports) {
+    var reportList = reports.querySelector('.report-list');
+    var tasks = reports.querySelector('.report-tasks');
+    var reportStatus = reports.querySelector('.report-status');
+    var poll = null;
+    var linksExpire = null;
+    var loadReports = function () {
+      fetch(reports.dataset.url, {credentials: 'same-origin'}).then(function (response) { return response.json(); })
+        .then(function (data) {
+          reportList.textContent = '';
+          tasks.textContent = '';
+          var running = false;
+          data.reports.forEach(function (report) {
+            if (report.status === 'done') {
+              var item = document.createElement('li');
+              var link = document.createElement('a');
+              link.href = report.download_url;
+              link.textContent = report.file_name;
+              link.className = 'report-link';
+              item.appendChild(link);
+              reportList.appendChild(item);
+            } else if (report.status === 'failed') {
+              reportList.appendChild(el('li', 'csv-refused', gettext('A report failed; generate it again.')));
+            } else {
+              running = true;
+              tasks.appendChild(el('li', 'report-task', interpolate(gettext(
+                'Proctored exam results report: %(done)s of %(total)s attempts'),
+                {done: report.done, total: report.total || '?'}, true)));
+            }
+          });
+          if (!tasks.childNodes.length) { tasks.appendChild(el('li', 'report-task', gettext('None.'))); }
+          if (!reportList.childNodes.length) { reportList.appendChild(el('li', '', gettext('No report yet.'))); }
+          window.clearTimeout(poll);
+          if (running) { poll = window.setTimeout(loadReports, 3000); }
+          window.clearTimeout(linksExpire);
+          linksExpire = window.setTimeout(function () {
+            Array.prototype.forEach.call(reportList.querySelectorAll('a.report-link'), function (link) {
+              var stale = el('span', 'report-stale', link.textContent + ' \u2014 ' +
+                             gettext('link expired: reload the page for a new one'));
+              link.parentNode.replaceChild(stale, link);
+            });
+          }, data.links_expire_in * 1000);
+        });
+    };
+    reports.querySelector('.generate-report').addEventListener('click', function () {
+      reportStatus.textContent = gettext('Saving…');
+      fetch(reports.dataset.url, {
+        method: 'POST', credentials: 'same-origin', headers: {'X-CSRFToken': csrfToken()}
+      }).then(function (response) {
+        reportStatus.textContent = response.ok ? gettext(
+          'The report is being generated. You can leave this page; it appears below when it is ready.')
+          : String(response.status);
+        loadReports();
+      });
+    });
+    loadReports();
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     node.className = className;

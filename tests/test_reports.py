@@ -1,0 +1,214 @@
+"""
+The proctored results report: its columns and values for every status and delivery channel, its file, its
+expiring links, who may have it, and the sweeper that times out attempts nobody looked at.
+"""
+import csv
+import io
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from django.utils import timezone
+from edx_proctoring import api as proctoring_api
+from edx_proctoring.models import (
+    ProctoredExamSoftwareSecureComment,
+    ProctoredExamSoftwareSecureReview,
+    ProctoredExamStudentAttempt,
+)
+
+from offline_delivery_plugin import api
+from offline_delivery_plugin.exceptions import DeliveryRefused
+from offline_delivery_plugin.models import ResultsReport
+from sandbox.host.demo import INVIGILATOR_PASSWORD
+from tests.crypto_helpers import delivery_file
+from tests.helpers import start_exam, submit_exam
+from tests.rest_api.test_candidate_views import CONTROL_WORD
+from tests.rest_api.test_monitor_views import client_as
+
+
+def generate(demo, now=None):
+    report = ResultsReport.objects.create(course_id=demo.course_key, requested_by=demo.course_staff)
+    api.generate_results_report(report.id, now=now)
+    report.refresh_from_db()
+    with default_storage.open(report.storage_name) as handle:
+        text = handle.read().decode()
+    return report, list(csv.DictReader(io.StringIO(text))), text
+
+
+def by(rows, username, exam_name):
+    return next(row for row in rows if row['username'] == username and row['exam_name'] == exam_name)
+
+
+@pytest.fixture
+def hall(client, demo):
+    """Attempts in every state and through every channel."""
+    # Online: submitted with the exam page's button, then reviewed with comments.
+    online = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    submit_exam(client, online)
+    review = ProctoredExamSoftwareSecureReview.objects.create(
+        attempt_code=online['attempt_code'], review_status='Suspicious', raw_data='{}',
+        exam_id=online['proctored_exam']['id'], student=demo.verified_learner)
+    for status, comment in (('Suspicious', 'Looked away'), ('Suspicious', 'Second voice'),
+                            ('Rules Violation', 'Phone on desk')):
+        ProctoredExamSoftwareSecureComment.objects.create(review=review, start_time=0, stop_time=1, duration=1,
+                                                          comment=comment, status=status)
+    # By file, uploaded by an invigilator, after the network went down.
+    offline = start_exam(client, demo.verified_learner2, demo.course_key, demo.final_exam_id)
+    api.sync_attempt_record(offline['id'])
+    from offline_delivery_plugin.models import AttemptRecord  # pylint: disable=import-outside-toplevel
+
+    AttemptRecord.objects.filter(attempt_id=offline['id']).update(
+        last_contact_at=timezone.now() - timedelta(minutes=12))
+    receipt = api.upload_delivery_file(delivery_file(demo.verified_learner2, offline, {CONTROL_WORD: 'hej'}),
+                                       demo.course_key, demo.final_exam_id, offline['id'], demo.invigilator)
+    # Self-delivered from the candidate's own device, then reopened with 10 extra minutes.
+    practice = start_exam(client, demo.verified_learner, demo.course_key, demo.practice_exam_id)
+    self_receipt = api.deliver_file(delivery_file(demo.verified_learner, practice, {}), practice['id'], None,
+                                    'self')
+    api.reopen_attempt(demo.course_key, demo.practice_exam_id, practice['id'], 10, 'Wi-Fi', demo.course_staff)
+    # Running, but its time ran out two hours ago and nobody has looked since.
+    stale = start_exam(client, demo.verified_learner2, demo.course_key, demo.timed_exam_id, proctored=False)
+    ProctoredExamStudentAttempt.objects.filter(id=stale['id']).update(
+        started_at=timezone.now() - timedelta(hours=2))
+    return {'online': online, 'offline': offline, 'receipt': receipt, 'practice': practice,
+            'self_receipt': self_receipt, 'stale': stale}
+
+
+def test_every_column_for_every_channel_and_status(demo, hall):
+    report, rows, text = generate(demo)
+    assert report.status == 'done' and (report.total, report.done) == (4, 4)
+    assert list(rows[0]) == list(api.REPORT_COLUMNS)
+
+    online = by(rows, 'verified_learner', 'Final exam (proctored)')
+    # A suspicious review sends the attempt to a second review in edx-proctoring: the report says so.
+    assert (online['user_email'], online['status'], online['track'], online['delivery_channel']) == (
+        'verified_learner@example.invalid', 'second_review_required', 'verified', 'online')
+    assert (online['allowed_time_limit_mins'], online['is_sample_attempt'], online['attempt_code']) == (
+        '60', 'False', hall['online']['attempt_code'])
+    assert online['started_at'] and online['completed_at']
+    assert (online['review_status'], online['suspicious_count'], online['suspicious_comments']) == (
+        'Suspicious', '2', 'Looked away; Second voice')
+    assert (online['rules_violation_count'], online['rules_violation_comments']) == ('1', 'Phone on desk')
+    assert (online['receipt_code'], online['uploaded_by'], online['reopen_count'], online['minutes_offline']) == (
+        '', '', '0', '0')
+
+    offline = by(rows, 'verified_learner2', 'Final exam (proctored)')
+    assert (offline['status'], offline['delivery_channel'], offline['receipt_code'], offline['uploaded_by']) == (
+        'submitted', 'file', hall['receipt'].receipt, 'invigilator')
+    assert offline['uploaded_at'] and int(offline['minutes_offline']) == 12
+
+    practice = by(rows, 'verified_learner', 'Practice exam')
+    assert (practice['delivery_channel'], practice['receipt_code'], practice['is_sample_attempt']) == (
+        'self-delivered', hall['self_receipt'].receipt, 'True')
+    assert (practice['reopen_count'], practice['extra_minutes'], practice['uploaded_by']) == ('1', '10', '')
+
+    stale = by(rows, 'verified_learner2', 'Timed quiz')
+    assert (stale['status'], stale['delivery_channel']) == ('timed_out', 'online')
+    assert ProctoredExamStudentAttempt.objects.get(id=hall['stale']['id']).status == 'started', \
+        'the report says the truth without writing'
+
+    assert 'hej' not in text and INVIGILATOR_PASSWORD not in text, 'never answers or passwords'
+
+
+def test_the_file_name_and_where_it_is_kept(demo):
+    when = timezone.now().replace(year=2026, month=11, day=22, hour=19, minute=5, second=7)
+    report, rows, _text = generate(demo, now=when)
+    assert report.file_name == 'SandboxU_EXAM101_2026_proctored_exam_results_report_2026-11-22-190507.csv'
+    assert report.storage_name.startswith('offline_delivery/reports/SandboxU_EXAM101_2026/')
+    assert rows == []
+
+
+def test_requesting_a_report_runs_the_task_after_the_commit(client, demo, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = api.request_results_report(demo.course_key, demo.course_staff)
+    assert queued.status == 'pending'
+    (listed,) = api.list_results_reports(demo.course_key)
+    assert (listed.report_id, listed.status) == (queued.report_id, 'done')
+
+
+def test_reports_are_listed_newest_first(demo):
+    first, _rows, _text = generate(demo)
+    second, _rows, _text = generate(demo)
+    assert [r.report_id for r in api.list_results_reports(demo.course_key)] == [second.id, first.id]
+
+
+def reports_url(demo):
+    return reverse('offline_delivery_plugin:v1:reports', kwargs={'course_id': str(demo.course_key)})
+
+
+@pytest.mark.parametrize('role,expected', [
+    ('anonymous', 401), ('verified_learner', 403), ('audit_learner', 403), ('other_course_staff', 403),
+    ('invigilator', 403), ('chief_invigilator', 403), ('course_staff', 200), ('admin', 200),
+])
+def test_who_may_generate_and_download(demo, other_course, role, expected, django_capture_on_commit_callbacks):
+    client = client_as(demo, other_course, role)
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post(reports_url(demo))
+    assert posted.status_code == (202 if expected == 200 else expected)
+    listed = client.get(reports_url(demo))
+    assert listed.status_code == expected
+    if expected == 200:
+        (report,) = listed.json()['reports']
+        assert listed.json()['links_expire_in'] == 300
+        response = client.get(report['download_url'])
+        assert response.status_code == 200
+        assert response['Content-Disposition'].startswith('attachment; filename="SandboxU_EXAM101_2026_proctored')
+        assert b''.join(response.streaming_content).decode().startswith('user_email,exam_name,attempt_code')
+
+
+def download_url(demo, token):
+    return reverse('offline_delivery_plugin:report-download', kwargs={'course_id': str(demo.course_key),
+                                                                      'token': token})
+
+
+def test_links_expire_after_five_minutes(client, demo, monkeypatch):
+    report, _rows, _text = generate(demo)
+    token = api.make_download_token(report.id, demo.course_staff.id)
+    client.force_login(demo.course_staff)
+    assert client.get(download_url(demo, token)).status_code == 200
+    later = time.time() + 301
+    monkeypatch.setattr('django.core.signing.time.time', lambda: later)
+    expired = client.get(download_url(demo, token))
+    assert expired.status_code == 410 and 'expired' in expired.content.decode()
+
+
+def test_a_link_is_only_good_for_its_user_and_course(client, demo, other_course):
+    report, _rows, _text = generate(demo)
+    token = api.make_download_token(report.id, demo.course_staff.id)
+    client.force_login(demo.admin)
+    assert client.get(download_url(demo, token)).status_code == 410, 'another user'
+    client.force_login(demo.course_staff)
+    assert client.get(download_url(demo, token[:-2] + 'xx')).status_code == 410, 'altered'
+    other = reverse('offline_delivery_plugin:report-download', kwargs={
+        'course_id': str(other_course.course_key), 'token': token})
+    assert client.get(other).status_code == 403, 'not staff there'
+    client.force_login(demo.verified_learner)
+    assert client.get(download_url(demo, api.make_download_token(report.id, demo.verified_learner.id))
+                      ).status_code == 403, 'the permission is checked again at download'
+
+
+def test_the_sweeper_times_out_what_ran_out_after_the_grace(client, demo, settings):
+    settings.OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES = 30
+    long_ago = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    just_now = start_exam(client, demo.verified_learner2, demo.course_key, demo.final_exam_id)
+    running = start_exam(client, demo.verified_learner, demo.course_key, demo.timed_exam_id, proctored=False)
+    late_file = delivery_file(demo.verified_learner2, just_now, {CONTROL_WORD: 'late'})
+    too_late_file = delivery_file(demo.verified_learner, long_ago, {CONTROL_WORD: 'too late'})
+    now = timezone.now()
+    ProctoredExamStudentAttempt.objects.filter(id=long_ago['id']).update(started_at=now - timedelta(minutes=95))
+    ProctoredExamStudentAttempt.objects.filter(id=just_now['id']).update(started_at=now - timedelta(minutes=70))
+    assert api.finalise_expired_attempts(now=now) == 1
+    statuses = dict(ProctoredExamStudentAttempt.objects.values_list('id', 'status'))
+    # edx-proctoring carries a timed-out attempt on to submitted, as when the learner's page reads it.
+    assert (statuses[long_ago['id']], statuses[just_now['id']], statuses[running['id']]) == (
+        'submitted', 'started', 'started')
+    # Within the grace a file still on its way is accepted (edx-proctoring submitted the attempt when the clock
+    # ran out); after the grace the attempt must be opened for resubmission first.
+    receipt = api.deliver_file(late_file, just_now['id'], demo.invigilator, 'staff')
+    assert receipt.already_delivered is False
+    with pytest.raises(DeliveryRefused) as caught:
+        api.deliver_file(too_late_file, long_ago['id'], demo.invigilator, 'staff')
+    assert caught.value.reason == 'closed'
+    assert api.finalise_expired_attempts(now=now) == 0
