@@ -11,7 +11,6 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
-from edx_proctoring import api as proctoring_api
 from edx_proctoring.models import (
     ProctoredExamSoftwareSecureComment,
     ProctoredExamSoftwareSecureReview,

@@ -147,6 +147,13 @@ CELERY_BROKER_URL = os.environ.get('CELERY_BROKER_URL', '')
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = 'sandbox.default'
+# Celery beat (``celery -A sandbox beat``) runs the plugin's sweep of expired attempts, as an LMS would.
+CELERY_BEAT_SCHEDULE = {
+    'offline-delivery-finalise-expired-attempts': {
+        'task': 'offline_delivery_plugin.finalise_expired_attempts',
+        'schedule': 300.0,
+    },
+}
 
 # The key-encryption key of the sandbox's exam keys. A fixed development key unless SANDBOX_KEK gives one: the
 # sandbox is for trying things; an operator sets their own (docs/keys.rst).

@@ -63,3 +63,22 @@ def test_a_worker_process_delivers_a_bulk_upload(client, demo, celery_worker_pro
     assert done, batch
     assert [line['outcome'] for line in batch.results] == ['accepted']
     assert wait_for(lambda: status_of(attempt['id']) == 'submitted'), status_of(attempt['id'])
+
+
+def test_a_worker_process_writes_the_results_report(client, demo, celery_worker_process, settings):
+    settings.MEDIA_ROOT = celery_worker_process.media_root  # the storage the worker writes to
+    attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    submit_exam(client, attempt)
+    queued = api.request_results_report(demo.course_key, demo.course_staff)
+
+    def finished():
+        (report,) = [r for r in api.list_results_reports(demo.course_key) if r.report_id == queued.report_id]
+        return report if report.status == 'done' else None
+
+    report = wait_for(finished)
+    assert report and (report.total, report.done) == (1, 1)
+    handle, name = api.open_report_download(demo.course_key, api.make_download_token(
+        report.report_id, demo.course_staff.id), demo.course_staff)
+    with handle:
+        lines = handle.read().decode().splitlines()
+    assert name == report.file_name and len(lines) == 2 and attempt['attempt_code'] in lines[1]
