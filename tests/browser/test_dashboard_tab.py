@@ -18,6 +18,7 @@ def test_course_staff_set_the_invigilator_password_in_the_tab(page, live_server,
     log_in(page, live_server.url, 'course_staff')
     page.goto(f'{live_server.url}/courses/{demo.course_key}/')
     page.get_by_role('link', name='Instructor Dashboard').click()
+    expect(page.locator('.idash-tabs[data-ready="true"]')).to_have_count(1)  # the tabs answer the keyboard
     course_info = page.get_by_role('tab', name='Course Info')
     expect(course_info).to_have_attribute('aria-selected', 'true')
     course_info.focus()
