@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 SERVICES_DATABASE_URL ?= mysql://root@127.0.0.1:3306/offline_delivery_ci
 SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/7
 
-.PHONY: help demo serve test test-services quality docs requirements translations clean
+.PHONY: help demo serve test test-services bench quality docs requirements translations clean
 I18N_IGNORE := -i '.venv/*' -i 'sandbox/*' -i 'tests/*' -i 'benchmarks/*' -i 'docs/*' -i 'var/*' -i 'test-results/*' \
 	-i 'offline_delivery_plugin/static/offline_delivery_plugin/js/service-worker.js'
 
@@ -35,6 +35,10 @@ $(VENV)/.test: $(VENV)/.sandbox requirements/test.txt
 $(VENV)/.services: $(VENV)/.test requirements/services.txt
 	bash scripts/ensure-mysqlclient-build.sh
 	$(PY) -m pip install -q -r requirements/services.txt
+	@touch $@
+
+$(VENV)/.bench: $(VENV)/.services requirements/bench.txt
+	$(PY) -m pip install -q -r requirements/bench.txt
 	@touch $@
 
 $(VENV)/.docs: $(VENV)/.test requirements/docs.txt
@@ -62,6 +66,13 @@ test-services: $(VENV)/.services ## the same suite on MariaDB, with Redis and a 
 	DATABASE_URL="$(SERVICES_DATABASE_URL)" CELERY_BROKER_URL="$(SERVICES_BROKER_URL)" OFFLINE_DELIVERY_SERVICES=1 \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
+BENCH_DATABASE_URL ?= mysql://root@127.0.0.1:3306/offline_delivery_bench
+
+bench: $(VENV)/.bench ## the benchmarks on MariaDB (gunicorn, Chromium); JSON lines and docs/benchmarks.rst
+	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-services.sh "$(BENCH_DATABASE_URL)" "$(SERVICES_BROKER_URL)"
+	DATABASE_URL="$(BENCH_DATABASE_URL)" DJANGO_SETTINGS_MODULE=benchmarks.settings $(PY) -m benchmarks.run
+
 quality: $(VENV)/.test ## lint
 	$(VENV)/bin/ruff check offline_delivery_plugin sandbox tests benchmarks conftest.py setup.py manage.py
 
@@ -70,7 +81,7 @@ docs: $(VENV)/.docs ## build the Sphinx docs, warnings as errors
 
 requirements: $(VENV)/.test ## recompile the pinned requirements from requirements/*.in
 	$(PY) -m pip install -q pip-tools
-	cd requirements && for f in base sandbox test services docs; do \
+	cd requirements && for f in base sandbox test services docs bench; do \
 		../$(VENV)/bin/pip-compile -q --allow-unsafe --no-strip-extras --output-file=$$f.txt $$f.in; done
 
 translations: $(VENV)/.test ## extract the plugin's strings into conf/locale and compile them (needs gettext)

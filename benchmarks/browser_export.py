@@ -1,28 +1,32 @@
 """
-Measure, in Chromium, the delivery-file export of a 40-item exam: file size, export time (snapshot + encryption)
-and the offline password check, with the page's own performance marks.
-
-Run: ``.venv/bin/python -m benchmarks.browser_export`` (uses a throwaway SQLite database and the sandbox).
-Prints one JSON line. A first measurement for the offline-delivery issue's note; ``make bench`` will grow from it.
+The candidate page in Chromium: exporting the delivery file of a 40- and a 200-item exam (snapshot, ECDH, HKDF,
+AES-GCM and the download, measured by the page's own ``od-export`` mark) and one local save in IndexedDB (the
+``od-local-save`` mark). The floor of each is a WebCrypto AES-GCM encryption of the same number of bytes in the same
+page.
 """
-import json
 import os
 import statistics
-import sys
-import tempfile
 import threading
-from io import StringIO
 from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix='od-bench-'))
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'sandbox.settings.test')
-os.environ['DATABASE_URL'] = f'sqlite:///{WORK}/bench.sqlite3'
-os.environ['DJANGO_ALLOW_ASYNC_UNSAFE'] = 'true'
-ITEMS = int(os.environ.get('BENCH_ITEMS', '40'))
-RUNS = int(os.environ.get('BENCH_RUNS', '5'))
+from benchmarks.common import candidates, exam_course, result, session_key, start_attempts
+
+RUNS = int(os.environ.get('BENCH_BROWSER_RUNS', '5'))
+PASSWORD = 'bench-invigilator-1'
+FLOOR_JS = """async (size) => {
+  const key = await crypto.subtle.generateKey({name: 'AES-GCM', length: 256}, false, ['encrypt']);
+  const data = new Uint8Array(size);
+  const times = [];
+  for (let run = 0; run < 9; run++) {
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const t0 = performance.now();
+    await crypto.subtle.encrypt({name: 'AES-GCM', iv}, key, data);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[4];
+}"""
 
 
 class Quiet(WSGIRequestHandler):
@@ -30,83 +34,62 @@ class Quiet(WSGIRequestHandler):
         pass
 
 
-def main():
-    import django  # pylint: disable=import-outside-toplevel
-
-    django.setup()
+def browser_benchmarks():
+    """``browser_export_40``, ``browser_export_200`` and ``browser_local_save``."""
     # pylint: disable=import-outside-toplevel
+    from django.contrib.auth import get_user_model
     from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.core.management import call_command
     from django.core.wsgi import get_wsgi_application
     from playwright.sync_api import sync_playwright
 
-    from sandbox.host.demo import COURSE_ID, DEMO_PASSWORD, INVIGILATOR_PASSWORD
-    from sandbox.host.models import Block, Course
-    from sandbox.host.studio import publish_course
-
-    call_command('migrate', verbosity=0)
-    call_command('seed_demo', verbosity=0, stdout=StringIO())
-    course = Course.objects.get(course_key=COURSE_ID)
-    final = Block.objects.get(course=course, usage_key=course.course_key.make_usage_key('sequential', 'final_exam'))
-    unit = final.children.order_by('position').last()
-    existing = Block.objects.filter(parent__parent=final).count()
-    for number in range(existing, ITEMS):
-        Block.objects.create(course=course, parent=unit, position=100 + number, block_type='exam_essay',
-                             usage_key=course.course_key.make_usage_key('exam_essay', f'bench_{number}'),
-                             fields={'display_name': f'Extra {number}', 'prompt': f'Extra question {number}'})
-    publish_course(course, course.courseaccessrole_set.first().user)
+    from offline_delivery_plugin import api
 
     server = make_server('127.0.0.1', 0, StaticFilesHandler(get_wsgi_application()), handler_class=Quiet)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f'http://127.0.0.1:{server.server_port}'
-    text = 'Svar med åäö och lite längre text för att likna ett riktigt provsvar. ' * 4
-
-    exports, checks, sizes = [], [], []
+    staff = get_user_model().objects.get(username='course_staff')
+    lines, saves, save_floors = [], [], []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium'),
-                                             args=['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-                                                   '--disable-component-update', '--disable-sync', '--no-first-run'])
-        for run in range(RUNS):
-            username = 'verified_learner' if run % 2 == 0 else 'verified_learner2'
-            _reset_attempts()
-            context = browser.new_context(accept_downloads=True)
-            page = context.new_page()
-            page.goto(f'{base}/login/')
-            page.fill('#id_username', username)
-            page.fill('#id_password', DEMO_PASSWORD)
-            page.click('button[type=submit]')
-            page.goto(f'{base}/courses/{COURSE_ID}/subsection/{final.usage_key}/')
-            page.click('#start-exam')
-            page.wait_for_selector('#offline-delivery[data-ready="true"]')
-            for field in page.query_selector_all('#exam-units input[type=text], #exam-units textarea'):
-                field.fill(text[: 40 if field.evaluate('e => e.tagName') == 'INPUT' else len(text)])
-            page.click('.od-menu-button')
-            page.click('text=Save delivery as file')
-            page.fill('#od-password', INVIGILATOR_PASSWORD)
-            with page.expect_download() as info:
-                page.click('.od-dialog button[type=submit]')
-            sizes.append(Path(info.value.path()).stat().st_size)
-            measures = page.evaluate("performance.getEntriesByType('measure').map(m => [m.name, m.duration])")
-            timings = dict(measures)
-            exports.append(timings['od-export'])
-            checks.append(timings['od-password-check'])
-            context.close()
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium'),
+            args=['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+                  '--disable-sync', '--no-first-run'])
+        for items in (40, 200):
+            course, exam = exam_course(f'W{items}', items)
+            api.change_invigilator_password(course.course_key, exam['content_id'], PASSWORD, staff)
+            users = candidates(course, RUNS, f'browser{items}')
+            exports, floors, sizes = [], [], []
+            for user in users:
+                start_attempts(exam, [user])
+                context = browser.new_context(accept_downloads=True)
+                context.add_cookies([{'name': 'sessionid', 'value': session_key(user), 'url': base}])
+                page = context.new_page()
+                page.goto(f'{base}/courses/{course.course_key}/subsection/{exam["content_id"]}/')
+                page.wait_for_selector('#offline-delivery[data-ready="true"]')
+                for field in page.query_selector_all('#exam-units input[type=text]'):
+                    field.fill('Svar med åäö, en mening lång som ett riktigt provsvar på en fråga.')
+                page.wait_for_selector('#offline-delivery[data-pending="0"]', timeout=60000)
+                measured = page.evaluate("performance.getEntriesByName('od-local-save')"
+                                         ".map(m => [m.duration, m.detail.bytes])")
+                saves.extend(duration for duration, _bytes in measured)
+                save_floors.append(page.evaluate(FLOOR_JS, measured[-1][1]))
+                page.click('.od-menu-button')
+                page.click('text=Save delivery as file')
+                page.fill('#od-password', PASSWORD)
+                with page.expect_download() as info:
+                    page.click('.od-dialog button[type=submit]')
+                size = Path(info.value.path()).stat().st_size
+                sizes.append(size)
+                exports.append(dict(page.evaluate(
+                    "performance.getEntriesByType('measure').map(m => [m.name, m.duration])"))['od-export'])
+                floors.append(page.evaluate(FLOOR_JS, size))
+                context.close()
+            ours, floor = statistics.median(exports), statistics.median(floors)
+            lines.append(result(f'browser_export_{items}', ours, 'ms', floor, ours, floor, runs=RUNS,
+                                file_bytes=int(statistics.median(sizes)), export_ms_max=round(max(exports), 1)))
         browser.close()
     server.shutdown()
-    print(json.dumps({
-        'bench': f'browser_export_{ITEMS}', 'items': ITEMS, 'runs': RUNS, 'file_bytes': statistics.median(sizes),
-        'export_ms_median': round(statistics.median(exports), 1), 'export_ms_max': round(max(exports), 1),
-        'password_check_ms_median': round(statistics.median(checks), 1),
-        'machine': f'{os.cpu_count()} cores, {os.uname().machine}, Chromium at /usr/bin/chromium',
-    }))
-
-
-def _reset_attempts():
-    # pylint: disable=import-outside-toplevel
-    from edx_proctoring.models import ProctoredExamStudentAttempt
-
-    ProctoredExamStudentAttempt.objects.all().delete()
-
-
-if __name__ == '__main__':
-    main()
+    ours, floor = statistics.median(saves), statistics.median(save_floors)
+    lines.append(result('browser_local_save', ours, 'ms', floor, ours, floor, saves=len(saves),
+                        p90_ms=round(sorted(saves)[int(0.9 * (len(saves) - 1))], 2)))
+    return lines

@@ -109,7 +109,9 @@
   // so a crash right after a keystroke keeps it. Writes are serialised: one in flight, the newest state next.
   function persist() {
     if (writing) { writeAgain = true; return writing; }
-    var copy = JSON.parse(JSON.stringify(state));
+    var text = JSON.stringify(state);
+    var copy = JSON.parse(text);
+    var started = performance.now();
     writing = db().then(function (database) {
       return new Promise(function (resolve, reject) {
         var tx = database.transaction('attempts', 'readwrite', {durability: 'strict'});
@@ -118,6 +120,9 @@
         tx.onerror = function () { reject(tx.error); };
       });
     }).then(function () {
+      // The cost of one local save, for make bench (a bounded number of entries is kept).
+      if (performance.getEntriesByName('od-local-save').length >= 200) { performance.clearMeasures('od-local-save'); }
+      performance.measure('od-local-save', {start: started, detail: {bytes: text.length}});
       writing = null;
       if (writeAgain) { writeAgain = false; return persist(); }
       return undefined;
