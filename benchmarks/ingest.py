@@ -39,7 +39,7 @@ class Candidate:
         self.seq = 0
         self.headers = {'Content-Type': 'application/json', 'X-CSRFToken': csrf, 'Referer': 'http://127.0.0.1/',
                         'Cookie': f'sessionid={session_key}; csrftoken={csrf}'}
-        self.answers = {item: 'Ett svar på ungefär en mening, som ett riktigt provsvar. ' * 2 for item in items}
+        self.answers = dict.fromkeys(items, 'Ett svar på ungefär en mening, som ett riktigt provsvar. ' * 2)
         self.items = items
 
     def next_body(self):
@@ -85,7 +85,7 @@ def _free_port():
 
 def _start_server(port):
     env = {**os.environ, 'DJANGO_SETTINGS_MODULE': 'benchmarks.settings', 'PYTHONPATH': str(ROOT)}
-    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+    server = subprocess.Popen(
         [os.path.join(os.path.dirname(sys.executable), 'gunicorn'), 'sandbox.wsgi:application', '--workers', '2',
          '--bind', f'127.0.0.1:{port}', '--log-level', 'warning', '--backlog', '256'], cwd=ROOT, env=env)
     for _ in range(200):

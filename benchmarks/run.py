@@ -57,7 +57,7 @@ def main():
 
 
 def _write_table(lines, elapsed):
-    when = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+    when = datetime.datetime.now(datetime.UTC).strftime('%Y-%m-%d %H:%M UTC')
     rows = []
     for line in lines:
         extra = {key: value for key, value in line.items()

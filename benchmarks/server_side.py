@@ -24,11 +24,14 @@ def _files(course, exam, prefix, count, items):
     text = 'Svar med åäö och en mening som liknar ett riktigt provsvar. ' * 3
     item_ids = api.start_candidate_session(users[0], attempts[0]['id']).items
     assert len(item_ids) == items, (len(item_ids), items)
-    return [(attempt, delivery_file(user, attempt, {item: text for item in item_ids}))
+    return [(attempt, delivery_file(user, attempt, dict.fromkeys(item_ids, text)))
             for user, attempt in zip(users, attempts)]
 
 
-def delivery_verify_apply(items, count=int(os.environ.get('BENCH_DELIVERY_FILES', '60'))):
+DELIVERY_FILES = int(os.environ.get('BENCH_DELIVERY_FILES', '60'))
+
+
+def delivery_verify_apply(items, count=DELIVERY_FILES):
     """Verify, decrypt and apply one delivery file (end to end in ``api.deliver_file``), against its floor."""
     # pylint: disable=import-outside-toplevel
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
