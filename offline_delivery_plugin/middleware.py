@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 CREATE_VIEW = 'proctored_exam.attempt.collection'
 ATTEMPT_VIEW = 'proctored_exam.attempt'
+#: Part of both start URLs, whatever prefix the host mounts edx-proctoring under.
+ATTEMPT_PATH = 'edx_proctoring/v1/proctored_exam/attempt'
 
 
 class PendingRequestGate:
@@ -36,6 +38,8 @@ class PendingRequestGate:
 
     @staticmethod
     def _exam_being_started(request):
+        if ATTEMPT_PATH not in request.path_info:  # the cheap test first: resolving every POST costs milliseconds
+            return None
         try:
             match = resolve(request.path_info)
         except Resolver404:

@@ -47,14 +47,13 @@ def can_download_reports(user, course_key):
 
 @rules.predicate
 def is_attempt_owner(user, attempt_id):
-    """The candidate whose edx-proctoring attempt this is."""
+    """The candidate whose edx-proctoring attempt this is (one indexed read: every autosave checks it)."""
     # pylint: disable=import-outside-toplevel
-    from edx_proctoring import api as proctoring_api
+    from edx_proctoring.models import ProctoredExamStudentAttempt
 
     if not user.is_authenticated or attempt_id is None:
         return False
-    attempt = proctoring_api.get_exam_attempt_by_id(attempt_id)
-    return bool(attempt and attempt['user']['id'] == user.id)
+    return ProctoredExamStudentAttempt.objects.filter(id=attempt_id, user_id=user.id).exists()
 
 
 def _course_lets(course_key, setting, role_name):
