@@ -37,6 +37,7 @@ def delivery_verify_apply(items, count=DELIVERY_FILES):
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
     from django.contrib.auth import get_user_model
     from django.db import transaction
+    from django.utils import timezone
 
     from offline_delivery_plugin import api, keyring
     from offline_delivery_plugin.crypto import envelope
@@ -53,7 +54,7 @@ def delivery_verify_apply(items, count=DELIVERY_FILES):
     # The floor: unwrap the exam's private key, AES-GCM-decrypt the same number of bytes, bulk-insert the rows.
     kid = envelope.open_file(files[0][1], keyring.private_key_for).header['kid']
     record = AttemptRecord.objects.get(attempt_id=files[0][0]['id'])
-    nonce, key = os.urandom(12), AESGCM.generate_key(bit_length=256)
+    nonce, key, now = os.urandom(12), AESGCM.generate_key(bit_length=256), timezone.now()
     sealed = [AESGCM(key).encrypt(nonce, data, None) for _attempt, data in files]
     started = time.perf_counter()
     for blob in sealed:
@@ -61,7 +62,7 @@ def delivery_verify_apply(items, count=DELIVERY_FILES):
         AESGCM(key).decrypt(nonce, blob, None)
         with transaction.atomic():
             ItemAnswer.objects.bulk_create(ItemAnswer(record=record, item_id=f'floor-{n}', value='x' * 180, seq=1,
-                                                      source='file') for n in range(items))
+                                                      source='file', changed_at=now) for n in range(items))
             transaction.set_rollback(True)
     floor = (time.perf_counter() - started) / count
     return result(f'delivery_verify_apply_{items}', 1 / ours, 'files/s', 1 / floor, ours, floor, files=count,

@@ -38,13 +38,8 @@ class PendingRequestGate:
 
     @staticmethod
     def _exam_being_started(request):
-        if ATTEMPT_PATH not in request.path_info:  # the cheap test first: resolving every POST costs milliseconds
-            return None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        if match.url_name not in (CREATE_VIEW, ATTEMPT_VIEW) or 'edx_proctoring' not in match.namespaces:
+        match = _start_view(request.path_info)
+        if match is None:
             return None
         body = _body(request)
         if match.url_name == CREATE_VIEW and request.method == 'POST':
@@ -58,6 +53,19 @@ class PendingRequestGate:
             attempt = proctoring_api.get_exam_attempt_by_id(match.kwargs.get('attempt_id'))
             return attempt['proctored_exam']['id'] if attempt else None
         return None
+
+
+def _start_view(path):
+    """edx-proctoring's view that may start an attempt at ``path``, or None."""
+    if ATTEMPT_PATH not in path:  # the cheap test first: resolving every POST would cost milliseconds
+        return None
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if match.url_name not in (CREATE_VIEW, ATTEMPT_VIEW) or 'edx_proctoring' not in match.namespaces:
+        return None
+    return match
 
 
 def _refusal(request, exam_id):
