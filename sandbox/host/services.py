@@ -111,8 +111,13 @@ class InstructorService:
         user = User.objects.get(Q(username=user_identifier) | Q(email=user_identifier))
         usage_key = UsageKey.from_string(content_id)
         course = Course.objects.get(course_key=usage_key.course_key)
-        for item_key in _item_keys(course, content_id):
-            BlockCompletion.objects.update_or_create(user=user, block_key=item_key, defaults={'completion': 1.0})
+        # In a batch, as the LMS's ``submit_batch_completion``: three queries whatever the number of items.
+        item_keys = _item_keys(course, content_id)
+        done = BlockCompletion.objects.filter(user=user, block_key__in=item_keys)
+        done.update(completion=1.0)
+        have = {str(key) for key in done.values_list('block_key', flat=True)}
+        BlockCompletion.objects.bulk_create(BlockCompletion(user=user, block_key=key, completion=1.0)
+                                            for key in item_keys if str(key) not in have)
 
     def is_course_staff(self, user, course_id):
         """Course staff or global staff."""
