@@ -125,7 +125,7 @@ def machine():
 
 def result(bench, value, unit, floor, cost, floor_cost, **extra):
     """One result: ``cost_ratio`` is our cost over the floor's (lower is better; 1.0 is the floor)."""
-    line = {'bench': bench, 'value': round(value, 3), 'unit': unit, 'floor': round(floor, 3),
+    line = {'bench': bench, 'value': round(value, 3), 'unit': unit, 'floor': round(floor, 4),
             'cost_ratio': round(cost / floor_cost, 2) if floor_cost else None, **extra}
     print(json.dumps(line), flush=True)
     return line
