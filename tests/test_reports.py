@@ -119,6 +119,7 @@ def test_the_file_name_and_where_it_is_kept(demo):
     assert rows == []
 
 
+@pytest.mark.usefixtures('eager_celery')
 def test_requesting_a_report_runs_the_task_after_the_commit(client, demo, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         queued = api.request_results_report(demo.course_key, demo.course_staff)
@@ -137,6 +138,7 @@ def reports_url(demo):
     return reverse('offline_delivery_plugin:v1:reports', kwargs={'course_id': str(demo.course_key)})
 
 
+@pytest.mark.usefixtures('eager_celery')
 @pytest.mark.parametrize('role,expected', [
     ('anonymous', 401), ('verified_learner', 403), ('audit_learner', 403), ('other_course_staff', 403),
     ('invigilator', 403), ('chief_invigilator', 403), ('course_staff', 200), ('admin', 200),

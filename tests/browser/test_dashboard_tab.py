@@ -129,6 +129,7 @@ def test_allowances_from_a_csv_file_in_the_tab(page, live_server, demo, tmp_path
     expect(results.nth(1)).to_contain_text('Line 3: "nobody" is not a learner enrolled')
 
 
+@pytest.mark.usefixtures('eager_celery')
 def test_the_results_report_is_generated_downloaded_and_its_links_go_stale(page, live_server, demo, screenshot):
     page.clock.install()
     log_in(page, live_server.url, 'course_staff')
