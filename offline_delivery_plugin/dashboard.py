@@ -39,4 +39,3 @@ def get_course_dashboard(course_key):
         )
         for exam in exams
     ])
-

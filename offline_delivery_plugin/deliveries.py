@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, ItemAnsw
 from offline_delivery_plugin.snapshots import (
     MAX_ITEMS,
     answers_by_item,
+    attempt_deadline,
     genesis_hash,
     parse_answers,
     parse_link,
@@ -158,13 +160,24 @@ def closed_by_the_clock_within_grace(attempt, now):
     if attempt['status'] != 'submitted' or not attempt['started_at'] or not attempt['completed_at']:
         return False
     started, completed = (_as_datetime(attempt[key]) for key in ('started_at', 'completed_at'))
-    deadline = started + timedelta(minutes=attempt['allowed_time_limit_mins'] or 0)
+    deadline = attempt_deadline(started, attempt['allowed_time_limit_mins'])
     grace = timedelta(minutes=settings.OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES)
     return completed >= deadline - timedelta(seconds=1) and now <= deadline + grace
 
 
 def _as_datetime(value):
     return value if isinstance(value, datetime) else parse_datetime(value)
+
+
+def newest_deliveries(attempt_ids, *fields):
+    """
+    ``{attempt_id: {field: value}}`` of the newest accepted file of each attempt, in two queries however many
+    attempts (the Monitor and the results report both show it).
+    """
+    newest = DeliveryFile.objects.filter(record__attempt_id__in=attempt_ids).values('record__attempt_id').annotate(
+        last=Max('id')).values_list('last', flat=True)
+    return {row['record__attempt_id']: row for row in DeliveryFile.objects.filter(id__in=list(newest)).values(
+        'record__attempt_id', *fields)}
 
 
 def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False):

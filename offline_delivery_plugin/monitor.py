@@ -5,7 +5,6 @@ them, and the audit trail of it all. Reached through ``api``.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from edx_proctoring import api as proctoring_api
@@ -14,9 +13,10 @@ from edx_proctoring.models import ProctoredExamStudentAttempt
 
 from offline_delivery_plugin import compat
 from offline_delivery_plugin.data import ItemAnswerView, MonitorRow
-from offline_delivery_plugin.deliveries import deliver_file
+from offline_delivery_plugin.deliveries import deliver_file, newest_deliveries
 from offline_delivery_plugin.exceptions import AttemptNotFound, DeliveryRefused, OfflineDeliveryError
 from offline_delivery_plugin.models import AttemptRecord, AuditEvent, DeliveryFile, ItemAnswer
+from offline_delivery_plugin.snapshots import IN_PROGRESS, attempt_deadline
 
 #: What the Monitor says of a candidate, in the words of the exam hall.
 NOT_STARTED = 'not_started'
@@ -27,7 +27,6 @@ DELIVERED_OFFLINE = 'delivered_offline'
 #: Opened for resubmission: waiting for the candidate to continue, or for the invigilator password on their screen.
 REOPENED = 'reopened'
 STATES = (NOT_STARTED, WRITING, CONNECTION_LOST, SUBMITTED_ONLINE, DELIVERED_OFFLINE, REOPENED)
-IN_PROGRESS = ('started', 'ready_to_submit')
 PROCTORED_MODES = ('verified', 'professional', 'no-id-professional', 'masters', 'executive-education')
 
 
@@ -70,10 +69,7 @@ def get_monitor(course_key, content_id, now=None):
             attempt_id__in=[a['id'] for a in attempts.values()]).values(
             'attempt_id', 'last_save_at', 'last_save_seq', 'last_contact_at', 'requires_unlock', 'unlocked_at')
     }
-    newest_delivery = dict(DeliveryFile.objects.filter(record__attempt_id__in=list(records)).values(
-        'record__attempt_id').annotate(last=Max('id')).values_list('record__attempt_id', 'last'))
-    receipts = dict(DeliveryFile.objects.filter(id__in=list(newest_delivery.values())).values_list(
-        'record__attempt_id', 'receipt'))
+    receipts = {attempt_id: row['receipt'] for attempt_id, row in newest_deliveries(list(records), 'receipt').items()}
 
     rows = []
     for user_id in sorted(set(candidates) | set(attempts), key=lambda uid: (
@@ -114,7 +110,7 @@ def _state(attempt, record, receipts, now, lost_after):
 def _seconds_left(attempt, now):
     if not attempt or attempt['status'] not in IN_PROGRESS or not attempt['started_at']:
         return None
-    deadline = attempt['started_at'] + timedelta(minutes=attempt['allowed_time_limit_mins'] or 0)
+    deadline = attempt_deadline(attempt['started_at'], attempt['allowed_time_limit_mins'])
     return max(0, int((deadline - now).total_seconds()))
 
 

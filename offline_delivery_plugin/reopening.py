@@ -5,7 +5,6 @@ attempt goes to edx-proctoring's ``error`` state and is made ready to resume, so
 a successor attempt with the remaining time; the plugin carries the answers over and locks the successor until
 an invigilator unlocks it.
 """
-from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
@@ -18,6 +17,7 @@ from offline_delivery_plugin import keyring
 from offline_delivery_plugin.exceptions import AttemptNotFound, OfflineDeliveryError
 from offline_delivery_plugin.models import AttemptRecord, AuditEvent, ItemAnswer, Reopening
 from offline_delivery_plugin.monitor import _exam, record_audit_event
+from offline_delivery_plugin.snapshots import attempt_deadline
 
 REOPENABLE = ('submitted', 'timed_out')
 MAX_EXTRA_MINUTES = 600
@@ -71,7 +71,7 @@ def reopen_attempt(course_key, content_id, attempt_id, extra_minutes, reason, re
     if attempt.status not in REOPENABLE:
         raise CannotReopen(_('Only a submitted or timed-out attempt can be opened for resubmission; this one is '
                              '{status}.').format(status=attempt.status))
-    deadline = attempt.started_at + timedelta(minutes=attempt.allowed_time_limit_mins or 0)
+    deadline = attempt_deadline(attempt.started_at, attempt.allowed_time_limit_mins)
     left = max(0, int((deadline - (attempt.completed_at or timezone.now())).total_seconds()))
     seconds = left + extra_minutes * 60
     if seconds < 60:

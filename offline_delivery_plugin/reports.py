@@ -15,7 +15,7 @@ from django.core import signing
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from edx_proctoring import api as proctoring_api
@@ -27,8 +27,10 @@ from edx_proctoring.models import (
 
 from offline_delivery_plugin import compat
 from offline_delivery_plugin.data import ReportData
+from offline_delivery_plugin.deliveries import newest_deliveries
 from offline_delivery_plugin.exceptions import OfflineDeliveryError
 from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, Reopening, ResultsReport
+from offline_delivery_plugin.snapshots import IN_PROGRESS, attempt_deadline
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +44,6 @@ COLUMNS = (
     'minutes_offline',
 )
 CHUNK = 2000
-#: Statuses of an attempt whose clock runs: past its deadline it is timed out, whether or not anyone looked.
-RUNNING = ('started', 'ready_to_submit')
 #: How long a download link (and the page that shows it) stays good.
 LINK_SECONDS = 5 * 60
 SIGNING_SALT = 'offline_delivery_plugin.results_report'
@@ -54,11 +54,14 @@ class ReportNotAvailable(OfflineDeliveryError):
     """The link expired, is not the user's, or the report is not ready; nothing is served."""
 
 
+def _file_safe(course_key):
+    """The course id made file-safe the way the LMS names its reports (org_course_run)."""
+    return f'{course_key.org}_{course_key.course}_{course_key.run}'
+
+
 def report_file_name(course_key, when):
-    """``{course_id}_proctored_exam_results_report_{datetime}.csv``, with the course id made file-safe the way
-    the LMS names its reports (org_course_run)."""
-    prefix = f'{course_key.org}_{course_key.course}_{course_key.run}'
-    return f'{prefix}_proctored_exam_results_report_{when:%Y-%m-%d-%H%M%S}.csv'
+    """``{course_id}_proctored_exam_results_report_{datetime}.csv``, the course id made file-safe."""
+    return f'{_file_safe(course_key)}_proctored_exam_results_report_{when:%Y-%m-%d-%H%M%S}.csv'
 
 
 def request_results_report(course_key, requested_by):
@@ -87,10 +90,9 @@ def _data(report):
 
 def effective_status(attempt, now):
     """The attempt's status as it truly is: a running attempt past its deadline is timed out."""
-    if attempt['status'] in RUNNING and attempt['started_at'] is not None:
-        deadline = attempt['started_at'] + timedelta(minutes=attempt['allowed_time_limit_mins'] or 0)
-        if now > deadline:
-            return 'timed_out'
+    if attempt['status'] in IN_PROGRESS and attempt['started_at'] is not None and now > attempt_deadline(
+            attempt['started_at'], attempt['allowed_time_limit_mins']):
+        return 'timed_out'
     return attempt['status']
 
 
@@ -127,7 +129,7 @@ def generate_results_report(report_id, now=None):
             handle.seek(0)
             report.file_name = report_file_name(course_key, now)
             report.storage_name = default_storage.save(
-                f'offline_delivery/reports/{course_key.org}_{course_key.course}_{course_key.run}/{report.file_name}',
+                f'offline_delivery/reports/{_file_safe(course_key)}/{report.file_name}',
                 File(handle))
     except Exception as error:
         report.status, report.error, report.finished_at = ResultsReport.FAILED, type(error).__name__, timezone.now()
@@ -148,12 +150,7 @@ def _write_chunk(writer, chunk, tracks, now, report):
             review__attempt_code__in=codes).order_by('id').values_list('review__attempt_code', 'status', 'comment'):
         comments[code][status.lower()].append(text)
     contacts = dict(AttemptRecord.objects.filter(attempt_id__in=ids).values_list('attempt_id', 'last_contact_at'))
-    newest = DeliveryFile.objects.filter(record__attempt_id__in=ids).values('record__attempt_id').annotate(
-        last=Max('id')).values_list('last', flat=True)
-    deliveries = {
-        delivery['record__attempt_id']: delivery for delivery in DeliveryFile.objects.filter(id__in=list(newest))
-        .values('record__attempt_id', 'channel', 'receipt', 'delivered_by__username', 'delivered_at')
-    }
+    deliveries = newest_deliveries(ids, 'channel', 'receipt', 'delivered_by__username', 'delivered_at')
     reopenings = {
         row['attempt_id']: row for row in Reopening.objects.filter(attempt_id__in=ids).values('attempt_id').annotate(
             count=Count('id'), minutes=Sum('extra_minutes'))
@@ -187,7 +184,7 @@ def _iso(value):
 def _channel(status, delivery):
     if delivery is not None:
         return CHANNELS.get(delivery['channel'], delivery['channel'])
-    return 'online' if status not in ('created', 'ready_to_start', 'download_software_clicked', *RUNNING) else ''
+    return 'online' if status not in ('created', 'ready_to_start', 'download_software_clicked', *IN_PROGRESS) else ''
 
 
 def _minutes_offline(delivery, last_contact):
@@ -233,9 +230,9 @@ def finalise_expired_attempts(now=None):
     now = now or timezone.now()
     grace = timedelta(minutes=settings.OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES)
     finalised = 0
-    for attempt in ProctoredExamStudentAttempt.objects.filter(status__in=RUNNING, started_at__isnull=False).values(
+    for attempt in ProctoredExamStudentAttempt.objects.filter(status__in=IN_PROGRESS, started_at__isnull=False).values(
             'id', 'started_at', 'allowed_time_limit_mins', 'status').iterator(chunk_size=CHUNK):
-        deadline = attempt['started_at'] + timedelta(minutes=attempt['allowed_time_limit_mins'] or 0)
+        deadline = attempt_deadline(attempt['started_at'], attempt['allowed_time_limit_mins'])
         if now > deadline + grace:
             proctoring_api.update_attempt_status(attempt['id'], 'timed_out', timeout_timestamp=deadline)
             finalised += 1

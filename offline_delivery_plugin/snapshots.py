@@ -35,6 +35,12 @@ from offline_delivery_plugin.exceptions import (
 from offline_delivery_plugin.models import AttemptRecord, ItemAnswer
 
 IN_PROGRESS = ('started', 'ready_to_submit')
+
+
+def attempt_deadline(started_at, allowed_time_limit_mins):
+    """When an attempt's time runs out: its start plus its allowed minutes (allowances included), as edx-proctoring
+    counts it."""
+    return started_at + timedelta(minutes=allowed_time_limit_mins or 0)
 GENESIS_CONTEXT = 'offline-delivery genesis v1|'
 MAX_ITEMS = 1000
 MAX_ANSWER_CHARS = 100_000
@@ -109,8 +115,8 @@ def _attempt_for_save(user, attempt_id):
         'proctored_exam__course_id').first()
     if row is None or row['user_id'] != user.id:
         raise AttemptNotFound(_('There is no such exam attempt of yours.'))
-    if row['status'] in IN_PROGRESS and row['started_at'] is not None and timezone.now() > (
-            row['started_at'] + timedelta(minutes=row['allowed_time_limit_mins'] or 0)):
+    if row['status'] in IN_PROGRESS and row['started_at'] is not None and timezone.now() > attempt_deadline(
+            row['started_at'], row['allowed_time_limit_mins']):
         return _owned_attempt(user, attempt_id)
     return {'id': row['id'], 'status': row['status'], 'attempt_code': row['attempt_code'],
             'proctored_exam': {'course_id': row['proctored_exam__course_id']}}
