@@ -3,8 +3,10 @@ Bulk upload (flow C with a whole USB stick): many delivery files, or one zip of 
 unpacked, then delivered one by one by a Celery task, each file finding its own candidate from its binding.
 """
 import io
+import lzma
 import posixpath
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -20,6 +22,9 @@ from offline_delivery_plugin.monitor import _exam, upload_delivery_file
 
 ZIP_MAGIC = b'PK\x03\x04'
 MAX_RATIO = 20  # delivery files are base64 JSON: they compress a few times, never a hundred
+#: What reading a damaged or unusual zip raises (bad directory, CRC or headers, a broken stream, a password).
+UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, NotImplementedError,
+                     RuntimeError, ValueError)
 
 
 class BulkUploadRefused(OfflineDeliveryError):
@@ -41,7 +46,7 @@ def _check_zip(data):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [info for info in archive.infolist() if not info.is_dir()]
-    except (zipfile.BadZipFile, ValueError) as error:
+    except UNREADABLE_ZIP as error:
         raise BulkUploadRefused(_('The zip file cannot be read: nothing was unpacked.')) from error
     if len(members) > max_files:
         raise BulkUploadRefused(_('The zip holds {count} files; at most {max} are accepted at once.').format(
@@ -51,6 +56,11 @@ def _check_zip(data):
         if info.file_size > limit or info.file_size > MAX_RATIO * max(info.compress_size, 1) + 4096:
             raise BulkUploadRefused(_('The zip holds an oversized or suspiciously compressed file ({name}): '
                                       'nothing was unpacked.').format(name=info.filename[:100]))
+    # Entries that share or overlap their compressed data (a zip bomb that lists one small stream a thousand times)
+    # each pass the ratio check; together they claim more compressed bytes than the archive holds.
+    if sum(info.compress_size for info in archive.infolist()) > len(data):
+        raise BulkUploadRefused(_('The zip lists more compressed data than it holds (its files overlap, as in a '
+                                  'zip bomb): nothing was unpacked.'))
     return archive, members
 
 
@@ -62,10 +72,16 @@ def _files_of(parts):
         if data[:4] == ZIP_MAGIC:
             archive, members = _check_zip(data)
             for info in members:
-                with archive.open(info) as handle:
-                    content = handle.read(limit + 1)  # bounded whatever the directory claims
+                try:
+                    with archive.open(info) as handle:
+                        content = handle.read(limit + 1)  # bounded whatever the directory claims
+                except UNREADABLE_ZIP as error:  # damaged, encrypted, or compressed in a way zipfile cannot read
+                    raise BulkUploadRefused(_('The zip file cannot be read: nothing was unpacked.')) from error
                 if len(content) > limit:
                     raise BulkUploadRefused(_('The zip holds an oversized file: nothing was unpacked.'))
+                if content[:4] == ZIP_MAGIC:  # never unpacked: a zip in a zip is how a bomb hides its depth
+                    raise BulkUploadRefused(_('The zip holds another zip ({name}): upload its files, or that zip '
+                                              'alone. Nothing was unpacked.').format(name=info.filename[:100]))
                 files.append((_safe_name(info.filename), content))
         else:
             files.append((_safe_name(name), data))

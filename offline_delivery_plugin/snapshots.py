@@ -210,13 +210,16 @@ def save_snapshot(user, attempt_id, link, answers_json):
         raise AttemptNotInProgress(_('This exam attempt is {status}: answers can no longer be saved.').format(
             status=attempt['status']))
     _delivery_settings(attempt['proctored_exam']['course_id'])
-    record = _record(attempt)
-    if record.requires_unlock and not record.unlocked_at:
-        raise AttemptNotInProgress(_('This reopened attempt waits for the invigilator password.'))
-    record_id = record.id
     now = timezone.now()
     with transaction.atomic():
-        record = AttemptRecord.objects.select_for_update().get(id=record_id)
+        # One locking read: the record's checks and its update see the same row (the queued sync may not have made
+        # the record yet; then it is made now).
+        record = AttemptRecord.objects.select_for_update().filter(attempt_id=attempt['id']).first()
+        if record is None:
+            record = _record(attempt)
+            record = AttemptRecord.objects.select_for_update().get(id=record.id)
+        if record.requires_unlock and not record.unlocked_at:
+            raise AttemptNotInProgress(_('This reopened attempt waits for the invigilator password.'))
         record.last_contact_at = now
         if record.last_save_seq is not None and seq <= record.last_save_seq:
             record.save(update_fields=['last_contact_at'])
