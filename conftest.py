@@ -14,6 +14,7 @@ from offline_delivery_plugin.crypto import verifier  # no Django import: safe be
 _REAL_MAKE_VERIFIER = verifier.make_verifier
 
 SERVICES = os.environ.get('OFFLINE_DELIVERY_SERVICES') == '1'
+STRESS = os.environ.get('OFFLINE_DELIVERY_STRESS') == '1'
 
 
 def pytest_configure(config):
@@ -27,12 +28,20 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """In the embedded run, tests marked ``services`` are deselected (and counted as such), never skipped."""
-    if SERVICES:
-        return
+    """
+    Tests marked ``stress`` run only in ``make stress``, and only they run there; in the embedded run, tests marked
+    ``services`` are deselected too. Deselected tests are counted as such, never skipped.
+    """
+    def wanted(item):
+        if STRESS:
+            return item.get_closest_marker('stress') is not None
+        if item.get_closest_marker('stress'):
+            return False
+        return SERVICES or item.get_closest_marker('services') is None
+
     selected, deselected = [], []
     for item in items:
-        (deselected if item.get_closest_marker('services') else selected).append(item)
+        (selected if wanted(item) else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected

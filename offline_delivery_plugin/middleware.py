@@ -28,9 +28,12 @@ class PendingRequestGate:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ('POST', 'PUT') and request.user.is_authenticated:
+        # The start request is recognised before the user is loaded: loading it may need the database, and every
+        # other request (the candidate page's saves above all) must reach its view untouched, where a database
+        # that cannot be reached is answered with a 503 rather than a 500 from here.
+        if request.method in ('POST', 'PUT'):
             exam_id = self._exam_being_started(request)
-            if exam_id is not None:
+            if exam_id is not None and request.user.is_authenticated:
                 refusal = _refusal(request, exam_id)
                 if refusal:
                     return JsonResponse({'detail': refusal}, status=403)

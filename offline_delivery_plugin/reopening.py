@@ -39,17 +39,29 @@ class UnlockRefused(OfflineDeliveryError):
         self.locked = locked
 
 
-def suggest_extra_minutes(attempt_id):
+def _attempt_at_exam(course_key, content_id, attempt_id):
+    """The attempt, if it is one at this exam of this course (the URL's course is the one the permission is for)."""
+    exam = _exam(course_key, content_id)
+    attempt = ProctoredExamStudentAttempt.objects.filter(id=attempt_id, proctored_exam_id=exam['id']).first()
+    if attempt is None:
+        raise AttemptNotFound(_('This candidate has no attempt at this exam.'))
+    return attempt
+
+
+def suggest_extra_minutes(course_key, content_id, attempt_id):
     """
     The time the candidate spent without a connection before the attempt ended (last contact to completion),
     rounded up to whole minutes: the Monitor's suggestion for extra time. 0 when there was no such gap.
+
+    Raises:
+        ExamNotFound, AttemptNotFound: the attempt is not one at this exam of this course.
     """
-    attempt = ProctoredExamStudentAttempt.objects.filter(id=attempt_id).values('completed_at', 'started_at').first()
+    attempt = _attempt_at_exam(course_key, content_id, attempt_id)
     record = AttemptRecord.objects.filter(attempt_id=attempt_id).values('last_contact_at').first()
-    if not attempt or not attempt['completed_at']:
+    if not attempt.completed_at:
         return 0
-    last_contact = (record or {}).get('last_contact_at') or attempt['started_at']
-    gap = (attempt['completed_at'] - last_contact).total_seconds() if last_contact else 0
+    last_contact = (record or {}).get('last_contact_at') or attempt.started_at
+    gap = (attempt.completed_at - last_contact).total_seconds() if last_contact else 0
     return max(0, int((gap + 59) // 60)) if gap > 60 else 0
 
 
@@ -60,10 +72,7 @@ def reopen_attempt(course_key, content_id, attempt_id, extra_minutes, reason, re
     Raises:
         AttemptNotFound, CannotReopen: nothing changed.
     """
-    exam = _exam(course_key, content_id)
-    attempt = ProctoredExamStudentAttempt.objects.filter(id=attempt_id, proctored_exam_id=exam['id']).first()
-    if attempt is None:
-        raise AttemptNotFound(_('This candidate has no attempt at this exam.'))
+    attempt = _attempt_at_exam(course_key, content_id, attempt_id)
     if not isinstance(extra_minutes, int) or isinstance(extra_minutes, bool) or not \
             0 <= extra_minutes <= MAX_EXTRA_MINUTES:
         raise CannotReopen(_('Extra time must be a whole number of minutes from 0 to {max}.').format(

@@ -38,8 +38,8 @@ def submitted(client, demo):
     return attempt
 
 
-def test_suggested_extra_time_is_the_time_offline(submitted):
-    assert api.suggest_extra_minutes(submitted['id']) == 5
+def test_suggested_extra_time_is_the_time_offline(demo, submitted):
+    assert api.suggest_extra_minutes(demo.course_key, demo.final_exam_id, submitted['id']) == 5
 
 
 def test_reopen_gives_the_time_left_plus_extra(demo, submitted):

@@ -9,13 +9,16 @@ A file is one UTF-8 JSON object::
      "ciphertext": b64url(AES-256-GCM ciphertext and tag)}
 
 The header binds the file (see ``HEADER_FIELDS``); its exact base64url text is the GCM associated data, so any
-change to it, or to any other byte, fails decryption. The content key is
+change to it, or to the other values, fails decryption. The object itself has one encoding (``encode_file``:
+compact, fields in this order, as the page's ``JSON.stringify`` writes it), so that no byte of a file is outside
+what is checked: an authentic file re-encoded (whitespace, key order, escapes) is refused too. The content key is
 ``HKDF-SHA256(ECDH(ephemeral, exam key), salt=epk, info="offline-delivery-file v1|" + kid)``. The full
 specification is docs/delivery-file.rst; a change to any of this is a new version.
 """
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 
@@ -47,6 +50,7 @@ PAYLOAD_FIELDS = {'blank': bool, 'answers_json': str, 'items': list, 'chain': di
 CHAIN_FIELDS = {'anchor': dict, 'links': list}
 ANCHOR_FIELDS = {'seq': int, 'hash': str}
 MAX_DEPTH = 8
+_LONE_SURROGATE = re.compile('[\ud800-\udfff]')  # after json.loads, any surrogate left is one without its pair
 
 
 class EnvelopeError(Exception):
@@ -90,19 +94,27 @@ def _reject_duplicates(pairs):
     return result
 
 
-def _depth(value, level=0):
+def _check_value(value, level=0):
+    """
+    Bounded nesting, and text that is Unicode: an escaped lone surrogate (``"\\ud800"``) is valid JSON but no
+    UTF-8 text, so no database, hash or response could take it.
+    """
     if level > MAX_DEPTH:
         raise EnvelopeError('malformed', 'nested too deeply')
-    if isinstance(value, dict):
-        for item in value.values():
-            _depth(item, level + 1)
+    if isinstance(value, str):
+        if _LONE_SURROGATE.search(value):
+            raise EnvelopeError('malformed', 'a text holds a lone surrogate: it is not Unicode text')
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_value(key, level)
+            _check_value(item, level + 1)
     elif isinstance(value, list):
         for item in value:
-            _depth(item, level + 1)
+            _check_value(item, level + 1)
 
 
 def strict_json(data, what):
-    """Parse JSON bytes or text strictly: UTF-8, no duplicate keys, no NaN, bounded nesting."""
+    """Parse JSON bytes or text strictly: UTF-8, no duplicate keys, no NaN, Unicode text, bounded nesting."""
     try:
         text = data.decode('utf-8') if isinstance(data, bytes) else data
         value = json.loads(text, object_pairs_hook=_reject_duplicates,
@@ -111,7 +123,7 @@ def strict_json(data, what):
         raise
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise EnvelopeError('malformed', f'{what} is not valid UTF-8 JSON') from error
-    _depth(value)
+    _check_value(value)
     return value
 
 
@@ -193,6 +205,10 @@ def open_file(data, private_key_for):
     except InvalidTag as error:
         raise EnvelopeError('tampered', 'authentication failed: the file was altered or not made for this key') \
             from error
+    # Checked after decryption, so that an altered value is reported as tampered however the file is spaced.
+    if (data.encode('utf-8') if isinstance(data, str) else bytes(data)) != encode_file(
+            outer['protected'], outer['epk'], outer['iv'], outer['ciphertext']):
+        raise EnvelopeError('malformed', 'not the encoding the page writes: the file was re-encoded after saving')
 
     payload = strict_json(plaintext, 'the payload')
     _check_fields(payload, PAYLOAD_FIELDS, 'payload')
@@ -238,10 +254,17 @@ def build_file(public_key_spki, header, payload):
     key = _content_key(ephemeral.exchange(ec.ECDH(), public_key), epk_raw, header['kid'])
     ciphertext = AESGCM(key).encrypt(iv, json.dumps(payload, separators=(',', ':')).encode('utf-8'),
                                      protected.encode('ascii'))
+    return encode_file(protected, b64.encode(epk_raw), b64.encode(iv), b64.encode(ciphertext))
+
+
+def encode_file(protected, epk, iv, ciphertext):
+    """
+    The bytes of a file from its base64url values: the one encoding the page writes (``JSON.stringify`` of the
+    object with its fields in this order) and the only one ``open_file`` accepts.
+    """
     return json.dumps({
-        'format': FORMAT, 'version': VERSION, 'protected': protected, 'epk': b64.encode(epk_raw),
-        'iv': b64.encode(iv), 'ciphertext': b64.encode(ciphertext),
-    }, separators=(',', ':')).encode('utf-8')
+        'format': FORMAT, 'version': VERSION, 'protected': protected, 'epk': epk, 'iv': iv, 'ciphertext': ciphertext,
+    }, separators=(',', ':')).encode('ascii')
 
 
 def now_ms():

@@ -3,8 +3,11 @@ REST API v1 views. Thin: check the permission, validate with a serializer, call 
 """
 import csv
 import json
+import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db.utils import InterfaceError, OperationalError
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +17,8 @@ from edx_rest_framework_extensions.auth.session.authentication import SessionAut
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 from rest_framework import status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -64,10 +68,57 @@ ERROR_STATUS = {
 }
 
 
+log = logging.getLogger(__name__)
+
+#: How long a client is asked to wait before trying again when the database cannot be reached: the candidate page's
+#: default autosave interval, on which it sends again anyway.
+DATABASE_RETRY_AFTER_SECONDS = 15
+
+
+class PluginJSONParser(JSONParser):
+    """
+    DRF's JSON parser, answering with a 400 the two bodies it would let through to a 500: nesting deeper than
+    Python's parser can recurse (``[[[[...``), and escaped lone surrogates (``"\\ud800"``), which are valid JSON but
+    no Unicode text that a database, a hash or the response could hold.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+            json.dumps(data, ensure_ascii=False).encode('utf-8')
+        except RecursionError as error:
+            raise ParseError(_('JSON parse error - the body is nested too deeply.')) from error
+        except UnicodeEncodeError as error:
+            raise ParseError(_('JSON parse error - a text holds a lone surrogate (U+D800 to U+DFFF): it is not '
+                               'Unicode text.')) from error
+        return data
+
+
 class PluginErrorsMixin:
-    """Answer the plugin's typed errors with their status and user message, never a 500."""
+    """
+    Answer the plugin's typed errors with their status and user message, never a 500.
+
+    A database that cannot be reached (connection refused or cut, server gone away) is answered with a 503 and a
+    ``Retry-After``: it is passing, nothing was stored, and the candidate page keeps the answers and sends them
+    again. This covers the request's session user and permission checks too, as DRF runs them inside the view.
+
+    A body over Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 saying so (Django's own answer is a bare 400
+    page), and JSON bodies are read by ``PluginJSONParser``.
+    """
+
+    parser_classes = (PluginJSONParser, FormParser, MultiPartParser)
 
     def handle_exception(self, exc):
+        if isinstance(exc, RequestDataTooBig):
+            return Response({'detail': _('The request is larger than the {limit} bytes this server reads.').format(
+                limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            log.warning('Answered 503: the database cannot be reached (%s).', exc)
+            return Response(
+                {'detail': _('The server cannot reach its database right now. Your answers stay on this device '
+                             'and will be sent again automatically.')},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={'Retry-After': str(DATABASE_RETRY_AFTER_SECONDS)})
         for error_class, error_status in ERROR_STATUS.items():
             if isinstance(exc, error_class):
                 body = {'detail': exc.user_message}
@@ -305,7 +356,8 @@ class ReopenView(CourseViewMixin, APIView):
 
     def get(self, request, course_id, content_id, attempt_id):
         """The suggestion."""
-        return Response({'suggested_extra_minutes': api.suggest_extra_minutes(int(attempt_id))})
+        return Response({'suggested_extra_minutes': api.suggest_extra_minutes(
+            self.course_key, content_id, int(attempt_id))})
 
     def post(self, request, course_id, content_id, attempt_id):
         """Reopen."""
