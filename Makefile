@@ -11,8 +11,8 @@ PYTEST_ARGS ?=
 SERVICES_DATABASE_URL ?= mysql://root@127.0.0.1:3306/offline_delivery_ci
 SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/7
 
-.PHONY: help demo serve test test-services bench quality docs requirements translations clean
-I18N_IGNORE := -i '.venv/*' -i 'sandbox/*' -i 'tests/*' -i 'benchmarks/*' -i 'docs/*' -i 'var/*' -i 'test-results/*' \
+.PHONY: help demo serve test test-services bench stress quality docs requirements translations clean
+I18N_IGNORE := -i '.venv/*' -i 'sandbox/*' -i 'tests/*' -i 'benchmarks/*' -i 'stress/*' -i 'docs/*' -i 'var/*' -i 'test-results/*' \
 	-i 'offline_delivery_plugin/static/offline_delivery_plugin/js/service-worker.js'
 
 help: ## list the targets
@@ -41,6 +41,12 @@ $(VENV)/.bench: $(VENV)/.services requirements/bench.txt
 	$(PY) -m pip install -q -r requirements/bench.txt
 	@touch $@
 
+# axe-core for the accessibility checks in Chromium, pinned in package.json and package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js) is needed for the accessibility checks." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 $(VENV)/.docs: $(VENV)/.test requirements/docs.txt
 	$(PY) -m pip install -q -r requirements/docs.txt
 	@touch $@
@@ -56,11 +62,11 @@ demo: $(VENV)/.sandbox ## set up and serve the sandbox on 127.0.0.1:$(PORT) (SQL
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.test ## set up and run the whole suite on the embedded defaults (unit, integration, browser)
+test: $(VENV)/.test node_modules/.installed ## set up and run the whole suite on the embedded defaults (unit, integration, browser)
 	bash scripts/ensure-chromium.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-services: $(VENV)/.services ## the same suite on MariaDB, with Redis and a real Celery worker
+test-services: $(VENV)/.services node_modules/.installed ## the same suite on MariaDB, with Redis and a real Celery worker
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-services.sh "$(SERVICES_DATABASE_URL)" "$(SERVICES_BROKER_URL)"
 	DATABASE_URL="$(SERVICES_DATABASE_URL)" CELERY_BROKER_URL="$(SERVICES_BROKER_URL)" OFFLINE_DELIVERY_SERVICES=1 \
@@ -73,8 +79,16 @@ bench: $(VENV)/.bench ## the benchmarks on MariaDB (gunicorn, Chromium); JSON li
 	bash scripts/ensure-services.sh "$(BENCH_DATABASE_URL)" "$(SERVICES_BROKER_URL)"
 	DATABASE_URL="$(BENCH_DATABASE_URL)" DJANGO_SETTINGS_MODULE=benchmarks.settings $(PY) -m benchmarks.run
 
+STRESS_DATABASE_URL ?= mysql://root@127.0.0.1:3306/offline_delivery_stress
+
+stress: $(VENV)/.bench node_modules/.installed ## the long battery: browser chaos, then 1,000 candidates with database cuts and restarts
+	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-services.sh "$(STRESS_DATABASE_URL)" "$(SERVICES_BROKER_URL)"
+	OFFLINE_DELIVERY_STRESS=1 $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL="$(STRESS_DATABASE_URL)" DJANGO_SETTINGS_MODULE=stress.settings $(PY) -m stress.load
+
 quality: $(VENV)/.test ## lint
-	$(VENV)/bin/ruff check offline_delivery_plugin sandbox tests benchmarks conftest.py setup.py manage.py
+	$(VENV)/bin/ruff check offline_delivery_plugin sandbox tests benchmarks stress tutor-plugin conftest.py setup.py manage.py
 
 docs: $(VENV)/.docs ## build the Sphinx docs, warnings as errors
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
@@ -90,4 +104,4 @@ translations: $(VENV)/.test ## extract the plugin's strings into conf/locale and
 	$(PY) manage.py compilemessages --settings=sandbox.settings.test -i '.venv' -i 'var'
 
 clean: ## remove the virtualenv, the sandbox's data and build output
-	rm -rf $(VENV) var docs/_build .pytest_cache *.egg-info
+	rm -rf $(VENV) node_modules var docs/_build .pytest_cache *.egg-info

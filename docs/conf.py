@@ -16,4 +16,5 @@ extensions = []
 templates_path = []
 exclude_patterns = ['_build']
 html_theme = 'alabaster'
-html_static_path = []
+html_static_path = ['_static']
+html_css_files = ['card.css']

@@ -218,7 +218,10 @@ def open_report_download(course_key, token, user):
     report = ResultsReport.objects.filter(id=report_id, course_id=course_key, status=ResultsReport.DONE).first()
     if report is None or user_id != user.id:
         raise ReportNotAvailable(_('This download link is not valid.'))
-    return default_storage.open(report.storage_name, 'rb'), report.file_name
+    try:
+        return default_storage.open(report.storage_name, 'rb'), report.file_name
+    except OSError as error:  # removed from storage since (retention, a clean-up): generate it again
+        raise ReportNotAvailable(_('This report is no longer kept. Generate a new one.')) from error
 
 
 def finalise_expired_attempts(now=None):

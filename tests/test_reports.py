@@ -175,6 +175,17 @@ def test_links_expire_after_five_minutes(client, demo, monkeypatch):
     assert expired.status_code == 410 and 'expired' in expired.content.decode()
 
 
+def test_a_report_removed_from_storage_says_so(client, demo):
+    from django.core.files.storage import default_storage  # pylint: disable=import-outside-toplevel
+
+    report, _rows, _text = generate(demo)
+    default_storage.delete(report.storage_name)
+    client.force_login(demo.course_staff)
+    response = client.get(download_url(demo, api.make_download_token(report.id, demo.course_staff.id)))
+    assert response.status_code == 410
+    assert 'no longer kept' in response.content.decode()
+
+
 def test_a_link_is_only_good_for_its_user_and_course(client, demo, other_course):
     report, _rows, _text = generate(demo)
     token = api.make_download_token(report.id, demo.course_staff.id)

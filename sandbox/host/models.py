@@ -152,3 +152,19 @@ class CreditRequirementStatus(models.Model):
 
     class Meta:
         unique_together = ('user', 'course', 'namespace', 'name')
+
+
+class UserPreference(models.Model):
+    """
+    openedx.core.djangoapps.user_api.models.UserPreference: a user's settings by key. The LMS keeps the language a
+    user chose under ``pref-lang`` and serves every page in it (its LanguagePreferenceMiddleware); the sandbox's
+    ``LanguagePreferenceMiddleware`` does the same.
+    """
+    LANGUAGE = 'pref-lang'
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='+')
+    key = models.CharField(max_length=255)
+    value = models.TextField()
+
+    class Meta:
+        unique_together = ('user', 'key')

@@ -15,6 +15,7 @@ urlpatterns = [
     path('', views.landing, name='landing'),
     path('login/', auth_views.LoginView.as_view(template_name='host/login.html'), name='login'),
     path('logout/', auth_views.LogoutView.as_view(), name='logout'),
+    path('account/language/', views.set_language, name='set-language'),
     re_path(rf'^courses/{COURSE_ID}/$', views.course_outline, name='course'),
     re_path(rf'^courses/{COURSE_ID}/instructor/$', views.instructor_dashboard, name='instructor-dashboard'),
     re_path(rf'^studio/courses/{COURSE_ID}/advanced/$', studio_views.advanced_settings, name='studio-advanced'),

@@ -10,9 +10,10 @@ from types import SimpleNamespace
 
 import rules
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseForbidden, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from edx_proctoring import api as proctoring_api
 from edx_proctoring.exceptions import ProctoredExamNotFoundException
@@ -25,7 +26,8 @@ from xblock.exceptions import NoSuchHandlerError
 from offline_delivery_plugin import api as offline_delivery
 from sandbox.host import edxapp_backend
 from sandbox.host.demo import COURSE_ID, DEMO_PASSWORD, DEMO_USERS, INVIGILATOR_PASSWORD
-from sandbox.host.models import Block, Course, CourseEnrollment
+from sandbox.host.middleware import LANGUAGES, remember_language
+from sandbox.host.models import Block, Course, CourseEnrollment, UserPreference
 from sandbox.host.runtime import SandboxRuntime
 
 IN_PROGRESS = ('started', 'ready_to_submit')
@@ -262,3 +264,20 @@ def xblock_handler(request, usage_id, handler, suffix=''):
     except NoSuchHandlerError:
         return JsonResponse({'error': f'No handler {handler}.'}, status=404)
     return webob_to_django_response(response)
+
+
+@login_required
+@require_POST
+def set_language(request):
+    """The account's language (the LMS's account settings): kept as the ``pref-lang`` preference."""
+    language = request.POST.get('language', '')
+    if language not in LANGUAGES:
+        return HttpResponseBadRequest('Unknown language.')
+    UserPreference.objects.update_or_create(user=request.user, key=UserPreference.LANGUAGE,
+                                            defaults={'value': language})
+    remember_language(request, language)
+    back = request.POST.get('next', '')
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = '/'
+    return redirect(back)

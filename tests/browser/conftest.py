@@ -14,7 +14,8 @@ os.environ.setdefault('DJANGO_ALLOW_ASYNC_UNSAFE', 'true')
 CHROMIUM = os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium')
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                  '--disable-sync', '--no-first-run', '--disable-quic']
-SCREENSHOTS = Path(__file__).resolve().parents[2] / 'test-results' / 'screenshots'
+# The docs show these screenshots (the invigilator card, the guides): every browser run brings them up to date.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / 'docs' / 'screenshots'
 
 
 @pytest.fixture(scope='session')
@@ -91,12 +92,16 @@ def page(chromium, transactional_db):
 
 @pytest.fixture
 def screenshot():
-    """``screenshot(page, name)`` keeps a full-page PNG in test-results/screenshots for people to look at."""
+    """``screenshot(page, name)`` keeps a full-page PNG in docs/screenshots, where the docs show it."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name):
+    def take(page, name, element=None):
+        """The whole page, or only ``element`` (a locator) where the docs show a detail."""
         path = SCREENSHOTS / f'{name}.png'
-        page.screenshot(path=str(path), full_page=True)
+        if element is not None:
+            element.screenshot(path=str(path))
+        else:
+            page.screenshot(path=str(path), full_page=True)
         return path
 
     return take

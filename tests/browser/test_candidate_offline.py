@@ -67,6 +67,7 @@ def test_offline_warning_password_file_and_resync(page, live_server, demo, scree
     page.clock.run_for(61000)
     expect(page.get_by_role('alert').filter(has_text='contact an invigilator')).to_be_visible()
     screenshot(page, 'candidate-connection-lost')
+    screenshot(page, 'card-a1-connection-lost', page.locator('#offline-delivery'))
 
     page.get_by_role('button', name='Menu').click()
     page.get_by_role('menuitem', name='Save delivery as file').click()
@@ -75,10 +76,13 @@ def test_offline_warning_password_file_and_resync(page, live_server, demo, scree
     expect(page.locator('.od-error')).to_have_text('Wrong invigilator password.', timeout=20000)
 
     page.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
+    page.locator('.od-error').evaluate('node => { node.textContent = ""; }')
+    screenshot(page, 'card-a2-password', page.locator('dialog.od-dialog[open]'))
     with page.expect_download(timeout=30000) as download_info:
         page.get_by_role('button', name='Save delivery', exact=True).click()
     download = download_info.value
     expect(page.get_by_role('heading', name='Delivery saved as file')).to_be_visible()
+    screenshot(page, 'card-a3-saved', page.locator('dialog.od-done[open]'))
     name = page.locator('.od-file-name').text_content()
     receipt = page.locator('.od-receipt').text_content()
     screenshot(page, 'candidate-delivery-saved')
@@ -102,6 +106,7 @@ def test_offline_warning_password_file_and_resync(page, live_server, demo, scree
     page.clock.run_for(20000)
     wait_until_sent(page)
     expect(page.locator('.od-lost')).to_be_hidden()
+    screenshot(page, 'card-f-back-online', page.locator('.od-bar'))
     assert server_answers(demo.verified_learner, demo)['final_essay_offline'] == 'Written while the network was down.'
 
 

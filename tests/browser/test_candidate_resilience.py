@@ -87,6 +87,7 @@ def test_time_runs_out_offline(page, live_server, demo, screenshot):
     expect(page.get_by_label(ESSAY)).to_be_disabled()
     expect(page.get_by_role('button', name='End my exam')).to_be_hidden()
     screenshot(page, 'candidate-time-up-offline')
+    screenshot(page, 'card-e-time-up', page.locator('#offline-delivery'))
 
     page.locator('.od-time-up-save').click()
     page.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
@@ -119,6 +120,7 @@ def test_back_online_the_saved_file_is_offered_and_delivered(page, live_server, 
     offer = page.get_by_role('region', name='Saved delivery file')
     expect(offer).to_contain_text(receipt)
     screenshot(page, 'candidate-offer-saved-file')
+    screenshot(page, 'card-b-offer', offer)
     offer.get_by_role('button', name='Deliver the saved file now').click()
     expect(offer.get_by_role('status')).to_have_text(
         f'Delivered. The exam server confirms receipt code {receipt}.', timeout=15000)

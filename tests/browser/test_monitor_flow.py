@@ -39,12 +39,14 @@ def test_invigilator_uploads_the_candidates_file(chromium, live_server, demo, sc
     expect(row.locator('.state')).to_have_text('Delivered offline')
     expect(row.locator('.receipt')).to_have_text(receipt)
     screenshot(monitor, 'monitor-after-upload')
+    screenshot(monitor, 'card-c1-upload', row)
 
     row.get_by_role('button', name='View answers of Vera Verified').click()
     dialog = monitor.get_by_role('dialog', name='Answers of Vera Verified')
     expect(dialog.get_by_role('row', name='Control word')).to_contain_text('hej')
     expect(dialog.get_by_role('row', name='Question 6')).to_contain_text('written without a network')
     screenshot(monitor, 'monitor-answers')
+    screenshot(monitor, 'card-c2-answers', dialog)
     dialog.get_by_role('button', name='Close').click()
 
     other = monitor.locator('tr[data-user="verified_learner2"]')
@@ -75,6 +77,7 @@ def test_flow_d_reopen_and_continue_after_the_password(chromium, live_server, de
     dialog.get_by_label('Extra minutes').fill('10')
     dialog.get_by_label('Reason (kept in the audit log)').fill('Wi-Fi down in hall B')
     screenshot(monitor, 'monitor-reopen')
+    screenshot(monitor, 'card-d1-reopen', dialog)
     dialog.get_by_role('button', name='Open for resubmission').click()
     expect(row.locator('.upload-ok')).to_contain_text('Opened for resubmission with', timeout=15000)
 
@@ -91,6 +94,7 @@ def test_flow_d_reopen_and_continue_after_the_password(chromium, live_server, de
     gate.get_by_role('button', name='Continue the exam').click()
     expect(gate.get_by_role('alert')).to_have_text('Wrong invigilator password.')
     screenshot(again, 'candidate-reopened-gate')
+    screenshot(again, 'card-d2-gate', gate)
     gate.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
     gate.get_by_role('button', name='Continue the exam').click()
     expect(gate).to_be_hidden()

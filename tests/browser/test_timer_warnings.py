@@ -34,6 +34,7 @@ def test_warnings_count_from_the_learners_own_time(page, live_server, demo, scre
     expect(warning).to_have_attribute('role', 'alert')
     expect(warning).to_have_text('20 percent of your time is left: 15 minutes. Your answers are being saved.')
     screenshot(page, 'candidate-time-warning-20')
+    screenshot(page, 'guide-time-warning', page.locator('#offline-delivery'))
 
     page.clock.fast_forward('00:11:20')
     page.clock.run_for(2000)

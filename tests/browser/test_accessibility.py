@@ -1,0 +1,124 @@
+"""
+Accessibility (issue 9, item 3): the candidate page, the Monitor, the course page and the Instructor Dashboard tab
+pass axe-core (from the npm registry, pinned in package.json, run inside Chromium) with no serious or critical
+violation, in the states people meet them in: writing, the connection lost, the password dialog open, a file
+uploaded, answers viewed. The connection-lost message and the timer warnings are live regions.
+"""
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from sandbox.host.demo import INVIGILATOR_PASSWORD
+from tests.browser.test_candidate_offline import ESSAY, start_final_exam
+from tests.browser.test_sandbox_pages import log_in
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / 'node_modules' / 'axe-core' / 'axe.min.js'
+
+
+def serious_violations(page, include=None):
+    """axe-core's serious and critical violations on the page (or inside ``include``), in a readable form."""
+    if not AXE.exists():
+        pytest.fail(f'axe-core is not at {AXE}: run `make test` (it runs `npm ci`).')
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        """(include) => axe.run(include ? {include: [[include]]} : document,
+                                 {resultTypes: ['violations']})""", include)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + '; '.join(node['target'][0] if isinstance(node['target'][0], str) else str(node['target'])
+                    for node in violation['nodes'][:5])
+        for violation in results['violations'] if violation['impact'] in ('serious', 'critical')
+    ]
+
+
+def test_the_candidate_page(page, live_server, demo):
+    page.clock.install()
+    start_final_exam(page, live_server, demo)
+    assert serious_violations(page) == []
+    page.context.set_offline(True)
+    page.get_by_label(ESSAY).fill('offline')
+    page.clock.run_for(70000)
+    lost = page.locator('.od-lost')
+    expect(lost).to_be_visible()
+    expect(lost).to_have_attribute('role', 'alert')  # announced by screen readers as it appears
+    expect(page.locator('.od-status')).to_have_attribute('aria-live', 'polite')
+    assert serious_violations(page) == []
+    page.get_by_role('button', name='Menu').click()
+    page.get_by_role('menuitem', name='Save delivery as file').click()
+    expect(page.get_by_label('Invigilator password')).to_be_focused()
+    assert serious_violations(page) == []
+
+
+def test_the_monitor_and_the_course_page(page, live_server, demo):
+    log_in(page, live_server.url, 'invigilator')
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/')
+    assert serious_violations(page) == []
+    page.get_by_role('link', name='Monitor').first.click()
+    expect(page.get_by_role('heading', name='Monitor: Final exam (proctored)')).to_be_visible()
+    assert serious_violations(page) == []
+
+
+def test_the_instructor_dashboard_tab(page, live_server, demo):
+    log_in(page, live_server.url, 'course_staff')
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/')
+    page.get_by_role('link', name='Instructor Dashboard').click()
+    expect(page.locator('.idash-tabs[data-ready="true"]')).to_have_count(1)
+    page.get_by_role('tab', name='Offline delivery & proctoring').click()
+    panel = page.get_by_role('tabpanel', name='Offline delivery & proctoring')
+    expect(panel).to_be_visible()
+    assert serious_violations(page, '[role="tabpanel"]:not([hidden])') == []
+    page.goto(f'{live_server.url}/offline-delivery/courses/{demo.course_key}/')
+    assert serious_violations(page) == []
+
+
+def test_the_check_itself_sees_violations(page):
+    """The checker is live: a page with an unnamed button and an image without text fails it."""
+    page.set_content('<html lang="en"><title>t</title><main><button></button><img src="x.png"></main></html>')
+    found = serious_violations(page)
+    assert any(line.startswith('button-name') for line in found), found
+    assert any(line.startswith('image-alt') for line in found), found
+
+
+def test_the_candidate_saves_a_delivery_file_with_the_keyboard_alone(page, live_server, demo):
+    start_final_exam(page, live_server, demo)
+    page.get_by_label(ESSAY).focus()
+    page.keyboard.type('typed without a mouse')
+    menu = page.get_by_role('button', name='Menu')
+    menu.focus()
+    page.keyboard.press('Enter')
+    expect(page.get_by_role('menuitem', name='Save delivery as file')).to_be_focused()
+    page.keyboard.press('Escape')
+    expect(menu).to_be_focused()  # Escape closes the menu and gives the focus back
+    page.keyboard.press('Enter')
+    page.keyboard.press('Enter')
+    expect(page.get_by_label('Invigilator password')).to_be_focused()
+    page.keyboard.type(INVIGILATOR_PASSWORD)
+    with page.expect_download(timeout=30000):
+        page.keyboard.press('Enter')
+    ok = page.get_by_role('button', name='OK')
+    expect(ok).to_be_focused()
+    page.keyboard.press('Enter')
+    expect(page.get_by_role('heading', name='Delivery saved as file')).to_be_hidden()
+
+
+def test_the_invigilator_uses_the_monitor_with_the_keyboard_alone(page, live_server, demo):
+    candidate = page.context.browser.new_context()
+    learner = candidate.new_page()
+    start_final_exam(learner, live_server, demo)
+    learner.get_by_label(ESSAY).fill('an answer')
+    candidate.close()
+    log_in(page, live_server.url, 'invigilator')
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/')
+    page.get_by_role('link', name='Monitor').first.focus()
+    page.keyboard.press('Enter')
+    view = page.get_by_role('button', name='View answers of Vera Verified')
+    view.focus()
+    page.keyboard.press('Enter')
+    dialog = page.get_by_role('dialog', name='Answers of Vera Verified')
+    expect(dialog.get_by_role('button', name='Close')).to_be_focused()
+    page.keyboard.press('Escape')
+    expect(dialog).to_be_hidden()
+    expect(view).to_be_focused()  # back where the invigilator was
