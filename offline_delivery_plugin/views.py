@@ -2,6 +2,7 @@
 The plugin's non-API pages and assets in the LMS.
 """
 import rules as rules_lib
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, HttpResponse
@@ -88,6 +89,8 @@ class MonitorPageView(LoginRequiredMixin, View):
             'can_upload': rules_lib.has_perm(rules.UPLOAD_DELIVERY, request.user, course_key),
             'can_reopen': rules_lib.has_perm(rules.REOPEN_ATTEMPT, request.user, course_key),
             'can_set_password': rules_lib.has_perm(rules.SET_INVIGILATOR_PASSWORD, request.user, course_key),
+            # The most files one request may carry; the page uploads a bigger folder in batches of this size.
+            'batch_files': settings.DATA_UPLOAD_MAX_NUMBER_FILES,
         })
 
 

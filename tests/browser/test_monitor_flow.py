@@ -5,12 +5,16 @@ in the Monitor, sees the same receipt code and checks the control word.
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from playwright.sync_api import expect
 
+from offline_delivery_plugin.models import BulkUpload
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from tests.browser.test_candidate_offline import CONTROL_WORD, ESSAY, start_final_exam
 from tests.browser.test_candidate_resilience import save_file
 from tests.browser.test_sandbox_pages import log_in
+from tests.crypto_helpers import delivery_file
+from tests.helpers import start_exam
 
 pytestmark = pytest.mark.browser
 
@@ -132,3 +136,30 @@ def test_bulk_upload_of_a_usb_stick(chromium, live_server, demo, screenshot):
     staff.close()
     for context in contexts:
         context.close()
+
+
+@pytest.mark.usefixtures('eager_celery')
+def test_a_folder_bigger_than_one_request_goes_up_in_batches(chromium, live_server, demo, settings, tmp_path):
+    # Django refuses a request with more files than DATA_UPLOAD_MAX_NUMBER_FILES (100 by default); the page sends a
+    # bigger folder in batches of that size and adds up the results. Two per request here: five files, three batches.
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    client = Client()
+    stick = tmp_path / 'usb'
+    stick.mkdir()
+    for user in (demo.verified_learner, demo.verified_learner2):
+        attempt = start_exam(client, user, demo.course_key, demo.final_exam_id)
+        (stick / f'{user.username}.offline-delivery').write_bytes(
+            delivery_file(user, attempt, {CONTROL_WORD: f'hej från {user.username}'}))
+    for number in range(3):
+        (stick / f'notes-{number}.txt').write_text('not a delivery file')
+    staff = chromium.new_context(viewport={'width': 1300, 'height': 1000})
+    monitor = staff.new_page()
+    log_in(monitor, live_server.url, 'course_staff')
+    monitor.goto(f'{live_server.url}/offline-delivery/courses/{demo.course_key}/exams/{demo.final_exam_id}/monitor/')
+    monitor.get_by_label('A folder').set_input_files(stick)
+    expect(monitor.locator('.bulk-progress')).to_have_text('5 of 5 files processed.', timeout=30000)
+    expect(monitor.locator('.bulk-accepted')).to_have_count(2)
+    expect(monitor.locator('.bulk-results li')).to_have_count(5)
+    expect(monitor.locator('tr.state-delivered_offline')).to_have_count(2, timeout=15000)
+    assert BulkUpload.objects.count() == 3
+    staff.close()

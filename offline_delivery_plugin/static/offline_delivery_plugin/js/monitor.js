@@ -212,47 +212,68 @@
   document.querySelectorAll('.close-dialog').forEach(function (button) {
     button.addEventListener('click', function () { button.closest('dialog').close(); });
   });
-  // A whole USB stick: many files, a zip, or a folder; each file finds its own candidate on the server.
+  // A whole USB stick: many files, a zip, or a folder; each file finds its own candidate on the server. A request
+  // carries at most the server's number of files (Django's DATA_UPLOAD_MAX_NUMBER_FILES): a bigger stick goes up
+  // in batches, one after the other, and the results add up in one list.
   var bulk = root.querySelector('.bulk');
+  function batchesOf(files) {
+    var size = parseInt(bulk.dataset.batchFiles, 10) || files.length;
+    var batches = [];
+    for (var start = 0; start < files.length; start += size) { batches.push(files.slice(start, start + size)); }
+    return batches;
+  }
   function bulkUpload(input) {
     if (!input.files.length) { return; }
-    var form = new FormData();
-    Array.prototype.forEach.call(input.files, function (file) { form.append('files', file, file.name); });
+    var batches = batchesOf(Array.prototype.slice.call(input.files));
     var progress = bulk.querySelector('.bulk-progress');
     var list = bulk.querySelector('.bulk-results');
-    progress.textContent = gettext('Uploading\u2026');
+    var finished = [];  // the result lines of the batches already done
     list.textContent = '';
-    fetch(bulk.dataset.bulkUrl, {method: 'POST', credentials: 'same-origin', headers: {'X-CSRFToken': csrfToken()},
-                                 body: form})
-      .then(function (response) {
+    var chain = Promise.resolve();
+    batches.forEach(function (batch, index) {
+      chain = chain.then(function () {
+        var form = new FormData();
+        batch.forEach(function (file) { form.append('files', file, file.name); });
+        progress.textContent = batches.length > 1 ? interpolate(
+          gettext('Uploading batch %(batch)s of %(batches)s\u2026'), {batch: index + 1, batches: batches.length}, true)
+          : gettext('Uploading\u2026');
+        return fetch(bulk.dataset.bulkUrl, {method: 'POST', credentials: 'same-origin',
+                                            headers: {'X-CSRFToken': csrfToken()}, body: form});
+      }).then(function (response) {
         return response.json().then(function (data) {
           if (!response.ok) { throw new Error(data.detail || String(response.status)); }
-          return poll(bulk.dataset.bulkUrl + data.upload_id + '/', progress, list);
+          return poll(bulk.dataset.bulkUrl + data.upload_id + '/', progress, list, finished);
         });
-      }).catch(function (error) { progress.textContent = gettext('Refused:') + ' ' + error.message; })
+      }).then(function (lines) { finished = finished.concat(lines); });
+    });
+    chain.catch(function (error) { progress.textContent = gettext('Refused:') + ' ' + error.message; })
       .then(function () { input.value = ''; });
   }
 
-  function poll(url, progress, list) {
+  function showLine(list, line) {
+    var text = line.file + ': ' + (line.candidate ? line.candidate + ' \u2014 ' : '') +
+      (line.outcome === 'accepted' ? interpolate(gettext('accepted, receipt code %(receipt)s'),
+                                                 {receipt: line.receipt}, true)
+        : line.outcome === 'already_delivered' ? gettext('already delivered')
+          : line.outcome === 'duplicate' ? line.detail : gettext('refused:') + ' ' + line.detail);
+    list.appendChild(el('li', {'class': 'bulk-' + line.outcome, text: text}));
+  }
+
+  // Follows one batch until the server has processed it; resolves to its result lines.
+  function poll(url, progress, list, finished) {
     return fetch(url, {credentials: 'same-origin', cache: 'no-store'}).then(function (r) { return r.json(); })
       .then(function (data) {
         progress.textContent = interpolate(gettext('%(done)s of %(total)s files processed.'),
-                                           {done: data.done, total: data.total}, true);
+                                           {done: finished.length + data.done, total: finished.length + data.total},
+                                           true);
         list.textContent = '';
-        data.results.forEach(function (line) {
-          var text = line.file + ': ' + (line.candidate ? line.candidate + ' \u2014 ' : '') +
-            (line.outcome === 'accepted' ? interpolate(gettext('accepted, receipt code %(receipt)s'),
-                                                       {receipt: line.receipt}, true)
-              : line.outcome === 'already_delivered' ? gettext('already delivered')
-                : line.outcome === 'duplicate' ? line.detail : gettext('refused:') + ' ' + line.detail);
-          list.appendChild(el('li', {'class': 'bulk-' + line.outcome, text: text}));
-        });
+        finished.concat(data.results).forEach(function (line) { showLine(list, line); });
         refresh();
         if (data.status !== 'done' && data.status !== 'failed') {
           return new Promise(function (resolve) { window.setTimeout(resolve, 1000); })
-            .then(function () { return poll(url, progress, list); });
+            .then(function () { return poll(url, progress, list, finished); });
         }
-        return undefined;
+        return data.results;
       });
   }
 
