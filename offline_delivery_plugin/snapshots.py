@@ -233,22 +233,27 @@ def save_snapshot(user, attempt_id, link, answers_json):
 
 
 def store_answers(record, answers, seq, source, now):
-    """Write the answers that differ from the stored ones (one read, one bulk insert, one bulk update)."""
+    """
+    Write the answers that differ from the stored ones: one read of what is held, one bulk insert of new items, and
+    one update (a single changed answer, the usual autosave, is one plain UPDATE rather than a bulk CASE).
+    A file's answers keep the last autosaved text (``online_value``) as it was.
+    """
     online = source == ItemAnswer.SOURCE_AUTOSAVE
-    existing = {answer.item_id: answer for answer in record.answers.all()}
+    fields = ['value', 'seq', 'source', 'changed_at'] + (['online_value'] if online else [])
+    held = {item_id: (pk, value) for pk, item_id, value in record.answers.values_list('id', 'item_id', 'value')}
     created, updated = [], []
     for item_id, value in answers.items():
-        answer = existing.get(item_id)
-        if answer is None:
+        if item_id not in held:
             created.append(ItemAnswer(record=record, item_id=item_id, value=value, seq=seq, source=source,
                                       changed_at=now, online_value=value if online else ''))
-        elif answer.value != value:
-            answer.value, answer.seq, answer.source, answer.changed_at = value, seq, source, now
-            if online:
-                answer.online_value = value
-            updated.append(answer)
+        elif held[item_id][1] != value:
+            updated.append(ItemAnswer(id=held[item_id][0], record=record, item_id=item_id, value=value, seq=seq,
+                                      source=source, changed_at=now, online_value=value))
     ItemAnswer.objects.bulk_create(created)
-    ItemAnswer.objects.bulk_update(updated, ['value', 'seq', 'source', 'changed_at', 'online_value'])
+    if len(updated) == 1:
+        ItemAnswer.objects.filter(id=updated[0].id).update(**{field: getattr(updated[0], field) for field in fields})
+    elif updated:
+        ItemAnswer.objects.bulk_update(updated, fields)
 
 
 def answers_by_item(answers):

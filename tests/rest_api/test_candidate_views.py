@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from offline_delivery_plugin import api
 from offline_delivery_plugin.crypto.envelope import sha256_hex
+from offline_delivery_plugin.rest_api.v1.serializers import SnapshotSerializer
 from offline_delivery_plugin.snapshots import genesis_hash, link_json
 from tests.helpers import start_exam, submit_exam
 
@@ -148,6 +149,17 @@ class TestSnapshots:
         post(client, attempt['id'], chain.next({CONTROL_WORD: 'hej', ESSAY: 'ab'}))
         seqs = dict(ItemAnswer.objects.values_list('item_id', 'seq'))
         assert seqs == {CONTROL_WORD: 1, ESSAY: 2}
+        post(client, attempt['id'], chain.next({CONTROL_WORD: 'hallå', ESSAY: 'abc'}))  # two at once
+        stored = {item: (value, seq, online) for item, value, seq, online in ItemAnswer.objects.values_list(
+            'item_id', 'value', 'seq', 'online_value')}
+        assert stored == {CONTROL_WORD: ('hallå', 3, 'hallå'), ESSAY: ('abc', 3, 'abc')}
+
+    def test_a_lone_surrogate_in_any_body_is_refused(self):
+        # The JSON parser refuses an escaped one first; the field holds the line for any other way in.
+        snapshot = SnapshotSerializer(data={'link': '[1]', 'answers_json': '{"a": "\ud800"}'})
+        assert not snapshot.is_valid()
+        assert 'lone surrogate' in str(snapshot.errors['answers_json'])
+        assert SnapshotSerializer(data={'link': '[1]', 'answers_json': '{"a": "åäö 😀"}'}).is_valid()
 
     def test_contact_is_recorded_even_for_a_repeat(self, client, demo, attempt):
         snapshot = Chain(attempt).next({CONTROL_WORD: 'x'})
