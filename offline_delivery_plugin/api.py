@@ -61,6 +61,7 @@ from offline_delivery_plugin.monitor import (
     record_audit_event,
     upload_delivery_file,
 )
+from offline_delivery_plugin.notifications import send_request_decided_email
 from offline_delivery_plugin.reopening import (
     CannotReopen,
     UnlockRefused,
@@ -134,6 +135,7 @@ __all__ = [
     'rotate_exam_key',
     'save_snapshot',
     'schedule_attempt_record_sync',
+    'send_request_decided_email',
     'set_invigilator_password',
     'start_bulk_upload',
     'start_candidate_session',

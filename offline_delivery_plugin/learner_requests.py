@@ -20,6 +20,7 @@ from offline_delivery_plugin.data import AllowanceLineResult, ExamRequestData, L
 from offline_delivery_plugin.exceptions import OfflineDeliveryError
 from offline_delivery_plugin.models import AuditEvent, ExamRequest
 from offline_delivery_plugin.monitor import PROCTORED_MODES, record_audit_event
+from offline_delivery_plugin.notifications import schedule_request_decided_email
 
 REASON_MAX = 1000
 ALLOWANCE_TEXT_MAX = 1000
@@ -235,6 +236,7 @@ def decide_exam_request(course_key, request_id, decided_by, approve, minutes=Non
         row.save(update_fields=['status', 'decided_by', 'decided_at', 'granted', 'decision_note'])
         record_audit_event(course_key, f'request_{row.kind}', row.status, actor=decided_by, subject_id=row.user_id,
                            content_id=row.content_id, attempt_id=row.attempt_id, ip_address=ip_address, **detail)
+        schedule_request_decided_email(row.id)
     return _as_data([row], course_key)[0]
 
 

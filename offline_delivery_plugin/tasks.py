@@ -1,9 +1,14 @@
 """
 Celery tasks of the plugin. Each is a thin shell around one ``api`` function, so it can be retried safely.
 """
+import logging
+import smtplib
+
 from celery import shared_task
 
 from offline_delivery_plugin import api
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name='offline_delivery_plugin.sync_attempt_record', acks_late=True, ignore_result=True)
@@ -30,3 +35,19 @@ def generate_results_report_task(report_id):
 def finalise_expired_attempts_task():
     """Periodic (Celery beat): time out attempts whose time ran out, after the grace for late files."""
     api.finalise_expired_attempts()
+
+
+@shared_task(bind=True, name='offline_delivery_plugin.send_request_decided_email', ignore_result=True,
+             max_retries=5, default_retry_delay=120)
+def send_request_decided_email_task(self, request_id):
+    """
+    E-mail the learner how their exam request was decided (see ``api.send_request_decided_email``). A mail server
+    that does not take it is tried again, five times two minutes apart; the decision itself is already committed.
+    """
+    try:
+        api.send_request_decided_email(request_id)
+    except (smtplib.SMTPException, OSError) as error:
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            log.error('The decision e-mail of exam request %s was not sent: %s', request_id, error)
+            return
+        raise self.retry(exc=error) from error

@@ -25,6 +25,7 @@ BACKEND_FUNCTIONS = (
     'get_display_names',
     'apply_item_answers',
     'can_download_reports',
+    'get_user_language',
 )
 
 
@@ -137,3 +138,11 @@ def can_download_reports(user, course_key):
     *Data Download*): the proctored results report holds learners' emails.
     """
     return _backend().can_download_reports(user, course_key)
+
+
+def get_user_language(user):
+    """
+    Return the language code the user chose for the LMS (the ``pref-lang`` preference), or None when they chose
+    none: what an e-mail to them is written in.
+    """
+    return _backend().get_user_language(user)

@@ -175,3 +175,13 @@ def can_download_reports(user, course_key):
     from lms.djangoapps.instructor import permissions
 
     return bool(user.is_authenticated and user.has_perm(permissions.CAN_RESEARCH, course_key))
+
+
+def get_user_language(user):
+    """
+    The language the user chose in their account settings (the LMS's ``pref-lang`` preference), or None.
+    """
+    from openedx.core.djangoapps.lang_pref import LANGUAGE_KEY
+    from openedx.core.djangoapps.user_api.preferences.api import get_user_preference
+
+    return get_user_preference(user, LANGUAGE_KEY)

@@ -62,6 +62,12 @@ DEFAULTS = {
     #   Reports show such an attempt as timed out at once; the grace only delays the write, for candidates whose
     #   delivery file is still on its way.
     'OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES': 30,
+    # .. setting_name: OFFLINE_DELIVERY_DECISION_EMAILS
+    # .. setting_default: True
+    # .. setting_description: E-mail learners when course staff approve or decline their exam requests (additional
+    #   time, a special allowance, a retake), in the learner's language, through the LMS's ``EMAIL_BACKEND`` and
+    #   from ``DEFAULT_FROM_EMAIL``; the link in it uses ``LMS_ROOT_URL``. The answer is on the exam's page either way.
+    'OFFLINE_DELIVERY_DECISION_EMAILS': True,
 }
 
 

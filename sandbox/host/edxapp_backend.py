@@ -10,7 +10,14 @@ from opaque_keys.edx.keys import UsageKey
 from webob import Request
 
 from offline_delivery_plugin.data import Candidate, CourseInfo
-from sandbox.host.models import AnonymousUserId, Block, Course, CourseAccessRole, CourseEnrollment
+from sandbox.host.models import (
+    AnonymousUserId,
+    Block,
+    Course,
+    CourseAccessRole,
+    CourseEnrollment,
+    UserPreference,
+)
 
 STAFF_ROLES = ('staff', 'instructor')
 
@@ -149,3 +156,9 @@ def _handler_message(response):
     except ValueError:
         return f'The item answered {response.status}.'
     return str(body.get('error') or body.get('message') or f'The item answered {response.status}.')
+
+
+def get_user_language(user):
+    """The account's language (``pref-lang``), as the LMS's user preferences keep it; None when not chosen."""
+    return UserPreference.objects.filter(user=user, key=UserPreference.LANGUAGE).values_list(
+        'value', flat=True).first()
