@@ -10,7 +10,6 @@ import zlib
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from edx_proctoring.models import ProctoredExamStudentAttempt
 
@@ -19,6 +18,7 @@ from offline_delivery_plugin.data import BulkUploadStatus
 from offline_delivery_plugin.exceptions import DeliveryRefused, OfflineDeliveryError
 from offline_delivery_plugin.models import BulkUpload
 from offline_delivery_plugin.monitor import _exam, upload_delivery_file
+from offline_delivery_plugin.storage import plugin_storage
 
 ZIP_MAGIC = b'PK\x03\x04'
 MAX_RATIO = 20  # delivery files are base64 JSON: they compress a few times, never a hundred
@@ -109,7 +109,7 @@ def start_bulk_upload(parts, course_key, content_id, uploaded_by, ip_address=Non
             batch.writestr(f'{index:05d}/{name}', content)
     upload = BulkUpload.objects.create(course_id=course_key, content_id=content_id, uploaded_by=uploaded_by,
                                        ip_address=ip_address, storage_name='', total=len(files))
-    upload.storage_name = default_storage.save(f'offline_delivery/bulk/{upload.id}.zip',
+    upload.storage_name = plugin_storage().save(f'offline_delivery/bulk/{upload.id}.zip',
                                                ContentFile(buffer.getvalue()))
     upload.save(update_fields=['storage_name'])
     # pylint: disable=import-outside-toplevel,cyclic-import
@@ -130,7 +130,7 @@ def process_bulk_upload(upload_id):
     upload.status, upload.done, upload.results = BulkUpload.RUNNING, 0, []
     upload.save(update_fields=['status', 'done', 'results'])
     exam = _exam(upload.course_id, upload.content_id)
-    with default_storage.open(upload.storage_name) as handle:
+    with plugin_storage().open(upload.storage_name) as handle:
         archive = zipfile.ZipFile(io.BytesIO(handle.read()))
     seen = {}
     for info in sorted(archive.infolist(), key=lambda i: i.filename):

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -30,6 +29,7 @@ from offline_delivery_plugin.snapshots import (
     parse_link,
     store_answers,
 )
+from offline_delivery_plugin.storage import plugin_storage
 
 
 def _messages():
@@ -229,7 +229,7 @@ def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False):
         record.last_save_at = now
         record.save(update_fields=['last_save_seq', 'last_save_hash', 'last_save_at'])
         receipt = envelope.receipt_code(opened.sha256)
-        name = default_storage.save(
+        name = plugin_storage().save(
             f'offline_delivery/{course_key}/{attempt_id}/{opened.sha256}.offline-delivery', ContentFile(data))
         # Storage is not transactional: if anything below fails, the stored copy is removed again.
         try:
@@ -241,7 +241,7 @@ def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False):
             if attempt['status'] != 'submitted':
                 proctoring_api.update_attempt_status(attempt_id, 'submitted')
         except Exception:
-            default_storage.delete(name)
+            plugin_storage().delete(name)
             raise
     return DeliveryReceipt(attempt_id=attempt_id, receipt=receipt, sha256=opened.sha256, seq=opened.header['seq'],
                            blank=opened.blank, already_delivered=False, changed_items=changed,

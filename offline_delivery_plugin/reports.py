@@ -13,7 +13,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -31,6 +30,7 @@ from offline_delivery_plugin.deliveries import newest_deliveries
 from offline_delivery_plugin.exceptions import OfflineDeliveryError
 from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, Reopening, ResultsReport
 from offline_delivery_plugin.snapshots import IN_PROGRESS, attempt_deadline
+from offline_delivery_plugin.storage import plugin_storage
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def generate_results_report(report_id, now=None):
                 _write_chunk(writer, chunk, tracks, now, report)
             handle.seek(0)
             report.file_name = report_file_name(course_key, now)
-            report.storage_name = default_storage.save(
+            report.storage_name = plugin_storage().save(
                 f'offline_delivery/reports/{_file_safe(course_key)}/{report.file_name}',
                 File(handle))
     except Exception as error:
@@ -219,7 +219,7 @@ def open_report_download(course_key, token, user):
     if report is None or user_id != user.id:
         raise ReportNotAvailable(_('This download link is not valid.'))
     try:
-        return default_storage.open(report.storage_name, 'rb'), report.file_name
+        return plugin_storage().open(report.storage_name, 'rb'), report.file_name
     except OSError as error:  # removed from storage since (retention, a clean-up): generate it again
         raise ReportNotAvailable(_('This report is no longer kept. Generate a new one.')) from error
 

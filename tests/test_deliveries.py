@@ -4,13 +4,13 @@ Accepting a delivery file for an attempt: all or nothing, bound to exactly that 
 import json
 
 import pytest
-from django.core.files.storage import default_storage
 from edx_proctoring import api as proctoring_api
 
 from offline_delivery_plugin import api
 from offline_delivery_plugin.crypto import envelope
 from offline_delivery_plugin.exceptions import DeliveryRefused
 from offline_delivery_plugin.snapshots import genesis_hash
+from offline_delivery_plugin.storage import plugin_storage
 from tests.crypto_helpers import delivery_file
 from tests.helpers import start_exam, submit_exam
 from tests.rest_api.test_candidate_views import CONTROL_WORD, ESSAY, Chain, post
@@ -55,7 +55,7 @@ def test_a_good_file_is_accepted_all_at_once(demo, attempt):
 
     stored = DeliveryFile.objects.get()
     assert (stored.channel, stored.delivered_by, stored.seq) == ('staff', demo.invigilator, 2)
-    with default_storage.open(stored.storage_name) as handle:
+    with plugin_storage().open(stored.storage_name) as handle:
         assert handle.read() == data
 
 
@@ -186,7 +186,7 @@ def test_a_failure_midway_leaves_nothing_behind(demo, attempt, monkeypatch):
     assert _stored(attempt) == {}
     assert not DeliveryFile.objects.exists()
     assert api.get_attempt_record(attempt['id']).last_save_seq is None
-    assert not default_storage.exists(
+    assert not plugin_storage().exists(
         f"offline_delivery/{demo.course_key}/{attempt['id']}/{envelope.sha256_hex(data)}.offline-delivery")
 
 

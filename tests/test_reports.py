@@ -8,7 +8,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from edx_proctoring.models import (
@@ -20,6 +19,7 @@ from edx_proctoring.models import (
 from offline_delivery_plugin import api
 from offline_delivery_plugin.exceptions import DeliveryRefused
 from offline_delivery_plugin.models import ResultsReport
+from offline_delivery_plugin.storage import plugin_storage
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from tests.crypto_helpers import delivery_file
 from tests.helpers import start_exam, submit_exam
@@ -31,7 +31,7 @@ def generate(demo, now=None):
     report = ResultsReport.objects.create(course_id=demo.course_key, requested_by=demo.course_staff)
     api.generate_results_report(report.id, now=now)
     report.refresh_from_db()
-    with default_storage.open(report.storage_name) as handle:
+    with plugin_storage().open(report.storage_name) as handle:
         text = handle.read().decode()
     return report, list(csv.DictReader(io.StringIO(text))), text
 
@@ -176,10 +176,10 @@ def test_links_expire_after_five_minutes(client, demo, monkeypatch):
 
 
 def test_a_report_removed_from_storage_says_so(client, demo):
-    from django.core.files.storage import default_storage  # pylint: disable=import-outside-toplevel
+    from offline_delivery_plugin.storage import plugin_storage  # pylint: disable=import-outside-toplevel
 
     report, _rows, _text = generate(demo)
-    default_storage.delete(report.storage_name)
+    plugin_storage().delete(report.storage_name)
     client.force_login(demo.course_staff)
     response = client.get(download_url(demo, api.make_download_token(report.id, demo.course_staff.id)))
     assert response.status_code == 410

@@ -8,13 +8,13 @@ import tracemalloc
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.storage import default_storage
 from django.utils import timezone
 from edx_proctoring import api as proctoring_api
 from edx_proctoring.models import ProctoredExamStudentAttempt
 
 from offline_delivery_plugin import api
 from offline_delivery_plugin.models import ResultsReport
+from offline_delivery_plugin.storage import plugin_storage
 
 pytestmark = [pytest.mark.services]
 
@@ -43,7 +43,7 @@ def test_a_report_of_100000_attempts(demo, tmp_path, settings):
 
     report.refresh_from_db()
     assert (report.status, report.total, report.done) == ('done', USERS * EXAMS, USERS * EXAMS)
-    with default_storage.open(report.storage_name, 'r') as handle:
+    with plugin_storage().open(report.storage_name, 'r') as handle:
         rows = sum(1 for _row in csv.reader(handle))
     assert rows == USERS * EXAMS + 1
     # Memory stays flat: well under what 100,000 rows held at once would take.
