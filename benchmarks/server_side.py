@@ -122,6 +122,7 @@ def monitor(count):
     from edx_proctoring.models import ProctoredExamStudentAttempt
 
     from offline_delivery_plugin import api
+    from offline_delivery_plugin.models import AttemptRecord
 
     course, exam = exam_course(f'M{count}', 9)
     users = candidates(course, count, f'monitor{count}')
@@ -131,6 +132,13 @@ def monitor(count):
             ProctoredExamStudentAttempt(user=user, proctored_exam_id=exam['id'], attempt_code=f'm{count}-{user.id}',
                                         status='started', started_at=now, allowed_time_limit_mins=600,
                                         taking_as_proctored=False) for user in users)
+        # Every writing candidate has the plugin's record (their saves and contact), as in a real hall.
+        AttemptRecord.objects.bulk_create(
+            AttemptRecord(attempt_id=attempt['id'], attempt_code=attempt['attempt_code'], user_id=attempt['user_id'],
+                          course_id=course.course_key, content_id=exam['content_id'], proctoring_status='started',
+                          last_save_seq=3, last_save_at=now, last_contact_at=now)
+            for attempt in ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=exam['id']).values(
+                'id', 'attempt_code', 'user_id'))
     api.get_monitor(course.course_key, exam['content_id'])  # warm
     runs = 5
     with CaptureQueriesContext(connection) as queries:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -169,12 +169,14 @@ def _as_datetime(value):
     return value if isinstance(value, datetime) else parse_datetime(value)
 
 
-def newest_deliveries(attempt_ids, *fields):
+def newest_deliveries(records, *fields):
     """
     ``{attempt_id: {field: value}}`` of the newest accepted file of each attempt, in two queries however many
-    attempts (the Monitor and the results report both show it).
+    attempts (the Monitor and the results report both show it). ``records`` are the attempts' ids, or a queryset of
+    their ``AttemptRecord`` rows (the Monitor's whole exam, read without sending thousands of ids to the database).
     """
-    newest = DeliveryFile.objects.filter(record__attempt_id__in=attempt_ids).values('record__attempt_id').annotate(
+    lookup = {'record__in': records} if isinstance(records, QuerySet) else {'record__attempt_id__in': records}
+    newest = DeliveryFile.objects.filter(**lookup).values('record__attempt_id').annotate(
         last=Max('id')).values_list('last', flat=True)
     return {row['record__attempt_id']: row for row in DeliveryFile.objects.filter(id__in=list(newest)).values(
         'record__attempt_id', *fields)}

@@ -64,12 +64,14 @@ def get_monitor(course_key, content_id, now=None):
             'id', 'user_id', 'user__username', 'status', 'started_at', 'allowed_time_limit_mins',
             'ready_to_resume'):
         attempts[attempt['user_id']] = attempt  # the newest attempt per candidate wins
+    # The exam's records by their (course, exam) index, not by a list of every attempt's id: a hall of thousands
+    # would send thousands of ids on every refresh. Records of earlier attempts come along and are never looked up.
+    exam_records = AttemptRecord.objects.filter(course_id=course_key, content_id=exam['content_id'])
     records = {
-        record['attempt_id']: record for record in AttemptRecord.objects.filter(
-            attempt_id__in=[a['id'] for a in attempts.values()]).values(
+        record['attempt_id']: record for record in exam_records.values(
             'attempt_id', 'last_save_at', 'last_save_seq', 'last_contact_at', 'requires_unlock', 'unlocked_at')
     }
-    receipts = {attempt_id: row['receipt'] for attempt_id, row in newest_deliveries(list(records), 'receipt').items()}
+    receipts = {attempt_id: row['receipt'] for attempt_id, row in newest_deliveries(exam_records, 'receipt').items()}
 
     rows = []
     for user_id in sorted(set(candidates) | set(attempts), key=lambda uid: (
