@@ -4,9 +4,10 @@ download its own browser here. ``make test`` installs Chromium first where it ca
 """
 import contextlib
 import os
-from pathlib import Path
 
 import pytest
+
+from tests.screenshots import SCREENSHOTS, keep
 
 # Playwright's sync API runs an event loop in the test thread; the test's own ORM calls are still synchronous.
 os.environ.setdefault('DJANGO_ALLOW_ASYNC_UNSAFE', 'true')
@@ -14,8 +15,6 @@ os.environ.setdefault('DJANGO_ALLOW_ASYNC_UNSAFE', 'true')
 CHROMIUM = os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium')
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                  '--disable-sync', '--no-first-run', '--disable-quic']
-# The docs show these screenshots (the invigilator card, the guides): every browser run brings them up to date.
-SCREENSHOTS = Path(__file__).resolve().parents[2] / 'docs' / 'screenshots'
 
 
 @pytest.fixture(scope='session')
@@ -98,10 +97,7 @@ def screenshot():
     def take(page, name, element=None):
         """The whole page, or only ``element`` (a locator) where the docs show a detail."""
         path = SCREENSHOTS / f'{name}.png'
-        if element is not None:
-            element.screenshot(path=str(path))
-        else:
-            page.screenshot(path=str(path), full_page=True)
+        keep(path, element.screenshot() if element is not None else page.screenshot(full_page=True))
         return path
 
     return take

@@ -79,6 +79,8 @@ def test_a_killed_browser_keeps_every_answer(persistent_chromium, live_server, d
 def test_time_runs_out_offline(page, live_server, demo, screenshot):
     page.clock.install()
     start_final_exam(page, live_server, demo)
+    # A heartbeat still on its way when the network goes would, answered, rightly count as contact.
+    page.wait_for_load_state('networkidle')
     page.context.set_offline(True)
     page.get_by_label(ESSAY).fill('written in the last minute')
     page.clock.fast_forward('01:00:05')
@@ -86,6 +88,7 @@ def test_time_runs_out_offline(page, live_server, demo, screenshot):
     expect(page.locator('.od-time-up')).to_contain_text('Time is up.')
     expect(page.get_by_label(ESSAY)).to_be_disabled()
     expect(page.get_by_role('button', name='End my exam')).to_be_hidden()
+    expect(page.locator('.od-lost')).to_be_visible()  # an hour without the server: the hall's message stays up
     screenshot(page, 'candidate-time-up-offline')
     screenshot(page, 'card-e-time-up', page.locator('#offline-delivery'))
 
