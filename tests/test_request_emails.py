@@ -4,6 +4,7 @@ committed, with what was granted, the course team's note and the link to the exa
 sends nothing, and a mail server that is down never undoes a decision.
 """
 import smtplib
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -108,3 +109,24 @@ def test_a_mail_server_that_is_down_never_undoes_the_decision(demo, settings, ca
     assert response.status_code == 200
     assert ExamRequest.objects.get(id=request.request_id).status == 'approved'
     assert f'The decision e-mail of exam request {request.request_id} was not sent' in caplog.text
+
+
+def test_a_worker_tries_again_while_the_mail_server_refuses(demo, settings, caplog):
+    from celery.exceptions import Retry  # pylint: disable=import-outside-toplevel
+
+    from offline_delivery_plugin.tasks import send_request_decided_email_task as task  # pylint: disable=C0415
+
+    request = ask(demo, 'additional_time')
+    api.decide_exam_request(demo.course_key, request.request_id, demo.course_staff, approve=False)
+    settings.EMAIL_BACKEND = 'tests.test_request_emails.RefusingBackend'
+    task.push_request(is_eager=False, retries=0)  # as a worker runs it
+    try:
+        with mock.patch.object(task, 'retry', side_effect=Retry('again')) as retry, pytest.raises(Retry):
+            task.run(request.request_id)
+        assert isinstance(retry.call_args.kwargs['exc'], smtplib.SMTPServerDisconnected)
+        task.request.retries = task.max_retries  # the last try: logged, not raised
+        task.run(request.request_id)
+    finally:
+        task.pop_request()
+    assert f'The decision e-mail of exam request {request.request_id} was not sent' in caplog.text
+    assert mail.outbox == []
