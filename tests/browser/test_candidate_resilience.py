@@ -187,10 +187,9 @@ def test_reload_with_the_server_gone_opens_the_kept_page_with_every_answer(page,
     expect(page.locator('#offline-delivery[data-page-kept="true"]')).to_have_count(1, timeout=15000)
     page.reload()  # now controlled by the service worker
     expect(page.locator('#offline-delivery[data-page-kept="true"]')).to_have_count(1, timeout=15000)
-    page.get_by_label(ESSAY).fill('typed after the server went away')
-    page.wait_for_timeout(500)
-
     own_live_server.stop()  # no server at all: not even a connection
+    page.get_by_label(ESSAY).fill('typed after the server went away')  # it can only be kept on the device
+    page.wait_for_timeout(500)
     page.reload()
     expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1)
     expect(page.get_by_label(ESSAY)).to_have_value('typed after the server went away')
