@@ -351,11 +351,9 @@ def schedule_attempt_record_sync(attempt_id):
     signal inside the transaction that changed the attempt; a worker must not read it before it is committed).
     """
     # pylint: disable=import-outside-toplevel
-    from offline_delivery_plugin.tasks import sync_attempt_record_task
+    from offline_delivery_plugin.tasks import queue_after_commit, sync_attempt_record_task
 
-    queue = settings.OFFLINE_DELIVERY_CELERY_QUEUE
-    options = {'queue': queue} if queue else {}
-    transaction.on_commit(lambda: sync_attempt_record_task.apply_async(args=[attempt_id], **options))
+    queue_after_commit(sync_attempt_record_task, attempt_id)
 
 
 def get_attempt_record(attempt_id):

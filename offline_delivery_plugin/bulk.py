@@ -113,10 +113,9 @@ def start_bulk_upload(parts, course_key, content_id, uploaded_by, ip_address=Non
                                                ContentFile(buffer.getvalue()))
     upload.save(update_fields=['storage_name'])
     # pylint: disable=import-outside-toplevel,cyclic-import
-    from offline_delivery_plugin.tasks import process_bulk_upload_task
+    from offline_delivery_plugin.tasks import process_bulk_upload_task, queue
 
-    queue = settings.OFFLINE_DELIVERY_CELERY_QUEUE
-    process_bulk_upload_task.apply_async(args=[upload.id], **({'queue': queue} if queue else {}))
+    queue(process_bulk_upload_task, upload.id)
     return upload.id
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -171,12 +171,11 @@ def _as_datetime(value):
 
 def newest_deliveries(records, *fields):
     """
-    ``{attempt_id: {field: value}}`` of the newest accepted file of each attempt, in two queries however many
-    attempts (the Monitor and the results report both show it). ``records`` are the attempts' ids, or a queryset of
-    their ``AttemptRecord`` rows (the Monitor's whole exam, read without sending thousands of ids to the database).
+    ``{attempt_id: {field: value}}`` of the newest accepted file of each attempt of ``records`` (a queryset of
+    ``AttemptRecord``, read as a subquery), in two queries however many attempts (the Monitor and the results report
+    both show it).
     """
-    lookup = {'record__in': records} if isinstance(records, QuerySet) else {'record__attempt_id__in': records}
-    newest = DeliveryFile.objects.filter(**lookup).values('record__attempt_id').annotate(
+    newest = DeliveryFile.objects.filter(record__in=records).values('record__attempt_id').annotate(
         last=Max('id')).values_list('last', flat=True)
     return {row['record__attempt_id']: row for row in DeliveryFile.objects.filter(id__in=list(newest)).values(
         'record__attempt_id', *fields)}

@@ -8,7 +8,6 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -29,11 +28,9 @@ def schedule_request_decided_email(request_id):
     if not settings.OFFLINE_DELIVERY_DECISION_EMAILS:
         return
     # pylint: disable=import-outside-toplevel,cyclic-import
-    from offline_delivery_plugin.tasks import send_request_decided_email_task
+    from offline_delivery_plugin.tasks import queue_after_commit, send_request_decided_email_task
 
-    queue = settings.OFFLINE_DELIVERY_CELERY_QUEUE
-    options = {'queue': queue} if queue else {}
-    transaction.on_commit(lambda: send_request_decided_email_task.apply_async(args=[request_id], **options))
+    queue_after_commit(send_request_decided_email_task, request_id)
 
 
 def request_decided_email(request_id):
@@ -50,13 +47,15 @@ def request_decided_email(request_id):
         exam = proctoring_api.get_exam_by_id(row.exam_id)
     except ProctoredExamNotFoundException:
         return None
+    approved = row.status == ExamRequest.APPROVED
     context = {
         'learner_name': row.user.get_full_name() or row.user.username,
         'course_name': course.display_name if course else str(row.course_id),
         'exam_name': exam['exam_name'],
         'kind': row.kind,
-        'approved': row.status == ExamRequest.APPROVED,
-        'extra_minutes': ProctoredExamStudentAllowance.get_additional_time_granted(row.exam_id, row.user_id),
+        'approved': approved,
+        'extra_minutes': ProctoredExamStudentAllowance.get_additional_time_granted(row.exam_id, row.user_id)
+        if approved and row.kind == ExamRequest.ADDITIONAL_TIME else None,
         'allowance_text': row.granted if row.kind == ExamRequest.SPECIAL_ALLOWANCE else '',
         'note': row.decision_note,
         'exam_url': settings.LMS_ROOT_URL.rstrip('/') + reverse(

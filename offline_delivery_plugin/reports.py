@@ -13,7 +13,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.files import File
-from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,12 +66,10 @@ def report_file_name(course_key, when):
 def request_results_report(course_key, requested_by):
     """Queue a report of the course; returns its ``ReportData`` (pending). The task runs after the commit."""
     # pylint: disable=import-outside-toplevel,cyclic-import
-    from offline_delivery_plugin.tasks import generate_results_report_task
+    from offline_delivery_plugin.tasks import generate_results_report_task, queue_after_commit
 
     report = ResultsReport.objects.create(course_id=course_key, requested_by=requested_by)
-    queue = settings.OFFLINE_DELIVERY_CELERY_QUEUE
-    options = {'queue': queue} if queue else {}
-    transaction.on_commit(lambda: generate_results_report_task.apply_async(args=[report.id], **options))
+    queue_after_commit(generate_results_report_task, report.id)
     return _data(report)
 
 
@@ -149,8 +146,9 @@ def _write_chunk(writer, chunk, tracks, now, report):
     for code, status, text in ProctoredExamSoftwareSecureComment.objects.filter(
             review__attempt_code__in=codes).order_by('id').values_list('review__attempt_code', 'status', 'comment'):
         comments[code][status.lower()].append(text)
-    contacts = dict(AttemptRecord.objects.filter(attempt_id__in=ids).values_list('attempt_id', 'last_contact_at'))
-    deliveries = newest_deliveries(ids, 'channel', 'receipt', 'delivered_by__username', 'delivered_at')
+    records = AttemptRecord.objects.filter(attempt_id__in=ids)
+    contacts = dict(records.values_list('attempt_id', 'last_contact_at'))
+    deliveries = newest_deliveries(records, 'channel', 'receipt', 'delivered_by__username', 'delivered_at')
     reopenings = {
         row['attempt_id']: row for row in Reopening.objects.filter(attempt_id__in=ids).values('attempt_id').annotate(
             count=Count('id'), minutes=Sum('extra_minutes'))

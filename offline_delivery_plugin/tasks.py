@@ -5,10 +5,23 @@ import logging
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
+from django.db import transaction
 
 from offline_delivery_plugin import api
 
 log = logging.getLogger(__name__)
+
+
+def queue(task, *args):
+    """Send ``task(*args)`` to the plugin's queue (``OFFLINE_DELIVERY_CELERY_QUEUE``), or the LMS's default routing."""
+    name = settings.OFFLINE_DELIVERY_CELERY_QUEUE
+    task.apply_async(args=list(args), **({'queue': name} if name else {}))
+
+
+def queue_after_commit(task, *args):
+    """``queue`` once the current transaction commits: a worker must not read what is not committed yet."""
+    transaction.on_commit(lambda: queue(task, *args))
 
 
 @shared_task(name='offline_delivery_plugin.sync_attempt_record', acks_late=True, ignore_result=True)
