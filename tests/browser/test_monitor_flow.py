@@ -112,6 +112,15 @@ def test_flow_d_reopen_and_continue_after_the_password(chromium, live_server, de
     again.context.close()
 
 
+def staff_monitor(chromium, live_server, demo):
+    """Course staff's browser context and the final exam's Monitor page in it."""
+    staff = chromium.new_context(viewport={'width': 1300, 'height': 1000})
+    monitor = staff.new_page()
+    log_in(monitor, live_server.url, 'course_staff')
+    monitor.goto(f'{live_server.url}/offline-delivery/courses/{demo.course_key}/exams/{demo.final_exam_id}/monitor/')
+    return staff, monitor
+
+
 @pytest.mark.usefixtures('eager_celery')
 def test_bulk_upload_of_a_usb_stick(chromium, live_server, demo, screenshot):
     files, contexts = [], []
@@ -124,10 +133,7 @@ def test_bulk_upload_of_a_usb_stick(chromium, live_server, demo, screenshot):
         page.context.set_offline(True)
         download, _receipt = save_file(page)
         files.append(Path(download.path()))  # the context stays open: its downloads live as long as it does
-    staff = chromium.new_context(viewport={'width': 1300, 'height': 1000})
-    monitor = staff.new_page()
-    log_in(monitor, live_server.url, 'course_staff')
-    monitor.goto(f'{live_server.url}/offline-delivery/courses/{demo.course_key}/exams/{demo.final_exam_id}/monitor/')
+    staff, monitor = staff_monitor(chromium, live_server, demo)
     monitor.get_by_label('Delivery files or a zip').set_input_files(files)
     expect(monitor.locator('.bulk-progress')).to_have_text('2 of 2 files processed.', timeout=20000)
     expect(monitor.locator('.bulk-accepted')).to_have_count(2)
@@ -152,10 +158,7 @@ def test_a_folder_bigger_than_one_request_goes_up_in_batches(chromium, live_serv
             delivery_file(user, attempt, {CONTROL_WORD: f'hej från {user.username}'}))
     for number in range(3):
         (stick / f'notes-{number}.txt').write_text('not a delivery file')
-    staff = chromium.new_context(viewport={'width': 1300, 'height': 1000})
-    monitor = staff.new_page()
-    log_in(monitor, live_server.url, 'course_staff')
-    monitor.goto(f'{live_server.url}/offline-delivery/courses/{demo.course_key}/exams/{demo.final_exam_id}/monitor/')
+    staff, monitor = staff_monitor(chromium, live_server, demo)
     monitor.get_by_label('A folder').set_input_files(stick)
     expect(monitor.locator('.bulk-progress')).to_have_text('5 of 5 files processed.', timeout=30000)
     expect(monitor.locator('.bulk-accepted')).to_have_count(2)
