@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import translation
 
-from sandbox.host.models import UserPreference
+from sandbox.host import edxapp_backend
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 SESSION_KEY = 'host.pref-lang'
@@ -39,8 +39,7 @@ class LanguagePreferenceMiddleware:
         if user is None or not user.is_authenticated:
             return
         if SESSION_KEY not in request.session:
-            remember_language(request, UserPreference.objects.filter(
-                user=user, key=UserPreference.LANGUAGE).values_list('value', flat=True).first())
+            remember_language(request, edxapp_backend.get_user_language(user))
         language = request.session[SESSION_KEY]
         if language in LANGUAGES:
             translation.activate(language)
