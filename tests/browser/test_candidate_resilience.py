@@ -2,6 +2,8 @@
 The candidate page when things go wrong: reloads and a crashed browser keep every answer, time runs out while
 offline, deliver blank, and delivering the saved file once the device is back online.
 """
+import contextlib
+import socket
 import time
 from pathlib import Path
 
@@ -166,6 +168,17 @@ def own_live_server(transactional_db):
     from pytest_django.live_server_helper import LiveServer  # pylint: disable=import-outside-toplevel
 
     server = LiveServer('localhost')
+    httpd = server.thread.httpd
+    # Stopping the server closes its listening socket only: the browser's keep-alive connections would go on being
+    # served by their threads. Keep each connection so that stopping ends them too.
+    connections = []
+    process_request = httpd.process_request
+
+    def process_and_keep(request, client_address):
+        connections.append(request)
+        process_request(request, client_address)
+
+    httpd.process_request = process_and_keep
     stop = server.stop
     stopped = []
 
@@ -173,6 +186,9 @@ def own_live_server(transactional_db):
         if not stopped:
             stopped.append(True)
             stop()
+            for connection in connections:
+                with contextlib.suppress(OSError):  # already closed by its handler
+                    connection.shutdown(socket.SHUT_RDWR)
 
     server.stop = stop_once
     yield server
