@@ -126,3 +126,13 @@ def other_course(db):
     CourseAccessRole.objects.create(user=staff, course=course, role='staff')
     course.staff = staff
     return course
+
+
+@pytest.fixture(autouse=True)
+def _fresh_course_settings():
+    """Each test reads its courses' offline-delivery settings fresh (a process keeps them for the autosave)."""
+    from offline_delivery_plugin import api  # pylint: disable=import-outside-toplevel
+
+    api.forget_recent_course_delivery_settings()
+    yield
+    api.forget_recent_course_delivery_settings()

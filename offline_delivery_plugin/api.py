@@ -5,6 +5,7 @@ Models stay behind this module; what crosses it is plain data from ``offline_del
 errors from ``offline_delivery_plugin.exceptions``.
 """
 import logging
+import time
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -106,6 +107,7 @@ __all__ = [
     'decide_exam_request',
     'deliver_file',
     'finalise_expired_attempts',
+    'forget_recent_course_delivery_settings',
     'generate_results_report',
     'get_active_exam_key',
     'get_attempt_answers',
@@ -116,6 +118,7 @@ __all__ = [
     'get_learner_exam_view',
     'get_monitor',
     'get_password_verifier',
+    'get_recent_course_delivery_settings',
     'has_pending_allowance_request',
     'list_audit_events',
     'list_course_exams',
@@ -264,6 +267,36 @@ def get_course_delivery_settings(course_key):
     except InvalidCourseSettings as error:
         log.warning('Invalid offline delivery settings stored for %s: %s', course_key, error.errors)
         return validate_course_settings({})
+
+
+#: The save path's settings, per course key: ``(read at, settings)`` on the monotonic clock of this process.
+_recent_settings = {}
+
+
+def get_recent_course_delivery_settings(course_key):
+    """
+    The course's offline-delivery settings as read at most ``OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS`` ago by this
+    process. For the autosave only: every candidate's page saves every few seconds, and in the LMS each fresh read
+    loads the course from the modulestore. A change made in Studio reaches saves within that many seconds; the
+    session start, the Monitor, uploads and the permission rules read the settings fresh.
+
+    Raises:
+        CourseNotFound: when there is no such course.
+    """
+    course_key = _as_course_key(course_key)
+    max_age = settings.OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS
+    now = time.monotonic()
+    read_at, delivery = _recent_settings.get(course_key, (None, None))
+    if read_at is None or now - read_at >= max_age:
+        delivery = get_course_delivery_settings(course_key)
+        if max_age > 0:
+            _recent_settings[course_key] = (now, delivery)
+    return delivery
+
+
+def forget_recent_course_delivery_settings():
+    """Drop this process's recent settings, so the next save reads them fresh (tests; a changed course)."""
+    _recent_settings.clear()
 
 
 def list_course_exams(course_key):

@@ -47,13 +47,15 @@ def can_download_reports(user, course_key):
 
 @rules.predicate
 def is_attempt_owner(user, attempt_id):
-    """The candidate whose edx-proctoring attempt this is (one indexed read: every autosave checks it)."""
-    # pylint: disable=import-outside-toplevel
-    from edx_proctoring.models import ProctoredExamStudentAttempt
+    """The candidate whose edx-proctoring attempt this is (one indexed read, which the save of the same request
+    reuses: every autosave checks it)."""
+    # pylint: disable=import-outside-toplevel,cyclic-import
+    from offline_delivery_plugin.snapshots import attempt_row
 
     if not user.is_authenticated or attempt_id is None:
         return False
-    return ProctoredExamStudentAttempt.objects.filter(id=attempt_id, user_id=user.id).exists()
+    row = attempt_row(attempt_id)
+    return row is not None and row['user_id'] == user.id
 
 
 def _course_lets(course_key, setting, role_name):

@@ -15,6 +15,7 @@ import json
 import time
 from datetime import timedelta
 
+import crum
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -104,15 +105,36 @@ def _owned_attempt(user, attempt_id):
     return attempt
 
 
+#: What the save path and the ownership rule read of an attempt.
+ATTEMPT_ROW_FIELDS = ('id', 'user_id', 'status', 'attempt_code', 'started_at', 'allowed_time_limit_mins',
+                      'proctored_exam__course_id')
+
+
+def attempt_row(attempt_id):
+    """
+    The attempt's row as the ownership rule and a save need it (``ATTEMPT_ROW_FIELDS``), or None: one indexed read,
+    made once per request. An autosave asks twice, in its permission rule and in the save, microseconds apart; the
+    current request (crum's) keeps the row between the two. Outside a request (tasks, shells) every call reads.
+    """
+    request = crum.get_current_request()
+    rows = None
+    if request is not None:
+        rows = request.__dict__.setdefault('_offline_delivery_attempt_rows', {})
+        if attempt_id in rows:
+            return rows[attempt_id]
+    row = ProctoredExamStudentAttempt.objects.filter(id=attempt_id).values(*ATTEMPT_ROW_FIELDS).first()
+    if rows is not None:
+        rows[attempt_id] = row
+    return row
+
+
 def _attempt_for_save(user, attempt_id):
     """
     The attempt as a save needs it, in one query: autosave is the hot path (every candidate, every few seconds),
     and edx-proctoring's reader serialises the whole attempt with its exam and user. An attempt past its deadline
     goes through that reader after all, which times it out the way edx-proctoring does.
     """
-    row = ProctoredExamStudentAttempt.objects.filter(id=attempt_id).values(
-        'id', 'user_id', 'status', 'attempt_code', 'started_at', 'allowed_time_limit_mins',
-        'proctored_exam__course_id').first()
+    row = attempt_row(attempt_id)
     if row is None or row['user_id'] != user.id:
         raise AttemptNotFound(_('There is no such exam attempt of yours.'))
     if row['status'] in IN_PROGRESS and row['started_at'] is not None and timezone.now() > attempt_deadline(
@@ -122,11 +144,12 @@ def _attempt_for_save(user, attempt_id):
             'proctored_exam': {'course_id': row['proctored_exam__course_id']}}
 
 
-def _delivery_settings(course_id):
+def _delivery_settings(course_id, recent=False):
     # pylint: disable=import-outside-toplevel,cyclic-import
-    from offline_delivery_plugin.api import get_course_delivery_settings
+    from offline_delivery_plugin.api import get_course_delivery_settings, get_recent_course_delivery_settings
 
-    delivery = get_course_delivery_settings(CourseKey.from_string(course_id))
+    read = get_recent_course_delivery_settings if recent else get_course_delivery_settings
+    delivery = read(CourseKey.from_string(course_id))
     if not delivery.enabled:
         raise OfflineDeliveryDisabled(_('Offline delivery is not turned on for this course.'))
     return delivery
@@ -209,7 +232,7 @@ def save_snapshot(user, attempt_id, link, answers_json):
     if attempt['status'] not in IN_PROGRESS:
         raise AttemptNotInProgress(_('This exam attempt is {status}: answers can no longer be saved.').format(
             status=attempt['status']))
-    _delivery_settings(attempt['proctored_exam']['course_id'])
+    _delivery_settings(attempt['proctored_exam']['course_id'], recent=True)
     now = timezone.now()
     with transaction.atomic():
         # One locking read: the record's checks and its update see the same row (the queued sync may not have made

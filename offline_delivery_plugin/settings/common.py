@@ -28,6 +28,13 @@ DEFAULTS = {
     # .. setting_description: Seconds without a successful server contact after which the candidate is told to
     #   contact an invigilator and the Monitor shows the candidate as "connection lost".
     'OFFLINE_DELIVERY_CONNECTION_LOST_AFTER_SECONDS': 60,
+    # .. setting_name: OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS
+    # .. setting_default: 30
+    # .. setting_description: How long an app server keeps a course's offline-delivery settings for the autosave
+    #   (each candidate's page saves every few seconds; a fresh read loads the course from the modulestore). A
+    #   change in Studio (e.g. turning offline delivery off) reaches saves within this many seconds; every other
+    #   path reads the settings fresh. 0 reads them on every save.
+    'OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS': 30,
     # .. setting_name: OFFLINE_DELIVERY_MAX_FILE_BYTES
     # .. setting_default: 10485760
     # .. setting_description: Largest delivery file the server accepts, in bytes. Larger uploads are refused

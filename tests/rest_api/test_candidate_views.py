@@ -213,6 +213,50 @@ class TestSnapshots:
         response = post(client, attempt_id, Chain(attempt).next({CONTROL_WORD: 'early'}))
         assert response.status_code == 409
 
+    def test_a_save_reads_the_attempt_once(self, client, demo, attempt):
+        """The permission rule and the save share one read of the attempt within the request."""
+        from django.db import connection  # pylint: disable=import-outside-toplevel
+        from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
+
+        chain = Chain(attempt)
+        assert post(client, attempt['id'], chain.next({CONTROL_WORD: 'hej'})).status_code == 200  # the record made
+        with CaptureQueriesContext(connection) as queries:
+            assert post(client, attempt['id'], chain.next({CONTROL_WORD: 'hej igen'})).status_code == 200
+        reads = [q['sql'] for q in queries if 'proctoredexamstudentattempt' in q['sql'].lower()]
+        assert len(reads) == 1, reads
+
+    def test_the_next_request_reads_the_attempt_again(self, client, demo, attempt):
+        chain = Chain(attempt)
+        assert post(client, attempt['id'], chain.next({CONTROL_WORD: 'hej'})).status_code == 200
+        submit_exam(client, attempt)
+        assert post(client, attempt['id'], chain.next({CONTROL_WORD: 'late'})).status_code == 409
+
+    def test_turning_offline_delivery_off_reaches_saves_within_the_cache_time(self, client, demo, attempt,
+                                                                               settings, monkeypatch):
+        settings.OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS = 30
+        clock = [1000.0]
+        monkeypatch.setattr('offline_delivery_plugin.api.time.monotonic', lambda: clock[0])
+        chain = Chain(attempt)
+        assert post(client, attempt['id'], chain.next({CONTROL_WORD: 'one'})).status_code == 200
+        demo.course.other_course_settings = {}
+        demo.course.save()
+        clock[0] += 29
+        assert post(client, attempt['id'], chain.next({CONTROL_WORD: 'two'})).status_code == 200
+        assert client.get(session_url(attempt['id'])).status_code == 409  # the session start reads fresh
+        clock[0] += 1
+        response = post(client, attempt['id'], chain.next({CONTROL_WORD: 'three'}))
+        assert response.status_code == 409
+        assert 'not turned on' in response.json()['detail']
+        assert api.get_attempt_record(attempt['id']).last_save_seq == 2  # the refused save stored nothing
+
+    def test_with_no_cache_time_every_save_reads_the_settings(self, client, demo, attempt, settings):
+        settings.OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS = 0
+        chain = Chain(attempt)
+        assert post(client, attempt['id'], chain.next({CONTROL_WORD: 'one'})).status_code == 200
+        demo.course.other_course_settings = {}
+        demo.course.save()
+        assert post(client, attempt['id'], chain.next({CONTROL_WORD: 'two'})).status_code == 409
+
     def test_csrf_stays_on(self, demo, attempt):
         client = Client(enforce_csrf_checks=True)
         client.force_login(demo.verified_learner)
