@@ -9,7 +9,8 @@ import time
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from edx_proctoring import api as proctoring_api
@@ -353,29 +354,36 @@ def sync_attempt_record(attempt_id):
         attempt = proctoring_api.get_exam_attempt_by_id(attempt_id)
     except StudentExamAttemptDoesNotExistsException:
         attempt = None
-    with transaction.atomic():
-        if attempt is None:
+    if attempt is None:
+        with transaction.atomic():
             record = AttemptRecord.objects.select_for_update().filter(attempt_id=attempt_id).first()
             if record is None:
                 return None
             record.proctoring_status = REMOVED_STATUS
             record.save(update_fields=['proctoring_status', 'modified'])
             return _record_data(record)
-        exam = attempt['proctored_exam']
-        record, created = AttemptRecord.objects.select_for_update().update_or_create(
-            attempt_id=attempt_id,
-            defaults={
-                'attempt_code': attempt['attempt_code'],
-                'user_id': attempt['user']['id'],
-                'course_id': CourseKey.from_string(exam['course_id']),
-                'content_id': exam['content_id'],
-                'proctoring_status': attempt['status'],
-                'status_changed_at': parse_datetime(attempt['modified']) if attempt['modified'] else None,
-            },
-        )
-        if created:
-            link_successor(record)
-    return _record_data(record)
+    exam = attempt['proctored_exam']
+    fields = {
+        'attempt_code': attempt['attempt_code'],
+        'user_id': attempt['user']['id'],
+        'course_id': CourseKey.from_string(exam['course_id']),
+        'content_id': exam['content_id'],
+        'proctoring_status': attempt['status'],
+        'status_changed_at': parse_datetime(attempt['modified']) if attempt['modified'] else None,
+    }
+    # The usual sync follows a status change of a known attempt: one UPDATE. The first one makes the record in a
+    # transaction of its own, so that first syncs running at once (the worker, the page's session start, its first
+    # save) meet on the unique attempt id and the losers update what the winner made. (A locking read of the
+    # missing row followed by an insert, as update_or_create does, deadlocks three such syncs on MariaDB.)
+    if not AttemptRecord.objects.filter(attempt_id=attempt_id).update(modified=timezone.now(), **fields):
+        try:
+            with transaction.atomic():
+                record = AttemptRecord.objects.create(attempt_id=attempt_id, **fields)
+                link_successor(record)
+            return _record_data(record)
+        except IntegrityError:
+            AttemptRecord.objects.filter(attempt_id=attempt_id).update(modified=timezone.now(), **fields)
+    return _record_data(AttemptRecord.objects.get(attempt_id=attempt_id))
 
 
 def schedule_attempt_record_sync(attempt_id):

@@ -221,7 +221,7 @@ def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False):
             item for item, value in opened.answers.items() if held.get(item) != value))
         not_applied = {}
         if not opened.blank:
-            store_answers(record, opened.answers, opened.header['seq'], ItemAnswer.SOURCE_FILE, now)
+            store_answers(attempt_id, opened.answers, opened.header['seq'], ItemAnswer.SOURCE_FILE, now)
             # The applier: the answers go back into the course's items through their own save path, in this
             # transaction. An item that refuses one keeps its state; the answer stays here and staff see why.
             not_applied = compat.apply_item_answers(user, course_key, answers_by_item(opened.answers))

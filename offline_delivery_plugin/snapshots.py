@@ -18,6 +18,7 @@ from datetime import timedelta
 import crum
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from edx_proctoring import api as proctoring_api
@@ -112,9 +113,10 @@ ATTEMPT_ROW_FIELDS = ('id', 'user_id', 'status', 'attempt_code', 'started_at', '
 
 def attempt_row(attempt_id):
     """
-    The attempt's row as the ownership rule and a save need it (``ATTEMPT_ROW_FIELDS``), or None: one indexed read,
-    made once per request. An autosave asks twice, in its permission rule and in the save, microseconds apart; the
-    current request (crum's) keeps the row between the two. Outside a request (tasks, shells) every call reads.
+    The attempt's row as the ownership rule and a save need it (``ATTEMPT_ROW_FIELDS``, and ``has_record``: whether
+    the plugin has its record yet), or None: one indexed read, made once per request. An autosave asks twice, in
+    its permission rule and in the save, microseconds apart; the current request (crum's) keeps the row between the
+    two. Outside a request (tasks, shells) every call reads.
     """
     request = crum.get_current_request()
     rows = None
@@ -122,7 +124,8 @@ def attempt_row(attempt_id):
         rows = request.__dict__.setdefault('_offline_delivery_attempt_rows', {})
         if attempt_id in rows:
             return rows[attempt_id]
-    row = ProctoredExamStudentAttempt.objects.filter(id=attempt_id).values(*ATTEMPT_ROW_FIELDS).first()
+    row = ProctoredExamStudentAttempt.objects.filter(id=attempt_id).values(
+        *ATTEMPT_ROW_FIELDS, has_record=Exists(AttemptRecord.objects.filter(attempt_id=OuterRef('id')))).first()
     if rows is not None:
         rows[attempt_id] = row
     return row
@@ -139,9 +142,9 @@ def _attempt_for_save(user, attempt_id):
         raise AttemptNotFound(_('There is no such exam attempt of yours.'))
     if row['status'] in IN_PROGRESS and row['started_at'] is not None and timezone.now() > attempt_deadline(
             row['started_at'], row['allowed_time_limit_mins']):
-        return _owned_attempt(user, attempt_id)
+        return {**_owned_attempt(user, attempt_id), 'has_record': row['has_record']}
     return {'id': row['id'], 'status': row['status'], 'attempt_code': row['attempt_code'],
-            'proctored_exam': {'course_id': row['proctored_exam__course_id']}}
+            'proctored_exam': {'course_id': row['proctored_exam__course_id']}, 'has_record': row['has_record']}
 
 
 def _delivery_settings(course_id, recent=False):
@@ -233,46 +236,58 @@ def save_snapshot(user, attempt_id, link, answers_json):
         raise AttemptNotInProgress(_('This exam attempt is {status}: answers can no longer be saved.').format(
             status=attempt['status']))
     _delivery_settings(attempt['proctored_exam']['course_id'], recent=True)
+    if not attempt['has_record']:  # the queued sync has not made it yet: made now, before the lock
+        _record(attempt)
     now = timezone.now()
+    link_hash = sha256_hex(link)
     with transaction.atomic():
-        # One locking read: the record's checks and its update see the same row (the queued sync may not have made
-        # the record yet; then it is made now).
-        record = AttemptRecord.objects.select_for_update().filter(attempt_id=attempt['id']).first()
-        if record is None:
-            record = _record(attempt)
-            record = AttemptRecord.objects.select_for_update().get(id=record.id)
-        if record.requires_unlock and not record.unlocked_at:
-            raise AttemptNotInProgress(_('This reopened attempt waits for the invigilator password.'))
-        record.last_contact_at = now
-        if record.last_save_seq is not None and seq <= record.last_save_seq:
-            record.save(update_fields=['last_contact_at'])
+        # The usual save is newer than what the server holds: one UPDATE checks that, locks the record and writes
+        # it. Anything else (a repeat, a late snapshot, an attempt waiting for the invigilator) takes the locking
+        # read to find out which.
+        if not _claim_record(attempt['id'], seq, link_hash, now):
+            record = AttemptRecord.objects.select_for_update().get(attempt_id=attempt['id'])
+            if record.requires_unlock and not record.unlocked_at:
+                raise AttemptNotInProgress(_('This reopened attempt waits for the invigilator password.'))
+            AttemptRecord.objects.filter(id=record.id).update(last_contact_at=now)
             return SaveAck(acked_seq=record.last_save_seq, acked_hash=record.last_save_hash, stored=False)
-        store_answers(record, answers, seq, ItemAnswer.SOURCE_AUTOSAVE, now)
-        record.last_save_seq = seq
-        record.last_save_hash = sha256_hex(link)
-        record.last_save_at = now
-        record.save(update_fields=['last_contact_at', 'last_save_seq', 'last_save_hash', 'last_save_at'])
-    return SaveAck(acked_seq=seq, acked_hash=record.last_save_hash, stored=True)
+        store_answers(attempt['id'], answers, seq, ItemAnswer.SOURCE_AUTOSAVE, now)
+    return SaveAck(acked_seq=seq, acked_hash=link_hash, stored=True)
 
 
-def store_answers(record, answers, seq, source, now):
+def _claim_record(attempt_id, seq, link_hash, now):
     """
-    Write the answers that differ from the stored ones: one read of what is held, one bulk insert of new items, and
-    one update (a single changed answer, the usual autosave, is one plain UPDATE rather than a bulk CASE).
-    A file's answers keep the last autosaved text (``online_value``) as it was.
+    Write snapshot ``seq`` into the attempt's record if it is newer than the one held and the attempt is not
+    waiting for the invigilator password (one UPDATE, which also locks the row); whether it did.
+    """
+    return AttemptRecord.objects.filter(
+        Q(last_save_seq__isnull=True) | Q(last_save_seq__lt=seq),
+        Q(requires_unlock=False) | Q(unlocked_at__isnull=False),
+        attempt_id=attempt_id,
+    ).update(last_contact_at=now, last_save_seq=seq, last_save_hash=link_hash, last_save_at=now) == 1
+
+
+def store_answers(attempt_id, answers, seq, source, now):
+    """
+    Write the answers that differ from the stored ones into the attempt's record (which the caller has locked):
+    one read of what is held, one bulk insert of new items, and one update (a single changed answer, the usual
+    autosave, is one plain UPDATE rather than a bulk CASE). A file's answers keep the last autosaved text
+    (``online_value``) as it was.
     """
     online = source == ItemAnswer.SOURCE_AUTOSAVE
     fields = ['value', 'seq', 'source', 'changed_at'] + (['online_value'] if online else [])
-    held = {item_id: (pk, value) for pk, item_id, value in record.answers.values_list('id', 'item_id', 'value')}
-    created, updated = [], []
-    for item_id, value in answers.items():
-        if item_id not in held:
-            created.append(ItemAnswer(record=record, item_id=item_id, value=value, seq=seq, source=source,
-                                      changed_at=now, online_value=value if online else ''))
-        elif held[item_id][1] != value:
-            updated.append(ItemAnswer(id=held[item_id][0], record=record, item_id=item_id, value=value, seq=seq,
-                                      source=source, changed_at=now, online_value=value))
-    ItemAnswer.objects.bulk_create(created)
+    held = {item_id: (pk, value, record_id) for pk, item_id, value, record_id in ItemAnswer.objects.filter(
+        record__attempt_id=attempt_id).values_list('id', 'item_id', 'value', 'record_id')}
+    created = [item_id for item_id in answers if item_id not in held]
+    updated = [ItemAnswer(id=held[item_id][0], value=value, seq=seq, source=source, changed_at=now,
+                          online_value=value)
+               for item_id, value in answers.items() if item_id in held and held[item_id][1] != value]
+    if created:
+        record_id = next(iter(held.values()))[2] if held else AttemptRecord.objects.filter(
+            attempt_id=attempt_id).values_list('id', flat=True).get()
+        ItemAnswer.objects.bulk_create(
+            ItemAnswer(record_id=record_id, item_id=item_id, value=answers[item_id], seq=seq, source=source,
+                       changed_at=now, online_value=answers[item_id] if online else '')
+            for item_id in created)
     if len(updated) == 1:
         ItemAnswer.objects.filter(id=updated[0].id).update(**{field: getattr(updated[0], field) for field in fields})
     elif updated:
