@@ -18,7 +18,7 @@ from datetime import timedelta
 import crum
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from edx_proctoring import api as proctoring_api
@@ -113,10 +113,9 @@ ATTEMPT_ROW_FIELDS = ('id', 'user_id', 'status', 'attempt_code', 'started_at', '
 
 def attempt_row(attempt_id):
     """
-    The attempt's row as the ownership rule and a save need it (``ATTEMPT_ROW_FIELDS``, and ``has_record``: whether
-    the plugin has its record yet), or None: one indexed read, made once per request. An autosave asks twice, in
-    its permission rule and in the save, microseconds apart; the current request (crum's) keeps the row between the
-    two. Outside a request (tasks, shells) every call reads.
+    The attempt's row as the ownership rule and a save need it (``ATTEMPT_ROW_FIELDS``), or None: one indexed read,
+    made once per request. An autosave asks twice, in its permission rule and in the save, microseconds apart; the
+    current request (crum's) keeps the row between the two. Outside a request (tasks, shells) every call reads.
     """
     request = crum.get_current_request()
     rows = None
@@ -124,8 +123,7 @@ def attempt_row(attempt_id):
         rows = request.__dict__.setdefault('_offline_delivery_attempt_rows', {})
         if attempt_id in rows:
             return rows[attempt_id]
-    row = ProctoredExamStudentAttempt.objects.filter(id=attempt_id).values(
-        *ATTEMPT_ROW_FIELDS, has_record=Exists(AttemptRecord.objects.filter(attempt_id=OuterRef('id')))).first()
+    row = ProctoredExamStudentAttempt.objects.filter(id=attempt_id).values(*ATTEMPT_ROW_FIELDS).first()
     if rows is not None:
         rows[attempt_id] = row
     return row
@@ -142,9 +140,9 @@ def _attempt_for_save(user, attempt_id):
         raise AttemptNotFound(_('There is no such exam attempt of yours.'))
     if row['status'] in IN_PROGRESS and row['started_at'] is not None and timezone.now() > attempt_deadline(
             row['started_at'], row['allowed_time_limit_mins']):
-        return {**_owned_attempt(user, attempt_id), 'has_record': row['has_record']}
+        return _owned_attempt(user, attempt_id)
     return {'id': row['id'], 'status': row['status'], 'attempt_code': row['attempt_code'],
-            'proctored_exam': {'course_id': row['proctored_exam__course_id']}, 'has_record': row['has_record']}
+            'proctored_exam': {'course_id': row['proctored_exam__course_id']}}
 
 
 def _delivery_settings(course_id, recent=False):
@@ -236,21 +234,29 @@ def save_snapshot(user, attempt_id, link, answers_json):
         raise AttemptNotInProgress(_('This exam attempt is {status}: answers can no longer be saved.').format(
             status=attempt['status']))
     _delivery_settings(attempt['proctored_exam']['course_id'], recent=True)
-    if not attempt['has_record']:  # the queued sync has not made it yet: made now, before the lock
-        _record(attempt)
     now = timezone.now()
-    link_hash = sha256_hex(link)
+    ack = _save_to_record(attempt['id'], seq, sha256_hex(link), answers, now)
+    if ack is None:  # the queued sync has not made the record yet: made now, outside the save's transaction
+        _record(attempt)
+        ack = _save_to_record(attempt['id'], seq, sha256_hex(link), answers, now)
+    return ack
+
+
+def _save_to_record(attempt_id, seq, link_hash, answers, now):
+    """The save itself, in one transaction: SaveAck, or None when the attempt has no record yet."""
     with transaction.atomic():
         # The usual save is newer than what the server holds: one UPDATE checks that, locks the record and writes
-        # it. Anything else (a repeat, a late snapshot, an attempt waiting for the invigilator) takes the locking
-        # read to find out which.
-        if not _claim_record(attempt['id'], seq, link_hash, now):
-            record = AttemptRecord.objects.select_for_update().get(attempt_id=attempt['id'])
+        # it. Anything else (a repeat, a late snapshot, an attempt waiting for the invigilator, no record) takes the
+        # locking read to find out which.
+        if not _claim_record(attempt_id, seq, link_hash, now):
+            record = AttemptRecord.objects.select_for_update().filter(attempt_id=attempt_id).first()
+            if record is None:
+                return None
             if record.requires_unlock and not record.unlocked_at:
                 raise AttemptNotInProgress(_('This reopened attempt waits for the invigilator password.'))
             AttemptRecord.objects.filter(id=record.id).update(last_contact_at=now)
             return SaveAck(acked_seq=record.last_save_seq, acked_hash=record.last_save_hash, stored=False)
-        store_answers(attempt['id'], answers, seq, ItemAnswer.SOURCE_AUTOSAVE, now)
+        store_answers(attempt_id, answers, seq, ItemAnswer.SOURCE_AUTOSAVE, now)
     return SaveAck(acked_seq=seq, acked_hash=link_hash, stored=True)
 
 
