@@ -216,12 +216,9 @@ def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False):
                                 'office to open it for resubmission.').format(status=attempt['status']))
         check_freshness(points, record, opened.header['seq'])
         now = timezone.now()
-        held = dict(record.answers.values_list('item_id', 'value'))
-        changed = () if opened.blank else tuple(sorted(
-            item for item, value in opened.answers.items() if held.get(item) != value))
-        not_applied = {}
+        changed, not_applied = (), {}
         if not opened.blank:
-            store_answers(attempt_id, opened.answers, opened.header['seq'], ItemAnswer.SOURCE_FILE, now)
+            changed = store_answers(attempt_id, opened.answers, opened.header['seq'], ItemAnswer.SOURCE_FILE, now)
             # The applier: the answers go back into the course's items through their own save path, in this
             # transaction. An item that refuses one keeps its state; the answer stays here and staff see why.
             not_applied = compat.apply_item_answers(user, course_key, answers_by_item(opened.answers))

@@ -278,15 +278,16 @@ def store_answers(attempt_id, answers, seq, source, now):
     one read of what is held, one bulk insert of new items, and one update (a single changed answer, the usual
     autosave, is one plain UPDATE rather than a bulk CASE). A file's answers keep the last autosaved text
     (``online_value``) as it was.
+
+    Returns:
+        The ids of the items whose answer was new or changed, sorted.
     """
     online = source == ItemAnswer.SOURCE_AUTOSAVE
     fields = ['value', 'seq', 'source', 'changed_at'] + (['online_value'] if online else [])
     held = {item_id: (pk, value, record_id) for pk, item_id, value, record_id in ItemAnswer.objects.filter(
         record__attempt_id=attempt_id).values_list('id', 'item_id', 'value', 'record_id')}
     created = [item_id for item_id in answers if item_id not in held]
-    updated = [ItemAnswer(id=held[item_id][0], value=value, seq=seq, source=source, changed_at=now,
-                          online_value=value)
-               for item_id, value in answers.items() if item_id in held and held[item_id][1] != value]
+    changed = [item_id for item_id in answers if item_id in held and held[item_id][1] != answers[item_id]]
     if created:
         record_id = next(iter(held.values()))[2] if held else AttemptRecord.objects.filter(
             attempt_id=attempt_id).values_list('id', flat=True).get()
@@ -294,10 +295,13 @@ def store_answers(attempt_id, answers, seq, source, now):
             ItemAnswer(record_id=record_id, item_id=item_id, value=answers[item_id], seq=seq, source=source,
                        changed_at=now, online_value=answers[item_id] if online else '')
             for item_id in created)
+    updated = [ItemAnswer(id=held[item_id][0], value=answers[item_id], seq=seq, source=source, changed_at=now,
+                          online_value=answers[item_id]) for item_id in changed]
     if len(updated) == 1:
         ItemAnswer.objects.filter(id=updated[0].id).update(**{field: getattr(updated[0], field) for field in fields})
     elif updated:
         ItemAnswer.objects.bulk_update(updated, fields)
+    return tuple(sorted(created + changed))
 
 
 def answers_by_item(answers):
