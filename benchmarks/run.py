@@ -86,10 +86,13 @@ generator of ``autosave_ingest`` runs on the same cores as the server (gunicorn,
 
 Where the time goes where a target is missed (profiles with cProfile and Django's query capture, on MariaDB):
 
-* ``autosave_ingest`` / ``candidates_per_host``: a save is 9 database statements, BEGIN and COMMIT included
-  (session and user come from the cache, as in the LMS): the permission check's read of the attempt, the save's
-  own read of it, the course's settings, the record's locking read, the held answers, the changed answer's update,
-  the record's update. The floor is one insert in autocommit, without session, user, CSRF or permission.
+* ``autosave_ingest`` / ``candidates_per_host``: a save is 6 database statements, BEGIN and COMMIT included
+  (session and user come from the cache, as in the LMS; the course's settings from the process, for
+  ``OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS``): the attempt's read (shared by the permission rule and the save),
+  the record's update (which checks the snapshot is newer and locks the row), the held answers, the changed
+  answer's update. The rest is Django's and DRF's request handling: the session and user from Redis, the CSRF
+  check, parsing and the ORM's building of each statement. The floor is one insert in autocommit, without session,
+  user, CSRF or permission.
 * ``delivery_verify_apply_*`` and ``bulk_upload_500``: about 99 statements for a 40-item file. Verifying and
   decrypting the file is about 2 ms of it; most goes to edx-proctoring's submit path (``update_attempt_status``,
   its serialisers and the completion it signals) and to writing each answer back into its item through the item's
