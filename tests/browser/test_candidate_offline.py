@@ -43,6 +43,13 @@ def wait_until_sent(page):
     expect(page.locator('.od-status')).to_have_text('All answers saved on the server.')
 
 
+def type_and_keep(page, label, text):
+    """Type into a field and wait until the page has written its state to IndexedDB (its local-save count grew)."""
+    saves = page.evaluate('performance.getEntriesByName("od-local-save").length')
+    page.get_by_label(label).fill(text)
+    page.wait_for_function('n => performance.getEntriesByName("od-local-save").length > n', arg=saves)
+
+
 def test_answers_reach_the_server_without_a_click(page, live_server, demo):
     start_final_exam(page, live_server, demo)
     page.get_by_label(CONTROL_WORD).fill('hej')

@@ -17,6 +17,7 @@ from tests.browser.test_candidate_offline import (
     ESSAY,
     server_answers,
     start_final_exam,
+    type_and_keep,
     wait_until_sent,
 )
 from tests.browser.test_sandbox_pages import log_in
@@ -42,8 +43,7 @@ def save_file(page, blank=False):
 def test_reload_while_writing_keeps_what_was_typed_offline(page, live_server, demo):
     start_final_exam(page, live_server, demo)
     page.context.set_offline(True)
-    page.get_by_label(ESSAY).fill('typed offline, then the page was reloaded')
-    page.wait_for_timeout(500)  # the keystroke is in IndexedDB within a few milliseconds
+    type_and_keep(page, ESSAY, 'typed offline, then the page was reloaded')
     page.context.set_offline(False)
     page.reload()
     expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1)
@@ -60,8 +60,7 @@ def test_a_killed_browser_keeps_every_answer(persistent_chromium, live_server, d
     page.get_by_label(CONTROL_WORD).fill('hej')
     wait_until_sent(page)
     context.set_offline(True)
-    page.get_by_label(ESSAY).fill('the last words before the crash')
-    page.wait_for_timeout(500)
+    type_and_keep(page, ESSAY, 'the last words before the crash')
     persistent_chromium.kill()
 
     context = persistent_chromium.launch()
@@ -204,8 +203,7 @@ def test_reload_with_the_server_gone_opens_the_kept_page_with_every_answer(page,
     page.reload()  # now controlled by the service worker
     expect(page.locator('#offline-delivery[data-page-kept="true"]')).to_have_count(1, timeout=15000)
     own_live_server.stop()  # no server at all: not even a connection
-    page.get_by_label(ESSAY).fill('typed after the server went away')  # it can only be kept on the device
-    page.wait_for_timeout(500)
+    type_and_keep(page, ESSAY, 'typed after the server went away')  # it can only be kept on the device
     page.reload()
     expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1)
     expect(page.get_by_label(ESSAY)).to_have_value('typed after the server went away')
