@@ -159,8 +159,16 @@ def test_a_folder_bigger_than_one_request_goes_up_in_batches(chromium, live_serv
     for number in range(3):
         (stick / f'notes-{number}.txt').write_text('not a delivery file')
     staff, monitor = staff_monitor(chromium, live_server, demo)
+    monitor.evaluate('''() => {
+        const progress = document.querySelector('.bulk-progress');
+        window.progressTexts = [];
+        new MutationObserver(() => window.progressTexts.push(progress.textContent))
+            .observe(progress, {childList: true, characterData: true, subtree: true});
+    }''')
     monitor.get_by_label('A folder').set_input_files(stick)
     expect(monitor.locator('.bulk-progress')).to_have_text('5 of 5 files processed.', timeout=30000)
+    counts = [text for text in monitor.evaluate('window.progressTexts') if 'processed' in text]
+    assert len(counts) >= 3 and all(text.endswith(' of 5 files processed.') for text in counts), counts
     expect(monitor.locator('.bulk-accepted')).to_have_count(2)
     expect(monitor.locator('.bulk-results li')).to_have_count(5)
     expect(monitor.locator('tr.state-delivered_offline')).to_have_count(2, timeout=15000)

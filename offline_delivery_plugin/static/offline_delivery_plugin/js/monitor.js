@@ -242,7 +242,8 @@
       }).then(function (response) {
         return response.json().then(function (data) {
           if (!response.ok) { throw new Error(data.detail || String(response.status)); }
-          return poll(bulk.dataset.bulkUrl + data.upload_id + '/', progress, list, finished);
+          var later = batches.slice(index + 1).reduce(function (count, next) { return count + next.length; }, 0);
+          return poll(bulk.dataset.bulkUrl + data.upload_id + '/', progress, list, finished, later);
         });
       }).then(function (lines) { finished = finished.concat(lines); });
     });
@@ -259,19 +260,20 @@
     list.appendChild(el('li', {'class': 'bulk-' + line.outcome, text: text}));
   }
 
-  // Follows one batch until the server has processed it; resolves to its result lines.
-  function poll(url, progress, list, finished) {
+  // Follows one batch until the server has processed it; resolves to its result lines. The total counts the
+  // batches done, this one as the server unpacked it, and the files of the batches still to go (a zip among them
+  // counts as one until the server has unpacked it).
+  function poll(url, progress, list, finished, later) {
     return fetch(url, {credentials: 'same-origin', cache: 'no-store'}).then(function (r) { return r.json(); })
       .then(function (data) {
-        progress.textContent = interpolate(gettext('%(done)s of %(total)s files processed.'),
-                                           {done: finished.length + data.done, total: finished.length + data.total},
-                                           true);
+        progress.textContent = interpolate(gettext('%(done)s of %(total)s files processed.'), {
+          done: finished.length + data.done, total: finished.length + data.total + later}, true);
         list.textContent = '';
         finished.concat(data.results).forEach(function (line) { showLine(list, line); });
         refresh();
         if (data.status !== 'done' && data.status !== 'failed') {
           return new Promise(function (resolve) { window.setTimeout(resolve, 1000); })
-            .then(function () { return poll(url, progress, list, finished); });
+            .then(function () { return poll(url, progress, list, finished, later); });
         }
         return data.results;
       });
