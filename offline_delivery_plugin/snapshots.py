@@ -254,8 +254,10 @@ def _save_to_record(attempt_id, seq, link_hash, answers, now):
                 return None
             if record.requires_unlock and not record.unlocked_at:
                 raise AttemptNotInProgress(_('This reopened attempt waits for the invigilator password.'))
-            AttemptRecord.objects.filter(id=record.id).update(last_contact_at=now)
-            return SaveAck(acked_seq=record.last_save_seq, acked_hash=record.last_save_hash, stored=False)
+            if record.last_save_seq is not None and seq <= record.last_save_seq:
+                AttemptRecord.objects.filter(id=record.id).update(last_contact_at=now)
+                return SaveAck(acked_seq=record.last_save_seq, acked_hash=record.last_save_hash, stored=False)
+            _claim_record(attempt_id, seq, link_hash, now)  # unlocked in the meantime: newer after all, and ours now
         store_answers(attempt_id, answers, seq, ItemAnswer.SOURCE_AUTOSAVE, now)
     return SaveAck(acked_seq=seq, acked_hash=link_hash, stored=True)
 
