@@ -375,14 +375,18 @@ def sync_attempt_record(attempt_id):
     # transaction of its own, so that first syncs running at once (the worker, the page's session start, its first
     # save) meet on the unique attempt id and the losers update what the winner made. (A locking read of the
     # missing row followed by an insert, as update_or_create does, deadlocks three such syncs on MariaDB.)
-    if not AttemptRecord.objects.filter(attempt_id=attempt_id).update(modified=timezone.now(), **fields):
+    def bring_in_step():
+        return AttemptRecord.objects.filter(attempt_id=attempt_id).update(modified=timezone.now(), **fields)
+
+    if not bring_in_step():
         try:
             with transaction.atomic():
                 record = AttemptRecord.objects.create(attempt_id=attempt_id, **fields)
                 link_successor(record)
             return _record_data(record)
         except IntegrityError:
-            AttemptRecord.objects.filter(attempt_id=attempt_id).update(modified=timezone.now(), **fields)
+            if not bring_in_step():  # no other sync made it: the insert failed for a reason of its own
+                raise
     return _record_data(AttemptRecord.objects.get(attempt_id=attempt_id))
 
 

@@ -234,11 +234,11 @@ def save_snapshot(user, attempt_id, link, answers_json):
         raise AttemptNotInProgress(_('This exam attempt is {status}: answers can no longer be saved.').format(
             status=attempt['status']))
     _delivery_settings(attempt['proctored_exam']['course_id'], recent=True)
-    now = timezone.now()
-    ack = _save_to_record(attempt['id'], seq, sha256_hex(link), answers, now)
+    now, link_hash = timezone.now(), sha256_hex(link)
+    ack = _save_to_record(attempt['id'], seq, link_hash, answers, now)
     if ack is None:  # the queued sync has not made the record yet: made now, outside the save's transaction
         _record(attempt)
-        ack = _save_to_record(attempt['id'], seq, sha256_hex(link), answers, now)
+        ack = _save_to_record(attempt['id'], seq, link_hash, answers, now)
     return ack
 
 
