@@ -17,7 +17,7 @@ class AttemptRecord(models.Model):
     """
 
     attempt_id = models.BigIntegerField(unique=True, help_text='ProctoredExamStudentAttempt.id')
-    attempt_code = models.CharField(max_length=255, db_index=True)
+    attempt_code = models.CharField(max_length=255, db_index=True, null=True, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='+')
     course_id = CourseKeyField(max_length=255, db_index=True)
     content_id = models.CharField(max_length=255)
