@@ -18,6 +18,7 @@ from edx_proctoring.exceptions import StudentExamAttemptDoesNotExistsException
 from opaque_keys.edx.keys import CourseKey
 
 from offline_delivery_plugin import compat
+from offline_delivery_plugin.audit import AUDIT_COLUMNS, list_audit_events, record_audit_event
 from offline_delivery_plugin.bulk import (
     BulkUploadRefused,
     get_bulk_upload,
@@ -54,13 +55,10 @@ from offline_delivery_plugin.learner_requests import (
 )
 from offline_delivery_plugin.models import AttemptRecord
 from offline_delivery_plugin.monitor import (
-    AUDIT_COLUMNS,
     ExamNotFound,
     change_invigilator_password,
     get_attempt_answers,
     get_monitor,
-    list_audit_events,
-    record_audit_event,
     upload_delivery_file,
 )
 from offline_delivery_plugin.notifications import send_request_decided_email

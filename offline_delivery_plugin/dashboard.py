@@ -7,7 +7,7 @@ from edx_proctoring.models import ProctoredExamReviewPolicy
 
 from offline_delivery_plugin import compat
 from offline_delivery_plugin.data import CourseDashboard, DashboardExam
-from offline_delivery_plugin.models import InvigilatorPassword
+from offline_delivery_plugin.keyring import password_settings
 
 
 def get_course_dashboard(course_key):
@@ -25,16 +25,12 @@ def get_course_dashboard(course_key):
     # One query for every exam's review rules (edx-proctoring's API reads them one exam at a time).
     review_rules = dict(ProctoredExamReviewPolicy.objects.filter(
         proctored_exam_id__in=[exam.exam_id for exam in exams]).values_list('proctored_exam_id', 'review_policy'))
-    passwords = {
-        row.content_id: row
-        for row in InvigilatorPassword.objects.filter(course_id=course_key).select_related('set_by')
-    }
+    passwords = password_settings(course_key)
     return CourseDashboard(course_id=str(course_key), course_name=compat.get_course(course_key).display_name, exams=[
         DashboardExam(
             exam=exam,
-            password_set_at=passwords[exam.content_id].set_at if exam.content_id in passwords else None,
-            password_set_by=(passwords[exam.content_id].set_by.username
-                             if exam.content_id in passwords and passwords[exam.content_id].set_by else ''),
+            password_set_at=passwords.get(exam.content_id, (None, ''))[0],
+            password_set_by=passwords.get(exam.content_id, (None, ''))[1],
             review_rules=review_rules.get(exam.exam_id, ''),
         )
         for exam in exams

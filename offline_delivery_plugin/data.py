@@ -70,7 +70,7 @@ class AttemptRecordData:
     """
 
     attempt_id: int
-    attempt_code: str
+    attempt_code: Optional[str]  # edx-proctoring's is nullable
     user_id: int
     course_id: str
     content_id: str
@@ -96,11 +96,18 @@ class ExamKeyData:
 
 @dataclass(frozen=True)
 class PasswordVerifier:
-    """What the candidate page needs to check the invigilator password offline (PBKDF2-HMAC-SHA256)."""
+    """
+    What the candidate page needs to check the invigilator password offline (PBKDF2-HMAC-SHA256: ``salt``,
+    ``iterations``, ``hash``) and to co-sign a delivery file with it (the password's id ``pid`` and the co-signing
+    key's own salt; the key itself is derived in the page from what the invigilator types, never sent).
+    """
 
     salt: str
     iterations: int
     hash: str
+    pid: str = ''
+    cosign_salt: str = ''
+    cosign_iterations: int = 0
 
 
 @dataclass(frozen=True)
@@ -120,14 +127,16 @@ class CandidateSession:
     """
 
     attempt_id: int
-    attempt_code: str
+    #: The binding and keys a file is made with; None while a reopened attempt waits for the invigilator password
+    #: (a locked session hands out nothing a delivery file could be made with).
+    attempt_code: Optional[str]
     course_id: str
     content_id: str
     exam_name: str
-    candidate_id: str
+    candidate_id: Optional[str]
     candidate_label: str
-    kid: str
-    public_key_spki_b64: str
+    kid: Optional[str]
+    public_key_spki_b64: Optional[str]
     password_verifier: Optional[PasswordVerifier]
     deadline_ms: int
     server_time_ms: int

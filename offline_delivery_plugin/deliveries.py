@@ -15,15 +15,16 @@ from edx_proctoring import api as proctoring_api
 from opaque_keys.edx.keys import CourseKey
 
 from offline_delivery_plugin import compat, keyring
+from offline_delivery_plugin.attempt_locks import attempt_deadline, lock_attempt, lock_record, waits_for_invigilator
+from offline_delivery_plugin.audit import CHANNEL_MONITOR, CHANNEL_SELF, record_audit_event
 from offline_delivery_plugin.crypto import envelope
 from offline_delivery_plugin.crypto.envelope import sha256_hex
 from offline_delivery_plugin.data import DeliveryReceipt
 from offline_delivery_plugin.exceptions import DeliveryRefused, InvalidSnapshot
-from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, ItemAnswer
+from offline_delivery_plugin.models import AttemptRecord, AuditEvent, DeliveryFile, ItemAnswer, Reopening
 from offline_delivery_plugin.snapshots import (
     MAX_ITEMS,
     answers_by_item,
-    attempt_deadline,
     genesis_hash,
     parse_answers,
     parse_link,
@@ -38,6 +39,8 @@ def _messages():
         'unsupported_version': _('This delivery file was written in a format this server does not read.'),
         'unknown_key': _('This delivery file was not made for this site (its key is unknown here).'),
         'tampered': _('This delivery file was altered after it was saved, or is damaged: it cannot be trusted.'),
+        'not_cosigned': _('This delivery file does not carry the co-signature of the invigilator password: it was '
+                          'not saved with an invigilator present, and cannot be accepted.'),
     }
 
 
@@ -50,14 +53,15 @@ def open_delivery_file(data):
         ``crypto.envelope.OpenedFile``
 
     Raises:
-        DeliveryRefused: ``too_large``, ``malformed``, ``unsupported_version``, ``unknown_key`` or ``tampered``.
+        DeliveryRefused: ``too_large``, ``malformed``, ``unsupported_version``, ``unknown_key``, ``tampered`` or
+        ``not_cosigned``.
     """
     limit = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES
     if len(data) > limit:
-        raise DeliveryRefused('too_large', _('This file is larger than the {limit} bytes a delivery may be.').format(
+        raise DeliveryRefused('too_large', _('This file is larger than {limit} bytes, the most a delivery file may be.').format(
             limit=limit))
     try:
-        opened = envelope.open_file(data, keyring.private_key_for)
+        opened = envelope.open_file(data, keyring.private_key_for, keyring.cosign_key_for)
     except envelope.EnvelopeError as error:
         raise DeliveryRefused(error.reason, _messages()[error.reason], error.detail) from error
     # Anyone holding the exam's public key can write an authentic file for their own attempt, so its contents
@@ -77,8 +81,9 @@ def _refuse(reason, message, detail=''):
 
 def check_binding(opened, attempt, candidate_id, reveal_owner=False):
     """
-    The file must be for exactly this attempt: its key of this exam, its course, exam, candidate and attempt code.
-    Raises ``DeliveryRefused('wrong_attempt')`` saying what differs (and, for staff, whose attempt it is).
+    The file must be for exactly this attempt: its key of this exam, its course, exam, candidate and attempt code,
+    and co-signed with an invigilator password of this exam. Raises ``DeliveryRefused('wrong_attempt')`` saying
+    what differs (and, for staff, whose attempt it is), or ``not_cosigned``.
     """
     exam = attempt['proctored_exam']
     header = opened.header
@@ -88,10 +93,12 @@ def check_binding(opened, attempt, candidate_id, reveal_owner=False):
             ('course', header['course'] == exam['course_id']),
             ('exam', header['exam'] == exam['content_id'] and key_exam == (exam['course_id'], exam['content_id'])),
             ('candidate', header['candidate'] == candidate_id),
-            ('attempt', header['attempt'] == attempt['attempt_code']),
+            ('attempt', bool(attempt['attempt_code']) and header['attempt'] == attempt['attempt_code']),
         ) if not ok
     ]
     if not mismatches:
+        if opened.cosigned_for != (exam['course_id'], exam['content_id']):
+            _refuse('not_cosigned', _messages()['not_cosigned'], 'co-signed with the password of another exam')
         return
     if 'course' in mismatches or 'exam' in mismatches:
         message = _('This file belongs to another exam, not to "{exam}".').format(exam=exam['exam_name'])
@@ -165,6 +172,27 @@ def closed_by_the_clock_within_grace(attempt, now):
     return completed >= deadline - timedelta(seconds=1) and now <= deadline + grace
 
 
+def check_sealed_in_time(opened, attempt):
+    """
+    The answers must have been sealed before the attempt's time ran out: the last link's time (the candidate's
+    clock), moved onto the server's clock by the offset the page measured when the attempt started, at most
+    ``OFFLINE_DELIVERY_SEAL_TOLERANCE_SECONDS`` after the deadline. Raises ``sealed_late``.
+
+    A candidate who sets the device clock back after the start makes the page's times lie; what stops them is the
+    invigilator, whose password the file needs (docs/threat-model.rst).
+    """
+    if not attempt['started_at']:
+        return
+    deadline = attempt_deadline(_as_datetime(attempt['started_at']), attempt['allowed_time_limit_mins'])
+    _seq, _prev, time_ms, _digest, _changed = parse_link(opened.links[-1])
+    sealed_ms = time_ms + opened.header['clock_offset_ms']
+    late_ms = sealed_ms - int(deadline.timestamp() * 1000)
+    if late_ms > settings.OFFLINE_DELIVERY_SEAL_TOLERANCE_SECONDS * 1000:
+        _refuse('sealed_late', _('The answers in this file were sealed {minutes} minutes after the exam\'s time ran '
+                                 'out. Nothing was changed.').format(minutes=max(1, late_ms // 60000)),
+                f'sealed {late_ms} ms after the deadline')
+
+
 def _as_datetime(value):
     return value if isinstance(value, datetime) else parse_datetime(value)
 
@@ -181,23 +209,46 @@ def newest_deliveries(records, *fields):
         'record__attempt_id', *fields)}
 
 
-def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False):
+def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False, ip_address=None, file_name='',
+                 audit_channel=None):
     """
-    Accept a delivery file for an attempt, all or nothing: verify, check binding and freshness, store its answers
-    (unless it delivers blank), keep the original in storage, and submit the attempt in edx-proctoring.
+    Accept a delivery file for an attempt, all or nothing: verify, check the invigilator's co-signature, binding,
+    seal time and freshness, store its answers (unless it delivers blank), keep the original in storage, and submit
+    the attempt in edx-proctoring. Every outcome, accepted or refused, is one audit event, whatever the channel
+    (``audit_channel``: ``monitor``, ``bulk`` or ``self``; by default from ``channel``).
 
-    Delivering the same file again is harmless and answers ``already_delivered``.
+    Delivering the same file again is harmless and answers ``already_delivered``, unless the attempt was opened
+    for resubmission since (``reopened``: the candidate goes on in the attempt that continues it).
 
     Raises:
         DeliveryRefused: every refusal reason; nothing was changed.
     """
-    # pylint: disable=import-outside-toplevel,cyclic-import
-    from offline_delivery_plugin.api import sync_attempt_record
-
-    opened = open_delivery_file(data)
     attempt = proctoring_api.get_exam_attempt_by_id(attempt_id)
     if attempt is None:
         _refuse('wrong_attempt', _('There is no such exam attempt.'))
+    self_delivery = channel == DeliveryFile.CHANNEL_SELF
+    audit = {'course_key': CourseKey.from_string(attempt['proctored_exam']['course_id']),
+             'kind': 'self_delivery' if self_delivery else 'upload',
+             'content_id': attempt['proctored_exam']['content_id'], 'attempt_id': attempt_id, 'actor': delivered_by,
+             'subject_id': attempt['user']['id'], 'ip_address': ip_address, 'file_name': (file_name or '')[:255],
+             'channel': audit_channel or (CHANNEL_SELF if self_delivery else CHANNEL_MONITOR)}
+    try:
+        receipt = _deliver(data, attempt, delivered_by, channel, reveal_owner)
+    except DeliveryRefused as refusal:
+        record_audit_event(outcome=AuditEvent.REFUSED, reason=refusal.reason, message=refusal.user_message,
+                           size=len(data), **audit)
+        raise
+    record_audit_event(outcome=AuditEvent.OK, receipt=receipt.receipt, sha256=receipt.sha256, seq=receipt.seq,
+                       blank=receipt.blank, already_delivered=receipt.already_delivered, **audit)
+    return receipt
+
+
+def _deliver(data, attempt, delivered_by, channel, reveal_owner):
+    # pylint: disable=import-outside-toplevel,cyclic-import
+    from offline_delivery_plugin.api import sync_attempt_record
+
+    attempt_id = attempt['id']
+    opened = open_delivery_file(data)
     user = get_user_model().objects.get(id=attempt['user']['id'])
     course_key = CourseKey.from_string(attempt['proctored_exam']['course_id'])
     check_binding(opened, attempt, compat.get_anonymous_user_id(user, course_key), reveal_owner)
@@ -206,16 +257,30 @@ def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False):
     if AttemptRecord.objects.filter(attempt_id=attempt_id).first() is None:
         sync_attempt_record(attempt_id)
     with transaction.atomic():
-        record = AttemptRecord.objects.select_for_update().get(attempt_id=attempt_id)
+        # Decided under the attempt's row lock (attempt_locks): a second file, an autosave or a reopening racing
+        # this one waits, then decides on what this one left.
+        row = lock_attempt(attempt_id)
+        record = lock_record(attempt_id)
+        now = timezone.now()
+        if row is None:
+            _refuse('wrong_attempt', _('There is no such exam attempt.'))
         existing = record.deliveries.filter(sha256=opened.sha256).first()
+        if Reopening.objects.filter(attempt_id=attempt_id).exists():
+            _refuse('reopened', _('This attempt was opened for resubmission{delivered}: the candidate goes on in the '
+                                  'attempt that continues it, which this file cannot change. Nothing was changed.')
+                    .format(delivered=_(' after this file was delivered (receipt {receipt})').format(
+                        receipt=existing.receipt) if existing else ''))
         if existing is not None:
             return DeliveryReceipt(attempt_id=attempt_id, receipt=existing.receipt, sha256=existing.sha256,
                                    seq=existing.seq, blank=existing.blank, already_delivered=True)
-        if attempt['status'] not in DELIVERABLE and not closed_by_the_clock_within_grace(attempt, timezone.now()):
+        if waits_for_invigilator(record):
+            _refuse('locked', _('This attempt was opened for resubmission and waits for the invigilator password on '
+                                'the candidate\'s screen: no file can be delivered to it before. Nothing was changed.'))
+        if row['status'] not in DELIVERABLE and not closed_by_the_clock_within_grace(row, now):
             _refuse('closed', _('This attempt is already {status}: a file can no longer change it. Ask the exam '
-                                'office to open it for resubmission.').format(status=attempt['status']))
+                                'office to open it for resubmission.').format(status=row['status']))
+        check_sealed_in_time(opened, row)
         check_freshness(points, record, opened.header['seq'])
-        now = timezone.now()
         changed, not_applied = (), {}
         if not opened.blank:
             changed = store_answers(attempt_id, opened.answers, opened.header['seq'], ItemAnswer.SOURCE_FILE, now)
@@ -236,7 +301,7 @@ def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False):
                 blank=opened.blank, channel=channel, delivered_by=delivered_by, delivered_at=now, storage_name=name,
                 items=list(opened.items), not_applied=not_applied,
             )
-            if attempt['status'] != 'submitted':
+            if row['status'] != 'submitted':
                 proctoring_api.update_attempt_status(attempt_id, 'submitted')
         except Exception:
             plugin_storage().delete(name)

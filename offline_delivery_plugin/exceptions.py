@@ -50,11 +50,18 @@ class DeliveryRefused(OfflineDeliveryError):
     A delivery file was refused; nothing was changed. ``reason`` is a stable code for programs and tests, the
     message says it in plain words:
 
-    ``too_large``, ``malformed``, ``unsupported_version``, ``unknown_key``, ``tampered``, ``wrong_attempt``,
-    ``stale``, ``diverged``, ``closed``.
+    ``too_large``, ``malformed``, ``unsupported_version``, ``unknown_key``, ``tampered``, ``not_cosigned`` (no valid
+    co-signature of the exam's invigilator password), ``wrong_attempt``, ``stale``, ``diverged``, ``closed``,
+    ``sealed_late`` (its answers were sealed after the deadline), ``locked`` (a reopened attempt still waits for the
+    invigilator password), ``reopened`` (the attempt was opened for resubmission; a successor continues it).
     """
 
     def __init__(self, reason, user_message, detail=''):
         super().__init__(user_message)
         self.reason = reason
         self.detail = detail
+
+    @property
+    def http_status(self):
+        """413 for a file over the size limit, 400 for every other refusal."""
+        return 413 if self.reason == 'too_large' else 400

@@ -16,10 +16,12 @@ from edx_proctoring.exceptions import ProctoredExamNotFoundException, ProctoredE
 from edx_proctoring.models import ProctoredExamStudentAllowance
 
 from offline_delivery_plugin import compat
+from offline_delivery_plugin.attempt_locks import lock_attempt
+from offline_delivery_plugin.audit import record_audit_event
 from offline_delivery_plugin.data import AllowanceLineResult, ExamRequestData, LearnerExamView
 from offline_delivery_plugin.exceptions import OfflineDeliveryError
 from offline_delivery_plugin.models import AuditEvent, ExamRequest
-from offline_delivery_plugin.monitor import PROCTORED_MODES, record_audit_event
+from offline_delivery_plugin.monitor import PROCTORED_MODES
 from offline_delivery_plugin.notifications import schedule_request_decided_email
 
 REASON_MAX = 1000
@@ -258,9 +260,12 @@ def _grant(row, minutes, multiplier, allowance_text, confirm_clearing, decided_b
         return text
     if not confirm_clearing:
         raise RequestRefused(_('Clearing the attempt deletes all its answers: confirm it to approve the retake.'))
-    attempt = proctoring_api.get_exam_attempt_by_id(row.attempt_id) if row.attempt_id else None
-    if attempt is not None:
-        proctoring_api.remove_exam_attempt(row.attempt_id, decided_by, require_backend_removal=False)
+    if row.attempt_id:
+        with transaction.atomic():
+            # Under the attempt's row lock (attempt_locks): an autosave or a file racing the clearing waits, then
+            # finds no attempt to change.
+            if lock_attempt(row.attempt_id) is not None:
+                proctoring_api.remove_exam_attempt(row.attempt_id, decided_by, require_backend_removal=False)
     return _('The attempt was cleared; the learner can take the exam again.')
 
 

@@ -17,7 +17,7 @@ class AttemptRecord(models.Model):
     """
 
     attempt_id = models.BigIntegerField(unique=True, help_text='ProctoredExamStudentAttempt.id')
-    attempt_code = models.CharField(max_length=255, db_index=True, null=True, blank=True)
+    attempt_code = models.CharField(max_length=255, db_index=True, null=True, blank=True)  # noqa: DJ001  (as edx-proctoring's)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='+')
     course_id = CourseKeyField(max_length=255, db_index=True)
     content_id = models.CharField(max_length=255)
@@ -75,28 +75,43 @@ class ExamKey(models.Model):
 
 class InvigilatorPassword(models.Model):
     """
-    The invigilator password of one exam.
+    One invigilator password of one exam, from the moment course staff set it: each change adds a row and retires
+    the one before, so files co-signed under an earlier password still verify.
 
     ``password_hash`` (Django's hashers) checks the password online; the PBKDF2 verifier (own salt, at least
-    600,000 iterations) is what candidate pages receive to check it offline. The password itself is not stored.
+    600,000 iterations) is what candidate pages receive to check it offline. The **co-signing key** is a second
+    PBKDF2 of the password with a salt of its own: the page derives it when the invigilator types the password and
+    signs the delivery file with it; the server keeps its copy wrapped (AES-256-GCM) under a key-encryption key,
+    as it keeps the exam keys (docs/decisions/0012-the-invigilators-co-signature.rst). The password itself is not
+    stored.
 
-    .. no_pii: a password hash and verifier for an exam, not for a person.
+    Exactly one row per exam is active (``active_for`` holds the exam; retired rows hold NULL).
+
+    .. no_pii: a password hash, verifier and wrapped key for an exam, not for a person.
     """
 
+    pid = models.CharField(max_length=64, unique=True)
     course_id = CourseKeyField(max_length=255)
     content_id = models.CharField(max_length=255)
+    active_for = models.CharField(max_length=520, unique=True, null=True)  # noqa: DJ001  (NULL = retired)
     password_hash = models.CharField(max_length=255)
     verifier_salt = models.CharField(max_length=64)
     verifier_iterations = models.PositiveIntegerField()
     verifier_hash = models.CharField(max_length=128)
+    cosign_salt = models.CharField(max_length=64)
+    cosign_iterations = models.PositiveIntegerField()
+    kek_id = models.CharField(max_length=64)
+    wrap_nonce = models.BinaryField()
+    wrapped_cosign_key = models.BinaryField()
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name='+')
-    set_at = models.DateTimeField(auto_now=True)
+    set_at = models.DateTimeField(auto_now_add=True)
+    retired = models.DateTimeField(null=True)
 
     class Meta:
-        unique_together = ('course_id', 'content_id')
+        indexes = [models.Index(fields=['course_id', 'content_id'])]
 
     def __str__(self):
-        return f'InvigilatorPassword({self.course_id}, {self.content_id})'
+        return f'InvigilatorPassword({self.pid}, {self.course_id}, {self.content_id})'
 
 
 class ItemAnswer(models.Model):

@@ -12,11 +12,12 @@ from edx_proctoring.exceptions import ProctoredExamNotFoundException
 from edx_proctoring.models import ProctoredExamStudentAttempt
 
 from offline_delivery_plugin import compat
+from offline_delivery_plugin.attempt_locks import IN_PROGRESS, attempt_deadline
+from offline_delivery_plugin.audit import CHANNEL_MONITOR, record_audit_event
 from offline_delivery_plugin.data import ItemAnswerView, MonitorRow
 from offline_delivery_plugin.deliveries import deliver_file, newest_deliveries
-from offline_delivery_plugin.exceptions import AttemptNotFound, DeliveryRefused, OfflineDeliveryError
+from offline_delivery_plugin.exceptions import AttemptNotFound, OfflineDeliveryError
 from offline_delivery_plugin.models import AttemptRecord, AuditEvent, DeliveryFile, ItemAnswer
-from offline_delivery_plugin.snapshots import IN_PROGRESS, attempt_deadline
 
 #: What the Monitor says of a candidate, in the words of the exam hall.
 NOT_STARTED = 'not_started'
@@ -116,40 +117,21 @@ def _seconds_left(attempt, now):
     return max(0, int((deadline - now).total_seconds()))
 
 
-def record_audit_event(course_key, kind, outcome, actor=None, subject_id=None, content_id='', attempt_id=None,
-                       ip_address=None, **detail):
-    """Append one audit event. Never carries passwords or answers; ``detail`` is for ids, reasons and receipts."""
-    AuditEvent.objects.create(
-        course_id=course_key, content_id=content_id, attempt_id=attempt_id, actor=actor, subject_id=subject_id,
-        kind=kind, outcome=outcome, detail=detail, ip_address=ip_address,
-    )
-
-
-def upload_delivery_file(data, course_key, content_id, attempt_id, uploader, ip_address=None, file_name=''):
+def upload_delivery_file(data, course_key, content_id, attempt_id, uploader, ip_address=None, file_name='',
+                         channel=CHANNEL_MONITOR):
     """
-    Staff upload of a candidate's delivery file from the Monitor: ``deliver_file`` with the staff channel (a
-    refusal names whose file it is), audited whether accepted or refused.
+    Staff upload of a candidate's delivery file from the Monitor (or one file of a bulk upload, ``channel``
+    ``bulk``): ``deliver_file`` with the staff channel, where a refusal names whose file it is. Audited by
+    ``deliver_file`` whether accepted or refused.
 
     Raises:
         ExamNotFound, AttemptNotFound, DeliveryRefused (nothing changed; the refusal is audited).
     """
     exam = _exam(course_key, content_id)
-    attempt = ProctoredExamStudentAttempt.objects.filter(id=attempt_id, proctored_exam_id=exam['id']).values(
-        'id', 'user_id').first()
-    if attempt is None:
+    if not ProctoredExamStudentAttempt.objects.filter(id=attempt_id, proctored_exam_id=exam['id']).exists():
         raise AttemptNotFound(_('This candidate has no attempt at this exam.'))
-    audit = {'course_key': course_key, 'content_id': content_id, 'attempt_id': attempt_id, 'actor': uploader,
-             'subject_id': attempt['user_id'], 'ip_address': ip_address}
-    try:
-        receipt = deliver_file(data, attempt_id, uploader, DeliveryFile.CHANNEL_STAFF, reveal_owner=True)
-    except DeliveryRefused as refusal:
-        record_audit_event(kind='upload', outcome=AuditEvent.REFUSED, reason=refusal.reason,
-                           message=refusal.user_message, file_name=file_name[:255], size=len(data), **audit)
-        raise
-    record_audit_event(kind='upload', outcome=AuditEvent.OK, receipt=receipt.receipt, sha256=receipt.sha256,
-                       seq=receipt.seq, blank=receipt.blank, already_delivered=receipt.already_delivered,
-                       file_name=file_name[:255], **audit)
-    return receipt
+    return deliver_file(data, attempt_id, uploader, DeliveryFile.CHANNEL_STAFF, reveal_owner=True,
+                        ip_address=ip_address, file_name=file_name, audit_channel=channel)
 
 
 def get_attempt_answers(course_key, content_id, attempt_id):
@@ -189,26 +171,6 @@ def get_attempt_answers(course_key, content_id, attempt_id):
             not_applied=not_applied.get(item, ''),
         ))
     return rows
-
-
-AUDIT_COLUMNS = ('created', 'kind', 'outcome', 'actor', 'subject', 'exam', 'attempt_id', 'ip_address', 'detail')
-
-
-def list_audit_events(course_key, limit=None):
-    """
-    The course's audit trail, newest first, as plain rows (usernames, not ids). ``limit`` None means all (the CSV);
-    rows are read in one query with the users joined.
-    """
-    events = AuditEvent.objects.filter(course_id=course_key).select_related('actor', 'subject').order_by('-id')
-    if limit:
-        events = events[:limit]
-    for event in events.iterator(chunk_size=2000):
-        yield {
-            'created': event.created.isoformat(), 'kind': event.kind, 'outcome': event.outcome,
-            'actor': event.actor.username if event.actor else '', 'subject': event.subject.username if event.subject
-            else '', 'exam': event.content_id, 'attempt_id': event.attempt_id or '',
-            'ip_address': event.ip_address or '', 'detail': event.detail,
-        }
 
 
 def change_invigilator_password(course_key, content_id, password, changed_by, ip_address=None):

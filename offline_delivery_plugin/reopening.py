@@ -5,6 +5,7 @@ attempt goes to edx-proctoring's ``error`` state and is made ready to resume, so
 a successor attempt with the remaining time; the plugin carries the answers over and locks the successor until
 an invigilator unlocks it.
 """
+import contextlib
 
 from django.core.cache import cache
 from django.db import transaction
@@ -14,10 +15,11 @@ from edx_proctoring import api as proctoring_api
 from edx_proctoring.models import ProctoredExamStudentAttempt
 
 from offline_delivery_plugin import keyring
+from offline_delivery_plugin.attempt_locks import attempt_deadline, lock_attempt, lock_record, waits_for_invigilator
+from offline_delivery_plugin.audit import CHANNEL_MONITOR, CHANNEL_PASSWORD_GATE, record_audit_event
 from offline_delivery_plugin.exceptions import AttemptNotFound, OfflineDeliveryError
 from offline_delivery_plugin.models import AttemptRecord, AuditEvent, ItemAnswer, Reopening
-from offline_delivery_plugin.monitor import _exam, record_audit_event
-from offline_delivery_plugin.snapshots import attempt_deadline
+from offline_delivery_plugin.monitor import _exam
 
 REOPENABLE = ('submitted', 'timed_out')
 MAX_EXTRA_MINUTES = 600
@@ -68,35 +70,40 @@ def suggest_extra_minutes(course_key, content_id, attempt_id):
 def reopen_attempt(course_key, content_id, attempt_id, extra_minutes, reason, reopened_by, ip_address=None):
     """
     Open a submitted (or timed-out) attempt for resubmission with the time it had left plus ``extra_minutes``.
+    Decided under the attempt's row lock: a delivery file or a second reopening racing this one waits for it.
 
     Raises:
         AttemptNotFound, CannotReopen: nothing changed.
     """
-    attempt = _attempt_at_exam(course_key, content_id, attempt_id)
+    exam_attempt = _attempt_at_exam(course_key, content_id, attempt_id)
     if not isinstance(extra_minutes, int) or isinstance(extra_minutes, bool) or not \
             0 <= extra_minutes <= MAX_EXTRA_MINUTES:
         raise CannotReopen(_('Extra time must be a whole number of minutes from 0 to {max}.').format(
             max=MAX_EXTRA_MINUTES))
-    if attempt.status not in REOPENABLE:
-        raise CannotReopen(_('Only a submitted or timed-out attempt can be opened for resubmission; this one is '
-                             '{status}.').format(status=attempt.status))
-    deadline = attempt_deadline(attempt.started_at, attempt.allowed_time_limit_mins)
-    left = max(0, int((deadline - (attempt.completed_at or timezone.now())).total_seconds()))
-    seconds = left + extra_minutes * 60
-    if seconds < 60:
-        raise CannotReopen(_('The attempt had no time left: give some extra minutes.'))
     with transaction.atomic():
+        attempt = lock_attempt(exam_attempt.id)
+        if attempt is None:
+            raise AttemptNotFound(_('This candidate has no attempt at this exam.'))
+        if attempt['status'] not in REOPENABLE:
+            raise CannotReopen(_('Only a submitted or timed-out attempt can be opened for resubmission; this one is '
+                                 '{status}.').format(status=attempt['status']))
+        deadline = attempt_deadline(attempt['started_at'], attempt['allowed_time_limit_mins'])
+        left = max(0, int((deadline - (attempt['completed_at'] or timezone.now())).total_seconds()))
+        seconds = left + extra_minutes * 60
+        if seconds < 60:
+            raise CannotReopen(_('The attempt had no time left: give some extra minutes.'))
         # edx-proctoring's own resume path: a completed attempt goes to "error", becomes ready to resume, and the
         # candidate's next start creates the attempt that continues it with the time stored here.
-        proctoring_api.update_attempt_status(attempt.id, 'error', cascade_effects=False)
-        proctoring_api.update_exam_attempt(attempt.id, time_remaining_seconds=seconds)
-        proctoring_api.mark_exam_attempt_as_ready_to_resume(attempt.id)
-        Reopening.objects.create(attempt_id=attempt.id, course_id=course_key, content_id=content_id,
-                                 user_id=attempt.user_id, reopened_by=reopened_by, extra_minutes=extra_minutes,
+        proctoring_api.update_attempt_status(attempt['id'], 'error', cascade_effects=False)
+        proctoring_api.update_exam_attempt(attempt['id'], time_remaining_seconds=seconds)
+        proctoring_api.mark_exam_attempt_as_ready_to_resume(attempt['id'])
+        Reopening.objects.create(attempt_id=attempt['id'], course_id=course_key, content_id=content_id,
+                                 user_id=attempt['user_id'], reopened_by=reopened_by, extra_minutes=extra_minutes,
                                  seconds_granted=seconds, reason=(reason or '')[:500])
-        record_audit_event(course_key, 'reopen', AuditEvent.OK, actor=reopened_by, subject_id=attempt.user_id,
-                           content_id=content_id, attempt_id=attempt.id, ip_address=ip_address,
-                           extra_minutes=extra_minutes, seconds_granted=seconds, reason=(reason or '')[:500])
+        record_audit_event(course_key, 'reopen', AuditEvent.OK, actor=reopened_by, subject_id=attempt['user_id'],
+                           content_id=content_id, attempt_id=attempt['id'], ip_address=ip_address,
+                           channel=CHANNEL_MONITOR, extra_minutes=extra_minutes, seconds_granted=seconds,
+                           reason=(reason or '')[:500])
     return seconds
 
 
@@ -124,10 +131,33 @@ def link_successor(record):
     ])
 
 
+def _take_a_try(key, limit):
+    """
+    Count one password try against ``key`` before it is checked, atomically (the cache's INCR): of N tries sent at
+    once, only the first ``limit`` are checked at all. Whether this try is within the limit.
+    """
+    cache.add(key, 0, FAILURE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between the two calls: this try opens a new one
+        cache.add(key, 0, FAILURE_WINDOW_SECONDS)
+        count = cache.incr(key)
+    return count <= limit
+
+
+def _give_back_a_try(key):
+    """A right password does not count against the limits (a hall of candidates behind one address)."""
+    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
+        cache.decr(key)
+
+
 def unlock_attempt(user, attempt_id, password, ip_address=None):
     """
     The invigilator types the password on the candidate's screen to let a reopened attempt continue. Checked on
     the server, limited per attempt and per client address, and audited (never the password itself).
+
+    Each try is counted before the password is checked, so parallel guesses cannot get past the limit; a right
+    password gives its count back.
 
     Raises:
         AttemptNotFound, UnlockRefused
@@ -135,22 +165,26 @@ def unlock_attempt(user, attempt_id, password, ip_address=None):
     record = AttemptRecord.objects.filter(attempt_id=attempt_id, user=user).first()
     if record is None:
         raise AttemptNotFound(_('There is no such exam attempt of yours.'))
-    if not record.requires_unlock or record.unlocked_at:
+    if not waits_for_invigilator(record):
         return
-    keys = [f'offline-delivery:unlock-failures:attempt:{attempt_id}',
-            f'offline-delivery:unlock-failures:client:{ip_address}']
+    keys = [f'offline-delivery:unlock-tries:attempt:{attempt_id}', f'offline-delivery:unlock-tries:client:{ip_address}']
     limits = [MAX_FAILURES_PER_ATTEMPT, MAX_FAILURES_PER_CLIENT]
     audit = {'course_key': record.course_id, 'content_id': record.content_id, 'attempt_id': attempt_id,
-             'actor': user, 'subject_id': user.id, 'ip_address': ip_address}
-    if any((cache.get(key) or 0) >= limit for key, limit in zip(keys, limits)):
+             'actor': user, 'subject_id': user.id, 'ip_address': ip_address, 'channel': CHANNEL_PASSWORD_GATE}
+    within = [_take_a_try(key, limit) for key, limit in zip(keys, limits)]
+    if not all(within):
         record_audit_event(kind='password', outcome=AuditEvent.REFUSED, reason='locked', **audit)
         raise UnlockRefused(_('Too many wrong passwords: wait 15 minutes or ask the exam office.'), locked=True)
     if not keyring.check_invigilator_password(record.course_id, record.content_id, password):
-        for key in keys:
-            cache.add(key, 0, FAILURE_WINDOW_SECONDS)
-            cache.incr(key)
         record_audit_event(kind='password', outcome=AuditEvent.REFUSED, reason='wrong', **audit)
         raise UnlockRefused(_('Wrong invigilator password.'))
-    record.unlocked_at = timezone.now()
-    record.save(update_fields=['unlocked_at'])
-    record_audit_event(kind='password', outcome=AuditEvent.OK, **audit)
+    for key in keys:
+        _give_back_a_try(key)
+    with transaction.atomic():
+        lock_attempt(attempt_id)
+        record = lock_record(attempt_id)
+        if not waits_for_invigilator(record):
+            return
+        record.unlocked_at = timezone.now()
+        record.save(update_fields=['unlocked_at'])
+        record_audit_event(kind='password', outcome=AuditEvent.OK, **audit)

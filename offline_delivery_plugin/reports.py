@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.files import File
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,11 +25,11 @@ from edx_proctoring.models import (
 )
 
 from offline_delivery_plugin import compat
+from offline_delivery_plugin.attempt_locks import IN_PROGRESS, attempt_deadline, lock_attempt
 from offline_delivery_plugin.data import ReportData
 from offline_delivery_plugin.deliveries import newest_deliveries
 from offline_delivery_plugin.exceptions import OfflineDeliveryError
 from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, Reopening, ResultsReport
-from offline_delivery_plugin.snapshots import IN_PROGRESS, attempt_deadline
 from offline_delivery_plugin.storage import plugin_storage
 
 log = logging.getLogger(__name__)
@@ -234,9 +235,21 @@ def finalise_expired_attempts(now=None):
     for attempt in ProctoredExamStudentAttempt.objects.filter(status__in=IN_PROGRESS, started_at__isnull=False).values(
             'id', 'started_at', 'allowed_time_limit_mins', 'status').iterator(chunk_size=CHUNK):
         deadline = attempt_deadline(attempt['started_at'], attempt['allowed_time_limit_mins'])
-        if now > deadline + grace:
-            proctoring_api.update_attempt_status(attempt['id'], 'timed_out', timeout_timestamp=deadline)
+        if now > deadline + grace and _time_out(attempt['id'], now, grace):
             finalised += 1
     if finalised:
         log.info('Timed out %d expired exam attempts', finalised)
     return finalised
+
+
+def _time_out(attempt_id, now, grace):
+    """Time one attempt out, decided again under its row lock (a file may have submitted it meanwhile)."""
+    with transaction.atomic():
+        attempt = lock_attempt(attempt_id)
+        if attempt is None or attempt['status'] not in IN_PROGRESS:
+            return False
+        deadline = attempt_deadline(attempt['started_at'], attempt['allowed_time_limit_mins'])
+        if now <= deadline + grace:
+            return False
+        proctoring_api.update_attempt_status(attempt_id, 'timed_out', timeout_timestamp=deadline)
+    return True

@@ -13,7 +13,6 @@ nothing and is answered with what the server holds.
 """
 import json
 import time
-from datetime import timedelta
 
 import crum
 from django.conf import settings
@@ -26,7 +25,9 @@ from edx_proctoring.models import ProctoredExamStudentAttempt
 from opaque_keys.edx.keys import CourseKey
 
 from offline_delivery_plugin import compat, keyring
-from offline_delivery_plugin.crypto.envelope import EnvelopeError, sha256_hex, strict_json
+from offline_delivery_plugin.attempt_locks import IN_PROGRESS, attempt_deadline, lock_attempt, waits_for_invigilator
+from offline_delivery_plugin.audit import CHANNEL_AUTOSAVE, record_audit_event
+from offline_delivery_plugin.crypto.envelope import MAX_SAFE_INTEGER, MAX_SEQ, EnvelopeError, sha256_hex, strict_json
 from offline_delivery_plugin.data import CandidateSession, SaveAck
 from offline_delivery_plugin.exceptions import (
     AttemptNotFound,
@@ -34,15 +35,8 @@ from offline_delivery_plugin.exceptions import (
     InvalidSnapshot,
     OfflineDeliveryDisabled,
 )
-from offline_delivery_plugin.models import AttemptRecord, ItemAnswer
+from offline_delivery_plugin.models import AttemptRecord, AuditEvent, ItemAnswer
 
-IN_PROGRESS = ('started', 'ready_to_submit')
-
-
-def attempt_deadline(started_at, allowed_time_limit_mins):
-    """When an attempt's time runs out: its start plus its allowed minutes (allowances included), as edx-proctoring
-    counts it."""
-    return started_at + timedelta(minutes=allowed_time_limit_mins or 0)
 GENESIS_CONTEXT = 'offline-delivery genesis v1|'
 MAX_ITEMS = 1000
 MAX_ANSWER_CHARS = 100_000
@@ -50,8 +44,13 @@ MAX_LINK_CHARS = 100_000
 
 
 def genesis_hash(attempt_code):
-    """The hash the first link of an attempt points back to."""
-    return sha256_hex(GENESIS_CONTEXT + attempt_code)
+    """
+    The hash the first link of an attempt points back to.
+
+    edx-proctoring's ``attempt_code`` may be empty (its own fixtures make attempts without one): such an attempt
+    still saves online from its genesis, and no delivery file binds to it (``check_binding`` compares the codes).
+    """
+    return sha256_hex(GENESIS_CONTEXT + (attempt_code or ''))
 
 
 def parse_link(link):
@@ -75,6 +74,10 @@ def parse_link(link):
     )
     if not valid:
         raise InvalidSnapshot(_('A snapshot link is [sequence, previous hash, time, answers hash, changed items].'))
+    # Bounded where they are parsed: a number no page writes is a clear refusal, never a database overflow.
+    if seq > MAX_SEQ or time_ms > MAX_SAFE_INTEGER:
+        raise InvalidSnapshot(_('A snapshot\'s sequence number is from 1 to {max}, its time a time in '
+                                'milliseconds.').format(max=MAX_SEQ))
     return seq, prev, time_ms, digest, changed
 
 
@@ -172,6 +175,10 @@ def start_candidate_session(user, attempt_id):
     """
     The session the candidate page starts with (or restarts with after a reload or on another device).
 
+    A reopened attempt that still waits for the invigilator password gets a *locked* session: the answers, the time
+    and the messages, but none of what a delivery file is made with (the exam's key and key id, the attempt code,
+    the candidate id, the password verifier). The page asks again once the invigilator has unlocked it.
+
     Raises:
         AttemptNotFound, AttemptNotInProgress, OfflineDeliveryDisabled
     """
@@ -182,20 +189,21 @@ def start_candidate_session(user, attempt_id):
     delivery = _delivery_settings(exam['course_id'])
     course_key = CourseKey.from_string(exam['course_id'])
     record = _record(attempt)
-    key = keyring.get_active_exam_key(course_key, exam['content_id'])
+    locked = waits_for_invigilator(record)
+    key = None if locked else keyring.get_active_exam_key(course_key, exam['content_id'])
     remaining = proctoring_api.get_exam_attempt_data(exam['id'], attempt['id'])['time_remaining_seconds']
     now_ms = int(time.time() * 1000)
     return CandidateSession(
         attempt_id=attempt['id'],
-        attempt_code=attempt['attempt_code'],
+        attempt_code=None if locked else attempt['attempt_code'],
         course_id=exam['course_id'],
         content_id=exam['content_id'],
         exam_name=exam['exam_name'],
-        candidate_id=compat.get_anonymous_user_id(user, course_key),
+        candidate_id=None if locked else compat.get_anonymous_user_id(user, course_key),
         candidate_label=user.username,
-        kid=key.kid,
-        public_key_spki_b64=key.public_key_spki_b64,
-        password_verifier=keyring.get_password_verifier(course_key, exam['content_id']),
+        kid=key.kid if key else None,
+        public_key_spki_b64=key.public_key_spki_b64 if key else None,
+        password_verifier=None if locked else keyring.get_password_verifier(course_key, exam['content_id']),
         deadline_ms=now_ms + int(remaining) * 1000,
         server_time_ms=now_ms,
         autosave_interval_seconds=delivery.autosave_interval_seconds,
@@ -206,18 +214,20 @@ def start_candidate_session(user, attempt_id):
         acked_seq=record.last_save_seq or 0,
         acked_hash=record.last_save_hash or genesis_hash(attempt['attempt_code']),
         answers={answer.item_id: answer.value for answer in record.answers.all()},
-        locked=record.requires_unlock and not record.unlocked_at,
+        locked=locked,
         items=tuple(compat.get_exam_item_ids(user, course_key, exam['content_id'])),
         allowed_seconds=int(attempt['allowed_time_limit_mins'] or exam['time_limit_mins'] or 0) * 60,
     )
 
 
-def save_snapshot(user, attempt_id, link, answers_json):
+def save_snapshot(user, attempt_id, link, answers_json, ip_address=None):
     """
     Store a snapshot the candidate's page sent, unless the server already holds a newer one.
 
     Only the answers that differ from what the server holds are written. A repeated, late or out-of-order
-    snapshot (sequence not above the stored one) changes no answer; every contact is recorded.
+    snapshot (sequence not above the stored one) changes no answer; every contact is recorded. Whether the attempt
+    still takes answers is decided under the attempt's row lock (``attempt_locks``), so a save that reaches the
+    database after a delivery file submitted the attempt changes nothing. A refused save is audited.
 
     Returns:
         SaveAck with the newest snapshot the server holds.
@@ -225,26 +235,50 @@ def save_snapshot(user, attempt_id, link, answers_json):
     Raises:
         AttemptNotFound, AttemptNotInProgress, OfflineDeliveryDisabled, InvalidSnapshot (nothing stored).
     """
-    seq, _prev, _time_ms, digest, _changed = parse_link(link)
-    if sha256_hex(answers_json if isinstance(answers_json, str) else '') != digest:
-        raise InvalidSnapshot(_('The answers do not match the snapshot link.'))
-    answers = parse_answers(answers_json)
-    attempt = _attempt_for_save(user, attempt_id)
-    if attempt['status'] not in IN_PROGRESS:
-        raise AttemptNotInProgress(_('This exam attempt is {status}: answers can no longer be saved.').format(
-            status=attempt['status']))
-    _delivery_settings(attempt['proctored_exam']['course_id'], recent=True)
-    now, link_hash = timezone.now(), sha256_hex(link)
-    ack = _save_to_record(attempt['id'], seq, link_hash, answers, now)
-    if ack is None:  # the queued sync has not made the record yet: made now, outside the save's transaction
-        _record(attempt)
+    try:
+        seq, _prev, _time_ms, digest, _changed = parse_link(link)
+        if sha256_hex(answers_json if isinstance(answers_json, str) else '') != digest:
+            raise InvalidSnapshot(_('The answers do not match the snapshot link.'))
+        answers = parse_answers(answers_json)
+        attempt = _attempt_for_save(user, attempt_id)
+        if attempt['status'] not in IN_PROGRESS:
+            raise AttemptNotInProgress(_('This exam attempt is {status}: answers can no longer be saved.').format(
+                status=attempt['status']))
+        _delivery_settings(attempt['proctored_exam']['course_id'], recent=True)
+        now, link_hash = timezone.now(), sha256_hex(link)
         ack = _save_to_record(attempt['id'], seq, link_hash, answers, now)
+        if ack is None:  # the queued sync has not made the record yet: made now, outside the save's transaction
+            _record(attempt)
+            ack = _save_to_record(attempt['id'], seq, link_hash, answers, now)
+    except (InvalidSnapshot, AttemptNotInProgress) as refusal:
+        _audit_refused_save(user, attempt_id, refusal, ip_address)
+        raise
     return ack
 
 
+def _audit_refused_save(user, attempt_id, refusal, ip_address):
+    row = attempt_row(attempt_id)
+    record = AttemptRecord.objects.filter(attempt_id=attempt_id).values('course_id', 'content_id').first()
+    if row is None or record is None:
+        return
+    record_audit_event(record['course_id'], 'autosave', AuditEvent.REFUSED, actor=user, subject_id=row['user_id'],
+                       content_id=record['content_id'], attempt_id=attempt_id, ip_address=ip_address,
+                       channel=CHANNEL_AUTOSAVE, reason=type(refusal).__name__, message=refusal.user_message)
+
+
 def _save_to_record(attempt_id, seq, link_hash, answers, now):
-    """The save itself, in one transaction: SaveAck, or None when the attempt has no record yet."""
+    """
+    The save itself, in one transaction that decides under the attempt's row lock: SaveAck, or None when the
+    attempt has no record yet.
+    """
     with transaction.atomic():
+        row = lock_attempt(attempt_id)
+        if row is None or row['status'] not in IN_PROGRESS:
+            raise AttemptNotInProgress(_('This exam attempt is {status}: answers can no longer be saved.').format(
+                status=row['status'] if row else _('gone')))
+        if row['started_at'] is not None and now > attempt_deadline(row['started_at'],
+                                                                    row['allowed_time_limit_mins']):
+            raise AttemptNotInProgress(_('Time is up for this exam attempt: answers can no longer be saved online.'))
         # The usual save is newer than what the server holds: one UPDATE checks that, locks the record and writes
         # it. Anything else (a repeat, a late snapshot, an attempt waiting for the invigilator, no record) takes the
         # locking read to find out which.
@@ -252,7 +286,7 @@ def _save_to_record(attempt_id, seq, link_hash, answers, now):
             record = AttemptRecord.objects.select_for_update().filter(attempt_id=attempt_id).first()
             if record is None:
                 return None
-            if record.requires_unlock and not record.unlocked_at:
+            if waits_for_invigilator(record):
                 raise AttemptNotInProgress(_('This reopened attempt waits for the invigilator password.'))
             if record.last_save_seq is not None and seq <= record.last_save_seq:
                 AttemptRecord.objects.filter(id=record.id).update(last_contact_at=now)

@@ -62,7 +62,8 @@ def test_every_single_byte_change_is_refused(good_file):
     for position in range(0, len(good_file), step):
         changed = bytearray(good_file)
         changed[position] ^= 0x01
-        assert refusal(bytes(changed)).reason in ('malformed', 'tampered', 'unsupported_version', 'unknown_key')
+        assert refusal(bytes(changed)).reason in ('malformed', 'tampered', 'unsupported_version', 'unknown_key',
+                                                 'not_cosigned')
 
 
 def test_truncation_is_refused(good_file):
@@ -89,7 +90,8 @@ def test_unknown_key(good_file):
 
 
 def test_unsupported_version(good_file):
-    assert refusal(mutate_outer(good_file, version=2)).reason == 'unsupported_version'
+    assert refusal(mutate_outer(good_file, version=1)).reason == 'unsupported_version'
+    assert refusal(mutate_outer(good_file, version=3)).reason == 'unsupported_version'
 
 
 @override_settings(OFFLINE_DELIVERY_MAX_FILE_BYTES=100)

@@ -13,14 +13,22 @@ from django.test import override_settings
 
 from offline_delivery_plugin import api, keyring
 from offline_delivery_plugin.crypto import envelope
-from offline_delivery_plugin.models import ExamKey
+from offline_delivery_plugin.models import ExamKey, InvigilatorPassword
+from sandbox.host.demo import INVIGILATOR_PASSWORD
+from tests.crypto_helpers import cosign_key
 
 NEW_KEK = base64.b64encode(b'n' * 32).decode()
 
 
 def header_for(key, demo):
-    return {'kid': key.kid, 'course': str(demo.course_key), 'exam': demo.final_exam_id, 'candidate': 'c' * 32,
-            'attempt': 'ATTEMPT', 'seq': 1, 'created': 1}
+    verifier = api.get_password_verifier(demo.course_key, demo.final_exam_id)
+    return {'kid': key.kid, 'pid': verifier.pid, 'course': str(demo.course_key), 'exam': demo.final_exam_id,
+            'candidate': 'c' * 32, 'attempt': 'ATTEMPT', 'seq': 1, 'created': 1, 'clock_offset_ms': 0}
+
+
+def signing_key(demo):
+    verifier = api.get_password_verifier(demo.course_key, demo.final_exam_id)
+    return cosign_key(INVIGILATOR_PASSWORD, verifier.cosign_salt, verifier.cosign_iterations)
 
 
 PAYLOAD = {'blank': False, 'answers_json': '{"a":"b"}', 'items': ['a'],
@@ -66,7 +74,7 @@ def test_a_wrapped_key_moved_to_another_id_does_not_open(demo):
 def test_rotation_keeps_old_files_readable(demo):
     old = api.get_active_exam_key(demo.course_key, demo.final_exam_id)
     old_file = envelope.build_file(base64.urlsafe_b64decode(old.public_key_spki_b64 + '=='),
-                                   header_for(old, demo), PAYLOAD)
+                                   header_for(old, demo), PAYLOAD, signing_key(demo))
     new = api.rotate_exam_key(demo.course_key, demo.final_exam_id)
     assert new.kid != old.kid
     assert api.get_active_exam_key(demo.course_key, demo.final_exam_id) == new
@@ -78,10 +86,11 @@ def test_rotation_keeps_old_files_readable(demo):
 def test_kek_rotation_rewraps_and_old_files_still_open(demo, settings):
     key = api.get_active_exam_key(demo.course_key, demo.final_exam_id)
     data = envelope.build_file(base64.urlsafe_b64decode(key.public_key_spki_b64 + '=='), header_for(key, demo),
-                               PAYLOAD)
+                               PAYLOAD, signing_key(demo))
     settings.OFFLINE_DELIVERY_KEY_ENCRYPTION_KEYS = {**settings.OFFLINE_DELIVERY_KEY_ENCRYPTION_KEYS, 'kek-2': NEW_KEK}
     settings.OFFLINE_DELIVERY_ACTIVE_KEK_ID = 'kek-2'
-    assert api.rewrap_all_keys() == 1
+    # The exam key and each invigilator password's co-signing key (the demo sets one per proctored exam).
+    assert api.rewrap_all_keys() == 1 + InvigilatorPassword.objects.count() == 3
     assert api.rewrap_all_keys() == 0
     settings.OFFLINE_DELIVERY_KEY_ENCRYPTION_KEYS = {'kek-2': NEW_KEK}  # the old KEK is gone
     assert api.open_delivery_file(data).answers == {'a': 'b'}

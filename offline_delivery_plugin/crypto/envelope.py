@@ -1,19 +1,21 @@
 """
-The delivery file, format version 1: build (the page does this in JavaScript; this Python builder serves tests
+The delivery file, format version 2: build (the page does this in JavaScript; this Python builder serves tests
 and tools), parse, verify and decrypt.
 
 A file is one UTF-8 JSON object::
 
-    {"format": "offline-delivery-file", "version": 1,
+    {"format": "offline-delivery-file", "version": 2,
      "protected": b64url(header JSON), "epk": b64url(65-byte P-256 point), "iv": b64url(12 bytes),
-     "ciphertext": b64url(AES-256-GCM ciphertext and tag)}
+     "ciphertext": b64url(AES-256-GCM ciphertext and tag), "cosig": b64url(HMAC-SHA256, 32 bytes)}
 
 The header binds the file (see ``HEADER_FIELDS``); its exact base64url text is the GCM associated data, so any
 change to it, or to the other values, fails decryption. The object itself has one encoding (``encode_file``:
 compact, fields in this order, as the page's ``JSON.stringify`` writes it), so that no byte of a file is outside
 what is checked: an authentic file re-encoded (whitespace, key order, escapes) is refused too. The content key is
-``HKDF-SHA256(ECDH(ephemeral, exam key), salt=epk, info="offline-delivery-file v1|" + kid)``. The full
-specification is docs/delivery-file.rst; a change to any of this is a new version.
+``HKDF-SHA256(ECDH(ephemeral, exam key), salt=epk, info="offline-delivery-file v2|" + kid)``. ``cosig`` is the
+invigilator's co-signature over the other four values (``crypto.cosign``), made with a key derived from the
+invigilator password the header names (``pid``). The full specification is docs/delivery-file.rst; a change to any
+of this is a new version.
 """
 import hashlib
 import json
@@ -28,35 +30,42 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from offline_delivery_plugin.crypto import b64
+from offline_delivery_plugin.crypto import b64, cosign
 
 FORMAT = 'offline-delivery-file'
-VERSION = 1
+VERSION = 2
 ALGORITHM = 'ECDH-P256+HKDF-SHA256+A256GCM'
-HKDF_INFO_PREFIX = b'offline-delivery-file v1|'
-OUTER_FIELDS = {'format': str, 'version': int, 'protected': str, 'epk': str, 'iv': str, 'ciphertext': str}
+HKDF_INFO_PREFIX = b'offline-delivery-file v2|'
+OUTER_FIELDS = {'format': str, 'version': int, 'protected': str, 'epk': str, 'iv': str, 'ciphertext': str,
+                'cosig': str}
 HEADER_FIELDS = {
     'v': int,            # format version, repeated inside the authenticated header
     'alg': str,          # ALGORITHM
     'kid': str,          # exam key id
+    'pid': str,          # id of the invigilator password whose co-signing key signed the file
     'course': str,       # course id
     'exam': str,         # exam subsection usage id
     'candidate': str,    # the candidate's anonymous id in the course
     'attempt': str,      # edx-proctoring attempt code
     'seq': int,          # snapshot sequence number of the delivered answers
     'created': int,      # creation time, ms since the epoch, from the candidate's clock
+    'clock_offset_ms': int,  # server clock minus the candidate's clock, as the page measured it at start
 }
 PAYLOAD_FIELDS = {'blank': bool, 'answers_json': str, 'items': list, 'chain': dict}
 CHAIN_FIELDS = {'anchor': dict, 'links': list}
 ANCHOR_FIELDS = {'seq': int, 'hash': str}
 MAX_DEPTH = 8
+#: Every whole number in a file (and in an autosave's link) lies within JavaScript's exact integers; sequence
+#: numbers also fit every database's 32-bit column (Django's PositiveIntegerField is safe up to 2**31 - 1).
+MAX_SAFE_INTEGER = 2 ** 53 - 1
+MAX_SEQ = 2 ** 31 - 1
 _LONE_SURROGATE = re.compile('[\ud800-\udfff]')  # after json.loads, any surrogate left is one without its pair
 
 
 class EnvelopeError(Exception):
     """
     The file cannot be opened. ``reason`` is one of: ``malformed``, ``unsupported_version``, ``unknown_key``,
-    ``tampered``; ``detail`` says what, for logs and staff.
+    ``tampered``, ``not_cosigned``; ``detail`` says what, for logs and staff.
     """
 
     def __init__(self, reason, detail):
@@ -70,6 +79,8 @@ class OpenedFile:
     """A delivery file whose encryption and integrity checked out; its binding is still to be checked."""
 
     header: dict
+    #: ``(course_id, content_id)`` of the invigilator password that co-signed the file.
+    cosigned_for: tuple
     blank: bool
     answers: dict
     answers_json: str
@@ -136,6 +147,8 @@ def _check_fields(value, fields, what):
         # bool is an int in Python: an int field must not take true/false.
         if not isinstance(value[name], kind) or (kind is int and isinstance(value[name], bool)):
             raise EnvelopeError('malformed', f'{what}.{name} is not {kind.__name__}')
+        if kind is int and not -MAX_SAFE_INTEGER <= value[name] <= MAX_SAFE_INTEGER:
+            raise EnvelopeError('malformed', f'{what}.{name} is out of range')
 
 
 def _decode(text, what):
@@ -167,22 +180,26 @@ def read_header(data):
     _check_fields(header, HEADER_FIELDS, 'header')
     if header['v'] != VERSION or header['alg'] != ALGORITHM:
         raise EnvelopeError('unsupported_version', f"header version {header['v']} / {header['alg']}")
+    if not 1 <= header['seq'] <= MAX_SEQ:
+        raise EnvelopeError('malformed', 'header.seq is out of range')
     return outer, header
 
 
-def open_file(data, private_key_for):
+def open_file(data, private_key_for, cosign_key_for):
     """
-    Verify and decrypt a delivery file.
+    Verify and decrypt a delivery file, and check the invigilator's co-signature on it.
 
     Arguments:
         data (bytes): the file as uploaded.
         private_key_for: callable ``kid -> EllipticCurvePrivateKey`` or None when the key id is unknown.
+        cosign_key_for: callable ``pid -> (course_id, content_id, key bytes)`` or None when the password id is
+            unknown.
 
     Returns:
         OpenedFile
 
     Raises:
-        EnvelopeError: ``malformed``, ``unsupported_version``, ``unknown_key`` or ``tampered``.
+        EnvelopeError: ``malformed``, ``unsupported_version``, ``unknown_key``, ``tampered`` or ``not_cosigned``.
     """
     outer, header = read_header(data)
     private_key = private_key_for(header['kid'])
@@ -191,8 +208,9 @@ def open_file(data, private_key_for):
     epk_raw = _decode(outer['epk'], 'epk')
     iv = _decode(outer['iv'], 'iv')
     ciphertext = _decode(outer['ciphertext'], 'ciphertext')
-    if len(epk_raw) != 65 or len(iv) != 12 or len(ciphertext) < 16:
-        raise EnvelopeError('malformed', 'epk, iv or ciphertext has the wrong length')
+    cosig = _decode(outer['cosig'], 'cosig')
+    if len(epk_raw) != 65 or len(iv) != 12 or len(ciphertext) < 16 or len(cosig) != cosign.TAG_BYTES:
+        raise EnvelopeError('malformed', 'epk, iv, ciphertext or cosig has the wrong length')
     try:
         epk = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), epk_raw)
         shared = private_key.exchange(ec.ECDH(), epk)
@@ -207,8 +225,16 @@ def open_file(data, private_key_for):
             from error
     # Checked after decryption, so that an altered value is reported as tampered however the file is spaced.
     if (data.encode('utf-8') if isinstance(data, str) else bytes(data)) != encode_file(
-            outer['protected'], outer['epk'], outer['iv'], outer['ciphertext']):
+            outer['protected'], outer['epk'], outer['iv'], outer['ciphertext'], outer['cosig']):
         raise EnvelopeError('malformed', 'not the encoding the page writes: the file was re-encoded after saving')
+    # The invigilator's co-signature, after the encryption checked out: an altered byte anywhere else is reported
+    # as tampered, a file made without the invigilator password as not co-signed.
+    signer = cosign_key_for(header['pid'])
+    if signer is None:
+        raise EnvelopeError('not_cosigned', f"password {header['pid']!r} is not an invigilator password here")
+    if not cosign.verify_cosignature(signer[2], outer['protected'], outer['epk'], outer['iv'], outer['ciphertext'],
+                                     outer['cosig']):
+        raise EnvelopeError('not_cosigned', 'the co-signature does not verify with that invigilator password')
 
     payload = strict_json(plaintext, 'the payload')
     _check_fields(payload, PAYLOAD_FIELDS, 'payload')
@@ -221,8 +247,11 @@ def open_file(data, private_key_for):
         raise EnvelopeError('malformed', 'items must be item ids')
     if not all(isinstance(link, str) for link in payload['chain']['links']):
         raise EnvelopeError('malformed', 'chain links must be text')
+    if not 0 <= payload['chain']['anchor']['seq'] <= MAX_SEQ:
+        raise EnvelopeError('malformed', 'chain.anchor.seq is out of range')
     return OpenedFile(
         header=header,
+        cosigned_for=(signer[0], signer[1]),
         blank=payload['blank'],
         answers=answers,
         answers_json=payload['answers_json'],
@@ -234,7 +263,7 @@ def open_file(data, private_key_for):
     )
 
 
-def build_file(public_key_spki, header, payload):
+def build_file(public_key_spki, header, payload, cosign_key):
     """
     Write a delivery file, as the candidate page does (tests and tools only: the server never writes answers
     into files).
@@ -243,6 +272,8 @@ def build_file(public_key_spki, header, payload):
         public_key_spki (bytes): the exam's public key (SubjectPublicKeyInfo DER).
         header (dict): every ``HEADER_FIELDS`` field except ``v`` and ``alg``, which are filled in.
         payload (dict): the ``PAYLOAD_FIELDS``.
+        cosign_key (bytes): the co-signing key of the invigilator password ``header['pid']``
+            (``cosign.derive_cosign_key``).
     """
     header = {'v': VERSION, 'alg': ALGORITHM, **header}
     public_key = serialization.load_der_public_key(public_key_spki)
@@ -254,16 +285,18 @@ def build_file(public_key_spki, header, payload):
     key = _content_key(ephemeral.exchange(ec.ECDH(), public_key), epk_raw, header['kid'])
     ciphertext = AESGCM(key).encrypt(iv, json.dumps(payload, separators=(',', ':')).encode('utf-8'),
                                      protected.encode('ascii'))
-    return encode_file(protected, b64.encode(epk_raw), b64.encode(iv), b64.encode(ciphertext))
+    epk, iv, ciphertext = b64.encode(epk_raw), b64.encode(iv), b64.encode(ciphertext)
+    return encode_file(protected, epk, iv, ciphertext, cosign.cosign(cosign_key, protected, epk, iv, ciphertext))
 
 
-def encode_file(protected, epk, iv, ciphertext):
+def encode_file(protected, epk, iv, ciphertext, cosig):
     """
     The bytes of a file from its base64url values: the one encoding the page writes (``JSON.stringify`` of the
     object with its fields in this order) and the only one ``open_file`` accepts.
     """
     return json.dumps({
         'format': FORMAT, 'version': VERSION, 'protected': protected, 'epk': epk, 'iv': iv, 'ciphertext': ciphertext,
+        'cosig': cosig,
     }, separators=(',', ':')).encode('ascii')
 
 

@@ -18,6 +18,9 @@ from django.core.exceptions import ImproperlyConfigured
 from offline_delivery_plugin.crypto import b64
 
 WRAP_CONTEXT = b'offline-delivery key wrap v1'
+#: The invigilator password's co-signing keys are wrapped the same way, under a context of their own, so a wrapped
+#: exam key can never be unwrapped as a co-signing key or the other way round.
+COSIGN_WRAP_CONTEXT = b'offline-delivery cosign key wrap v1'
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,23 @@ def active_kek_id():
     return kek_id
 
 
-def _aad(kid, kek_id):
-    return b'|'.join([WRAP_CONTEXT, kid.encode(), kek_id.encode()])
+def _aad(kid, kek_id, context=WRAP_CONTEXT):
+    return b'|'.join([context, kid.encode(), kek_id.encode()])
+
+
+def wrap_cosign_key(pid, key):
+    """
+    Wrap an invigilator password's co-signing key (32 bytes) under the active KEK, bound to its id ``pid``.
+    Returns ``(kek_id, nonce, wrapped)``.
+    """
+    kek_id = active_kek_id()
+    nonce = os.urandom(12)
+    return kek_id, nonce, AESGCM(_kek(kek_id)).encrypt(nonce, key, _aad(pid, kek_id, COSIGN_WRAP_CONTEXT))
+
+
+def unwrap_cosign_key(pid, kek_id, nonce, wrapped):
+    """The co-signing key of ``pid``; raises ``InvalidTag`` when it or its ids were altered."""
+    return AESGCM(_kek(kek_id)).decrypt(nonce, wrapped, _aad(pid, kek_id, COSIGN_WRAP_CONTEXT))
 
 
 def generate_key_pair(kid):

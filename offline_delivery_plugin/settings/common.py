@@ -62,6 +62,15 @@ DEFAULTS = {
     # .. setting_description: Most files one bulk upload (many files or one zip) may hold; checked before
     #   anything is unpacked.
     'OFFLINE_DELIVERY_BULK_MAX_FILES': 1000,
+    # .. setting_name: OFFLINE_DELIVERY_BULK_MAX_BYTES
+    # .. setting_default: 209715200
+    # .. setting_description: Largest bulk upload (all its files, or zips, together) the server accepts, in bytes.
+    #   A request that declares more is refused (413) before its body is read; what is accepted is streamed to
+    #   temporary files, never held in memory whole. 200 MiB holds a stick of OFFLINE_DELIVERY_BULK_MAX_FILES
+    #   (1000) delivery files of 200 kB each (a file is its answers' text encrypted and base64-encoded: an essay
+    #   exam's is tens of kB), while one request can no longer fill an app server's disk. Keep a proxy's body
+    #   limit for the plugin's URLs at least this large (Tutor's default there is 500MB).
+    'OFFLINE_DELIVERY_BULK_MAX_BYTES': 200 * 1024 * 1024,
     # .. setting_name: OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES
     # .. setting_default: 30
     # .. setting_description: Minutes after an attempt's time ran out before the periodic sweep
@@ -75,6 +84,20 @@ DEFAULTS = {
     #   time, a special allowance, a retake), in the learner's language, through the LMS's ``EMAIL_BACKEND`` and
     #   from ``DEFAULT_FROM_EMAIL``; the link in it uses ``LMS_ROOT_URL``. The answer is on the exam's page either way.
     'OFFLINE_DELIVERY_DECISION_EMAILS': True,
+    # .. setting_name: OFFLINE_DELIVERY_MIN_PASSWORD_GUESSES_LOG10
+    # .. setting_default: 12
+    # .. setting_description: How hard an invigilator password must be to guess: at least 10 to this power
+    #   guesses, as zxcvbn estimates them. Candidate pages receive a slow (PBKDF2, 600,000 iterations) verifier of
+    #   the password, so a candidate can guess it offline, and the invigilator's co-signature on delivery files is
+    #   only as strong as the password; docs/threat-model.rst gives the cost of 10**12 guesses.
+    'OFFLINE_DELIVERY_MIN_PASSWORD_GUESSES_LOG10': 12,
+    # .. setting_name: OFFLINE_DELIVERY_SEAL_TOLERANCE_SECONDS
+    # .. setting_default: 60
+    # .. setting_description: How much later than the attempt's deadline a delivery file's answers may have been
+    #   sealed (by the candidate's clock, corrected by the offset the page measured against the server when the
+    #   attempt started) and still be accepted. Covers the page's own clock error and the moment between the
+    #   deadline and the page sealing the answers; a file sealed later is refused as ``sealed_late``.
+    'OFFLINE_DELIVERY_SEAL_TOLERANCE_SECONDS': 60,
 }
 
 
@@ -86,11 +109,22 @@ def plugin_settings(settings):
         if not hasattr(settings, name):
             setattr(settings, name, value)
     # A learner with a pending allowance request cannot start that exam (middleware.PendingRequestGate).
-    middleware = getattr(settings, 'MIDDLEWARE', None)
-    if isinstance(middleware, list) and GATE_MIDDLEWARE not in middleware:
-        middleware.append(GATE_MIDDLEWARE)
+    _append(settings, 'MIDDLEWARE', GATE_MIDDLEWARE)
     # The legacy Instructor Dashboard renders a plugin's section with a Mako template found through
     # MAKO_TEMPLATE_DIRS_BASE (see extensions/filters.py); hosts without Mako have no such setting.
-    mako_dirs = getattr(settings, 'MAKO_TEMPLATE_DIRS_BASE', None)
-    if isinstance(mako_dirs, list) and TEMPLATES_DIR not in mako_dirs and str(TEMPLATES_DIR) not in mako_dirs:
-        mako_dirs.append(TEMPLATES_DIR)
+    _append(settings, 'MAKO_TEMPLATE_DIRS_BASE', TEMPLATES_DIR, also_as=str(TEMPLATES_DIR))
+
+
+def _append(settings, name, value, also_as=None):
+    """
+    Add ``value`` at the end of the host's list or tuple setting ``name`` unless it is there (as ``value`` or as
+    ``also_as``); a host without the setting is left without it. A tuple (edx-proctoring's test settings, older
+    LMS settings files) cannot grow in place, so it is replaced by a longer tuple.
+    """
+    current = getattr(settings, name, None)
+    if not isinstance(current, (list, tuple)) or value in current or (also_as is not None and also_as in current):
+        return
+    if isinstance(current, list):
+        current.append(value)
+    else:
+        setattr(settings, name, (*current, value))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 DEMO_PASSWORD = 'edx'  # the Open edX devstack convention; the sandbox is for trying things, not for serving
 COURSE_ID = 'course-v1:SandboxU+EXAM101+2026'
 #: The invigilator password of the demo's proctored and practice exams (course staff set it per exam).
-INVIGILATOR_PASSWORD = 'tentavakt'
+INVIGILATOR_PASSWORD = 'tentavakt-hall-B-2026'
 
 
 @dataclass(frozen=True)

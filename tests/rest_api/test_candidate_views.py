@@ -177,6 +177,11 @@ class TestSnapshots:
         (lambda s: {**s, 'link': '[1,2,3]'}, 'five parts'),
         (lambda s: {**s, 'link': 'not json'}, 'not valid JSON'),
         (lambda s: {**s, 'link': s['link'].replace('[1,', '[0,', 1)}, 'sequence, previous hash'),
+        # Numbers no page writes, bounded where they are parsed (they were a 500 on SQLite and MariaDB).
+        (lambda s: {**s, 'link': s['link'].replace('[1,', f'[{2 ** 31},', 1)}, 'from 1 to 2147483647'),
+        (lambda s: {**s, 'link': s['link'].replace('[1,', f'[{2 ** 32},', 1)}, 'from 1 to 2147483647'),
+        (lambda s: {**s, 'link': s['link'].replace('[1,', f'[{2 ** 63},', 1)}, 'from 1 to 2147483647'),
+        (lambda s: {**s, 'link': s['link'].replace('[1,', f'[{10 ** 40},', 1)}, 'from 1 to 2147483647'),
         (lambda s: {'link': s['link']}, 'malformed'),
         (lambda s: {**s, 'answers_json': 7}, 'do not match'),
     ])

@@ -189,8 +189,9 @@ def test_audit_log(demo, other_course, attempt, role, expected):
             'upload', 'ok', 'invigilator', 'verified_learner', '10.2.3.4')
         csv_response = client.get(audit_url, {'export': 'csv'})
         body = b''.join(csv_response.streaming_content).decode()
-        assert body.splitlines()[0] == 'created,kind,outcome,actor,subject,exam,attempt_id,ip_address,detail'
-        assert 'upload,ok,invigilator,verified_learner' in body
+        assert body.splitlines()[0] == (
+            'created,kind,channel,outcome,actor,subject,exam,attempt_id,ip_address,detail')
+        assert 'upload,monitor,ok,invigilator,verified_learner' in body
         assert 'hej' not in body
 
 
@@ -224,12 +225,12 @@ def test_course_dashboard_page(demo, other_course, role, expected, passwords):
 def test_course_dashboard_says_when_a_password_was_set_never_what(client, demo):
     from offline_delivery_plugin import api  # pylint: disable=import-outside-toplevel
 
-    api.change_invigilator_password(demo.course_key, demo.final_exam_id, 'a-new-secret-9', demo.course_staff)
+    api.change_invigilator_password(demo.course_key, demo.final_exam_id, 'a-new-secret-9-for-hall-C', demo.course_staff)
     client.force_login(demo.course_staff)
     html = client.get(reverse('offline_delivery_plugin:course-dashboard',
                               kwargs={'course_id': str(demo.course_key)})).content.decode()
     assert 'by course_staff.' in html
-    assert 'a-new-secret-9' not in html
+    assert 'a-new-secret-9-for-hall-C' not in html
     assert 'Not set yet' in html, 'the practice and timed exams of the demo have no password'
 
 

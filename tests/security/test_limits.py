@@ -27,20 +27,23 @@ import json
 import os
 import random
 import struct
+import tracemalloc
 import zipfile
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.test import Client
 from django.urls import reverse
 from edx_proctoring.models import ProctoredExamStudentAllowance
 
+from offline_delivery_plugin import api
 from offline_delivery_plugin.crypto import b64
-from offline_delivery_plugin.models import AttemptRecord, BulkUpload, DeliveryFile, ItemAnswer
+from offline_delivery_plugin.models import AttemptRecord, BulkUpload, DeliveryFile, ExamRequest, ItemAnswer
 from offline_delivery_plugin.snapshots import genesis_hash, link_json
 from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam
+from tests.helpers import start_exam, submit_exam
 from tests.rest_api.test_candidate_views import CONTROL_WORD, ESSAY, snapshots_url
 
 # Bulk uploads run their task in the test's process.
@@ -347,7 +350,7 @@ class TestNotUtf8:
         """Through the staff upload and the self-delivery: 400 ``malformed``. (A lone surrogate kid was a 500.)"""
         good = delivery_file(demo.verified_learner, attempt, {CONTROL_WORD: 'hej'})
         data = {
-            'raw byte': good.replace(b'"version":1,', b'"version":1,"\xff":0,'),
+            'raw byte': good.replace(b'"version":2,', b'"version":2,"\xff":0,'),
             'latin-1 header': header_changed(demo, attempt, 'candidate', '"Åsa"', encoding='latin-1'),
             'surrogate kid': header_changed(demo, attempt, 'kid', f'"k{LONE_SURROGATE}"'),
             'surrogate attempt': header_changed(demo, attempt, 'attempt', f'"{LONE_SURROGATE}"'),
@@ -413,3 +416,193 @@ class TestJsonSizeAndDepth:
         body = refused(lambda: staff.post(upload_url(demo, attempt), {'file': SimpleUploadedFile('f', data)}),
                        400, 'not a readable delivery file')
         assert body['reason'] == 'malformed'
+
+
+# -- Huge numbers in URLs and forms --------------------------------------------------------------------------------
+
+#: Over SQLite's largest integer (2**63 - 1): in a query it was an OverflowError (500) there, and out of range on
+#: MariaDB.
+HUGE_ID = '99999999999999999999'
+#: A placeholder id, replaced in the reversed URL by the huge one (which no longer reverses).
+PLACEHOLDER_ID = 4242424242
+
+#: Every URL that takes an integer id: (URL name, the id's name, what the URL names besides it, method, who asks).
+ID_ROUTES = [
+    ('attempt-uploads', 'attempt_id', 'exam', 'post', 'staff'),
+    ('attempt-answers', 'attempt_id', 'exam', 'get', 'staff'),
+    ('attempt-reopen', 'attempt_id', 'exam', 'get', 'staff'),
+    ('attempt-reopen', 'attempt_id', 'exam', 'post', 'staff'),
+    ('bulk-upload-status', 'upload_id', 'exam', 'get', 'staff'),
+    ('request-decision', 'request_id', 'course', 'post', 'staff'),
+    ('my-request', 'request_id', 'course', 'delete', 'candidate'),
+    ('attempt-session', 'attempt_id', 'nothing', 'get', 'candidate'),
+    ('attempt-snapshots', 'attempt_id', 'nothing', 'post', 'candidate'),
+    ('attempt-deliveries', 'attempt_id', 'nothing', 'post', 'candidate'),
+    ('attempt-unlock', 'attempt_id', 'nothing', 'post', 'candidate'),
+]
+
+
+def id_url(demo, name, id_name, scope, value):
+    kwargs = {id_name: PLACEHOLDER_ID}
+    if scope in ('course', 'exam'):
+        kwargs['course_id'] = str(demo.course_key)
+    if scope == 'exam':
+        kwargs['content_id'] = demo.final_exam_id
+    url = reverse(f'offline_delivery_plugin:v1:{name}', kwargs=kwargs)
+    assert url.count(f'/{PLACEHOLDER_ID}/') == 1
+    return url.replace(f'/{PLACEHOLDER_ID}/', f'/{value}/')
+
+
+class TestHugeNumbers:
+    """
+    Ids from URLs are bounded where the URL is parsed (at most 18 digits: every such number fits a 64-bit
+    column), so a huge one is no match (404) and never reaches a query; numbers in forms are bounded by their
+    serializer or the api (400).
+    """
+
+    @pytest.fixture
+    def good(self, demo, attempt):
+        """A real delivery file of the learner's attempt (making it keeps the attempt's key: before ``stored()``)."""
+        return delivery_file(demo.verified_learner, attempt, {CONTROL_WORD: 'hej'})
+
+    @staticmethod
+    def send(good, client, name, method, url):
+        """The request each route would succeed with for a real id, so that it reaches the view's queries."""
+        if name == 'attempt-uploads':
+            return client.post(url, {'file': SimpleUploadedFile('vera.offline-delivery', good)})
+        if name == 'attempt-deliveries':
+            return client.post(url, good, content_type='application/octet-stream')
+        body = {'attempt-reopen': {'extra_minutes': 5, 'reason': 'network'}, 'request-decision': {
+            'approve': True, 'minutes': 5}, 'attempt-unlock': {'password': 'tentavakt'}}.get(name, {})
+        return getattr(client, method)(url, body, content_type='application/json')
+
+    @pytest.mark.parametrize('value', [HUGE_ID, str(2**63), '9' * 19, '\u0661\u0662\u0663'])  # Arabic-Indic digits
+    @pytest.mark.parametrize('name,id_name,scope,method,who', ID_ROUTES)
+    def test_a_huge_id_in_a_url(self, demo, good, staff, candidate, name, id_name, scope, method, who, value):
+        before = stored()
+        response = self.send(good, staff if who == 'staff' else candidate, name, method,
+                             id_url(demo, name, id_name, scope, value))
+        assert response.status_code == 404, (name, method, response.status_code, response.content[:300])
+        assert stored() == before
+
+    @pytest.mark.parametrize('name,id_name,scope,method,who', ID_ROUTES)
+    def test_the_largest_id_still_reaches_the_view(self, demo, good, staff, candidate, name, id_name, scope,
+                                                   method, who):
+        """18 nines are an id of nothing that every column holds: the view itself answers, and no 500."""
+        response = self.send(good, staff if who == 'staff' else candidate, name, method,
+                             id_url(demo, name, id_name, scope, '9' * 18))
+        assert response.status_code in (400, 403, 404), (name, method, response.status_code, response.content[:300])
+        assert response['Content-Type'] == 'application/json'
+
+    @pytest.mark.parametrize('number', [10**30, -10**30, 1e300])
+    @pytest.mark.parametrize('field', ['minutes', 'multiplier'])
+    def test_a_huge_number_in_a_decision(self, demo, staff, field, number):
+        request = api.create_exam_request(demo.verified_learner, demo.course_key, demo.final_exam_id,
+                                          'additional_time', '')
+        url = reverse('offline_delivery_plugin:v1:request-decision', kwargs={
+            'course_id': str(demo.course_key), 'request_id': request.request_id})
+        body = json.dumps({'approve': True, field: number})
+        refused(lambda: staff.post(url, data=body, content_type='application/json'), 400, field)
+        assert ExamRequest.objects.get(id=request.request_id).status == 'pending'
+
+    @pytest.mark.parametrize('number', [10**30, -10**30])
+    def test_huge_extra_minutes_for_a_reopening(self, client, demo, attempt, staff, number):
+        submit_exam(client, attempt)
+        url = reverse('offline_delivery_plugin:v1:attempt-reopen', kwargs={
+            'course_id': str(demo.course_key), 'content_id': demo.final_exam_id, 'attempt_id': attempt['id']})
+        body = json.dumps({'extra_minutes': number, 'reason': 'network'})
+        refused(lambda: staff.post(url, data=body, content_type='application/json'), 400, 'from 0 to 600')
+
+    @pytest.mark.parametrize('number', [10**30, -10**30])
+    def test_a_huge_autosave_interval_in_the_course_settings(self, demo, staff, number):
+        body = json.dumps({'offline_delivery': {'autosave_interval_seconds': number}})
+        response = staff.post(settings_url(demo), data=body, content_type='application/json')
+        assert response.status_code == 400, response.content[:300]
+        assert 'autosave_interval_seconds' in response.json()['errors']
+
+    @pytest.mark.parametrize('kind,value', [('additional_time', str(10**30)), ('time_multiplier', str(10**30)),
+                                            ('additional_time', '-' + str(10**30)), ('time_multiplier', '1e400')])
+    def test_a_huge_number_in_a_csv_of_allowances(self, demo, staff, kind, value):
+        """Each line of the CSV answers for itself: the huge one is refused with a reason, nothing is added."""
+        data = f'user,exam,type,value\nverified_learner,Final exam (proctored),{kind},{value}\n'.encode()
+        before = stored()
+        response = staff.post(allowances_url(demo), {'file': SimpleUploadedFile('allowances.csv', data)})
+        assert response.status_code == 200, response.content[:300]
+        line, = response.json()['results']
+        assert (line['line'], line['ok']) == (2, False) and line['message'], line
+        assert stored() == before
+
+
+# -- A bulk request's total size -----------------------------------------------------------------------------------
+
+class RecordingUploadHandler(FileUploadHandler):
+    """Records each file Django's multipart parser starts to receive (and so spools to memory or disk)."""
+
+    received = []
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        super().new_file(field_name, file_name, *args, **kwargs)
+        self.received.append(file_name)
+
+    def receive_data_chunk(self, raw_data, start):
+        return None
+
+    def file_complete(self, file_size):
+        return None
+
+
+class TestBulkRequestSize:
+    """``OFFLINE_DELIVERY_BULK_MAX_BYTES`` bounds a bulk request; what passes is streamed, never read whole."""
+
+    def test_a_request_over_the_total_is_refused_before_its_body_is_read(self, demo, staff, settings):
+        """Each file is within the file limit, together they are over the total: 413, nothing spooled or kept."""
+        settings.OFFLINE_DELIVERY_BULK_MAX_BYTES = 10_000
+        settings.FILE_UPLOAD_HANDLERS = ['tests.security.test_limits.RecordingUploadHandler']
+        RecordingUploadHandler.received = []
+        parts = [(f'{n}.offline-delivery', incompressible(3000)) for n in range(4)]
+        refused(lambda: bulk(staff, demo, *parts), 413, 'at most 10000 bytes')
+        assert RecordingUploadHandler.received == []
+
+    def test_the_page_with_csrf_is_refused_before_its_body_is_read(self, demo, settings):
+        """With a real session's CSRF check (which reads the form) the body is still not parsed."""
+        settings.OFFLINE_DELIVERY_BULK_MAX_BYTES = 10_000
+        settings.FILE_UPLOAD_HANDLERS = ['tests.security.test_limits.RecordingUploadHandler']
+        RecordingUploadHandler.received = []
+        client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+        client.force_login(demo.invigilator)
+        client.get(reverse('offline_delivery_plugin:monitor', kwargs={
+            'course_id': str(demo.course_key), 'content_id': demo.final_exam_id}))
+        token = client.cookies[django_settings.CSRF_COOKIE_NAME].value
+        before = stored()
+        response = client.post(bulk_url(demo), {'files': [SimpleUploadedFile('stick.zip', incompressible(20_000))]},
+                               HTTP_X_CSRFTOKEN=token)
+        assert response.status_code == 413, response.content[:300]
+        assert RecordingUploadHandler.received == [] and stored() == before
+
+    def test_a_request_within_the_total_is_accepted(self, demo, attempt, staff, settings):
+        good = delivery_file(demo.verified_learner, attempt, {CONTROL_WORD: 'hej'})
+        settings.OFFLINE_DELIVERY_BULK_MAX_BYTES = len(good) + 1000
+        response = bulk(staff, demo, ('vera.offline-delivery', good))
+        assert response.status_code == 202, response.content[:300]
+        line, = staff.get(response.json()['status_url']).json()['results']
+        assert line['outcome'] == 'accepted'
+
+    def test_a_big_stick_is_not_held_in_memory(self, demo, staff, settings):
+        """
+        A 24 MB zip through the endpoint: the request's peak memory stays near the test client's own copy of the
+        body, where reading the zip whole (and building the batch in memory) took four times the stick.
+        """
+        stick = zipped([(f'EXAM/{n}.offline-delivery', incompressible(1_000_000)) for n in range(24)],
+                       zipfile.ZIP_STORED)
+        body = (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="stick.zip"\r\n'
+                f'Content-Type: application/zip\r\n\r\n').encode() + stick + f'\r\n--{BOUNDARY}--\r\n'.encode()
+        tracemalloc.start()
+        try:
+            response = staff.post(bulk_url(demo), data=body, content_type=f'multipart/form-data; boundary={BOUNDARY}')
+            _current, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert response.status_code == 202, response.content[:300]
+        status = staff.get(response.json()['status_url']).json()
+        assert (status['total'], status['done']) == (24, 24)
+        assert peak < 1.5 * len(stick), f'peak {peak} bytes for a {len(stick)}-byte stick'

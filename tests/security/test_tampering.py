@@ -45,10 +45,10 @@ from sandbox.host.demo import COURSE_ID, INVIGILATOR_PASSWORD
 pytestmark = pytest.mark.browser
 
 #: The reasons a file is refused for before anything about an attempt is read: a changed byte must end here.
-ENVELOPE_REASONS = ('malformed', 'unsupported_version', 'unknown_key', 'tampered')
+ENVELOPE_REASONS = ('malformed', 'unsupported_version', 'unknown_key', 'tampered', 'not_cosigned')
 B64URL = frozenset(b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')
 B64URL_ORDER = b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-VALUE_FIELDS = ('protected', 'epk', 'iv', 'ciphertext')
+VALUE_FIELDS = ('protected', 'epk', 'iv', 'ciphertext', 'cosig')
 #: Generated mutations through the full path: the issue's 10,000 in make test (about 20 s), ten times more in
 #: make stress.
 MAKE_TEST_EXAMPLES = 10_000
@@ -233,10 +233,11 @@ def regions(data):
     """
     outer = json.loads(data)
     assert data == (
-        b'{"format":"offline-delivery-file","version":1,"protected":"%s","epk":"%s","iv":"%s","ciphertext":"%s"}'
+        b'{"format":"offline-delivery-file","version":2,"protected":"%s","epk":"%s","iv":"%s","ciphertext":"%s",'
+        b'"cosig":"%s"}'
         % tuple(outer[name].encode() for name in VALUE_FIELDS)), 'the page wrote another layout than the format'
     layout = dict.fromkeys(range(len(data)), 'structure')
-    layout[data.index(b'"version":1') + len(b'"version":')] = 'version'
+    layout[data.index(b'"version":2') + len(b'"version":')] = 'version'
     for name in VALUE_FIELDS:
         start = data.index(b'"%s":"' % name.encode()) + len(name) + 4
         for position in range(start, start + len(outer[name])):
@@ -292,7 +293,10 @@ def expected_reason(data, layout, position, new_byte):
     text = outer[region][:position - start] + chr(new_byte) + outer[region][position - start + 1:]
     if region == 'protected':
         return header_reason(text, json.loads(canonical_b64url(outer['protected'])))
-    return 'tampered' if canonical_b64url(text) is not None else 'malformed'
+    if canonical_b64url(text) is None:
+        return 'malformed'
+    # The encryption checks out with any co-signature; a changed one no longer verifies.
+    return 'not_cosigned' if region == 'cosig' else 'tampered'
 
 
 def layout_start(layout, region):

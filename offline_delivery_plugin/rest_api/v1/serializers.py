@@ -44,20 +44,23 @@ class PasswordVerifierSerializer(serializers.Serializer):  # pylint: disable=abs
     salt = serializers.CharField()
     iterations = serializers.IntegerField()
     hash = serializers.CharField()
+    pid = serializers.CharField()
+    cosign_salt = serializers.CharField()
+    cosign_iterations = serializers.IntegerField()
 
 
 class CandidateSessionSerializer(serializers.Serializer):  # pylint: disable=abstract-method
     """``data.CandidateSession`` on the wire: what the candidate page starts with."""
 
     attempt_id = serializers.IntegerField()
-    attempt_code = serializers.CharField()
+    attempt_code = serializers.CharField(allow_null=True)
     course_id = serializers.CharField()
     content_id = serializers.CharField()
     exam_name = serializers.CharField()
-    candidate_id = serializers.CharField()
+    candidate_id = serializers.CharField(allow_null=True)
     candidate_label = serializers.CharField()
-    kid = serializers.CharField()
-    public_key_spki_b64 = serializers.CharField()
+    kid = serializers.CharField(allow_null=True)
+    public_key_spki_b64 = serializers.CharField(allow_null=True)
     password_verifier = PasswordVerifierSerializer(allow_null=True)
     deadline_ms = serializers.IntegerField()
     server_time_ms = serializers.IntegerField()

@@ -17,7 +17,7 @@ from edx_rest_framework_extensions.auth.session.authentication import SessionAut
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.exceptions import APIException, NotFound, ParseError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -108,23 +108,29 @@ class PluginErrorsMixin:
 
     parser_classes = (PluginJSONParser, FormParser, MultiPartParser)
 
+    def database_unavailable_message(self):
+        """
+        The 503's text when the database cannot be reached, in words for whoever reads this view's answers: here
+        staff and learners at their own pages, who only need to try again; the candidate page's views say more.
+        """
+        return _("The server's database is busy or cannot be reached right now. Nothing was changed; try again in "
+                 "a moment.")
+
     def handle_exception(self, exc):
         if isinstance(exc, RequestDataTooBig):
             return Response({'detail': _('The request is larger than the {limit} bytes this server reads.').format(
                 limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         if isinstance(exc, (OperationalError, InterfaceError)):
             log.warning('Answered 503: the database cannot be reached (%s).', exc)
-            return Response(
-                {'detail': _('The server cannot reach its database right now. Your answers stay on this device '
-                             'and will be sent again automatically.')},
-                status=status.HTTP_503_SERVICE_UNAVAILABLE,
-                headers={'Retry-After': str(DATABASE_RETRY_AFTER_SECONDS)})
+            return Response({'detail': self.database_unavailable_message()},
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                            headers={'Retry-After': str(DATABASE_RETRY_AFTER_SECONDS)})
         for error_class, error_status in ERROR_STATUS.items():
             if isinstance(exc, error_class):
                 body = {'detail': exc.user_message}
                 if isinstance(exc, DeliveryRefused):
                     body['reason'] = exc.reason
-                return Response(body, status=error_status)
+                return Response(body, status=getattr(exc, 'http_status', error_status))
         return super().handle_exception(exc)
 
 
@@ -202,6 +208,11 @@ class AttemptViewMixin(PluginErrorsMixin):
     permission_classes = (HasAttemptPermission,)
     permission_required = rules.WRITE_OWN_ATTEMPT
 
+    def database_unavailable_message(self):
+        """The candidate page keeps every answer and sends it again: the candidate is told so."""
+        return _('The server cannot reach its database right now. Your answers stay on this device and will be '
+                 'sent again automatically.')
+
 
 class CandidateSessionView(AttemptViewMixin, APIView):
     """
@@ -238,7 +249,7 @@ class SnapshotView(AttemptViewMixin, APIView):
             return Response({'detail': _('The snapshot is malformed.'), 'errors': snapshot.errors},
                             status=status.HTTP_400_BAD_REQUEST)
         ack = api.save_snapshot(request.user, attempt_id, snapshot.validated_data['link'],
-                                snapshot.validated_data['answers_json'])
+                                snapshot.validated_data['answers_json'], ip_address=request.META.get('REMOTE_ADDR'))
         return Response(SaveAckSerializer(ack).data)
 
 
@@ -251,19 +262,16 @@ class SelfDeliveryView(AttemptViewMixin, APIView):
     bytes as the body (``Content-Type: application/octet-stream``).
 
     **Response**: 200 ``{"receipt", "seq", "blank", "already_delivered"}``; 400 ``{"reason", "detail"}`` when the
-    file is refused (nothing changes); 413 when it is larger than ``OFFLINE_DELIVERY_MAX_FILE_BYTES``.
+    file is refused (nothing changes; 413 when it is larger than ``OFFLINE_DELIVERY_MAX_FILE_BYTES``). Audited
+    either way.
     """
 
     def post(self, request, attempt_id):
         """Deliver the file."""
-        limit = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES
         # Read at most one byte past the limit, whatever Content-Length claims (Django's own body limit is
-        # smaller than a delivery file may be, so the stream is read directly).
-        data = request.read(limit + 1)
-        if len(data) > limit:
-            return Response({'reason': 'too_large', 'detail': _('The file is larger than {limit} bytes.').format(
-                limit=limit)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        receipt = api.deliver_file(data, attempt_id, request.user, 'self')
+        # smaller than a delivery file may be, so the stream is read directly); the domain refuses what is over.
+        data = request.read(settings.OFFLINE_DELIVERY_MAX_FILE_BYTES + 1)
+        receipt = api.deliver_file(data, attempt_id, request.user, 'self', ip_address=request.META.get('REMOTE_ADDR'))
         return Response(DeliveryReceiptSerializer(receipt).data)
 
 
@@ -313,11 +321,9 @@ class UploadView(CourseViewMixin, APIView):
             return Response({'reason': 'malformed', 'detail': _('Choose a delivery file to upload.')},
                             status=status.HTTP_400_BAD_REQUEST)
         handle = upload.validated_data['file']
-        limit = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES
-        if handle.size > limit:
-            return Response({'reason': 'too_large', 'detail': _('The file is larger than {limit} bytes.').format(
-                limit=limit)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        receipt = api.upload_delivery_file(handle.read(), self.course_key, content_id, int(attempt_id), request.user,
+        # At most one byte past the limit is read: the domain refuses (and audits) a file that is over it.
+        receipt = api.upload_delivery_file(handle.read(settings.OFFLINE_DELIVERY_MAX_FILE_BYTES + 1), self.course_key,
+                                           content_id, int(attempt_id), request.user,
                                            ip_address=request.META.get('REMOTE_ADDR'), file_name=handle.name)
         return Response(DeliveryReceiptSerializer(receipt).data)
 
@@ -403,14 +409,38 @@ class BulkUploadView(CourseViewMixin, APIView):
     more ``files``.
 
     **Response**: 202 ``{"upload_id", "status_url"}``: a Celery task delivers each file to the candidate named in
-    it. 400 when the batch is refused before anything is unpacked (too many files, a zip bomb, a name outside the
-    zip's folder). Then ``GET`` the ``status_url`` for progress and one result line per file.
+    it. 413 when the request is larger than ``OFFLINE_DELIVERY_BULK_MAX_BYTES`` (refused before its body is read)
+    or one of its files is too large. 400 when the batch is refused before anything is unpacked (too many files, a
+    zip bomb, a name outside the zip's folder). Then ``GET`` the ``status_url`` for progress and one result line
+    per file.
     """
+
+    class RequestTooLarge(APIException):
+        """A bulk request that declares more than ``OFFLINE_DELIVERY_BULK_MAX_BYTES``."""
+
+        status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        default_code = 'too_large'
 
     permission_required = rules.UPLOAD_DELIVERY
 
+    def initial(self, request, *args, **kwargs):
+        """
+        Refuse a request over the total on the size it declares, before anything reads its body: authentication
+        already would (the CSRF check reads the form), and Django's multipart parser first spools every file to
+        disk. Django reads no more than the declared size, so the files can never add up to more.
+        """
+        limit = settings.OFFLINE_DELIVERY_BULK_MAX_BYTES
+        try:
+            declared = int(request.META.get('CONTENT_LENGTH') or 0)
+        except ValueError:
+            declared = 0  # Django's parser refuses a malformed length itself
+        if declared > limit:
+            raise self.RequestTooLarge(_('The upload is {size} bytes; at most {limit} bytes are accepted at once. '
+                                         'Upload the files in smaller groups.').format(size=declared, limit=limit))
+        super().initial(request, *args, **kwargs)
+
     def post(self, request, course_id, content_id):
-        """Queue the batch."""
+        """Queue the batch: the files are handed over as Django keeps them (on disk when large), never read whole."""
         handles = request.FILES.getlist('files')
         limit = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES
         zip_limit = limit * settings.OFFLINE_DELIVERY_BULK_MAX_FILES
@@ -418,7 +448,7 @@ class BulkUploadView(CourseViewMixin, APIView):
             if handle.size > (zip_limit if handle.name.lower().endswith('.zip') else limit):
                 return Response({'detail': _('{name} is too large.').format(name=handle.name[:100])},
                                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        upload_id = api.start_bulk_upload([(handle.name, handle.read()) for handle in handles], self.course_key,
+        upload_id = api.start_bulk_upload([(handle.name, handle) for handle in handles], self.course_key,
                                           content_id, request.user, ip_address=request.META.get('REMOTE_ADDR'))
         return Response({'upload_id': upload_id, 'status_url': request.build_absolute_uri(
             f'{upload_id}/')}, status=status.HTTP_202_ACCEPTED)
