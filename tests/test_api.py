@@ -5,6 +5,7 @@ edx-proctoring through its status signal.
 import pytest
 from django.test import override_settings
 from edx_proctoring import api as proctoring_api
+from edx_proctoring.models import ProctoredExamStudentAttempt
 from opaque_keys.edx.keys import CourseKey
 
 from offline_delivery_plugin import api
@@ -142,6 +143,19 @@ class TestAttemptRecord:
         api.sync_attempt_record(attempt['id'])
         proctoring_api.remove_exam_attempt(attempt['id'], requesting_user=demo.course_staff)
         assert api.sync_attempt_record(attempt['id']).proctoring_status == api.REMOVED_STATUS
+
+    def test_an_attempt_without_attempt_code_is_recorded(self, client, demo, django_capture_on_commit_callbacks):
+        # edx-proctoring's attempt_code is nullable, and its own fixtures make attempts without one.
+        attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+        ProctoredExamStudentAttempt.objects.filter(id=attempt['id']).update(attempt_code=None)
+        with django_capture_on_commit_callbacks(execute=True):
+            proctoring_api.update_attempt_status(attempt['id'], 'ready_to_submit')
+        record = api.get_attempt_record(attempt['id'])
+        assert (record.attempt_code, record.proctoring_status) == (None, 'ready_to_submit')
+        # The candidate page still starts (and saves online); no delivery file can name this attempt.
+        session = api.start_candidate_session(demo.verified_learner, attempt['id'])
+        assert session.attempt_code is None
+        assert session.genesis_hash == session.acked_hash
 
     def test_unknown_attempt(self, db):
         assert api.sync_attempt_record(987654) is None

@@ -55,6 +55,25 @@ def test_common_settings_set_defaults_and_keep_operator_values():
     assert set(common.DEFAULTS) <= set(vars(host))
 
 
+@pytest.mark.parametrize('kind', [list, tuple])
+def test_common_settings_add_the_start_gate_to_the_host_middleware(kind):
+    # edx-proctoring's own test settings (and older LMS settings files) keep MIDDLEWARE as a tuple.
+    host = types.SimpleNamespace(MIDDLEWARE=kind(['django.contrib.sessions.middleware.SessionMiddleware']),
+                                 MAKO_TEMPLATE_DIRS_BASE=kind(['/lms/templates']))
+    common.plugin_settings(host)
+    test_settings.plugin_settings(host)  # the LMS applies the common settings, then the test ones
+    middleware, mako_dirs = host.MIDDLEWARE, host.MAKO_TEMPLATE_DIRS_BASE
+    assert middleware == kind(['django.contrib.sessions.middleware.SessionMiddleware', common.GATE_MIDDLEWARE])
+    assert mako_dirs == kind(['/lms/templates', common.TEMPLATES_DIR])
+
+
+def test_common_settings_leave_a_host_without_middleware_without():
+    host = types.SimpleNamespace()
+    common.plugin_settings(host)
+    assert not hasattr(host, 'MIDDLEWARE')
+    assert not hasattr(host, 'MAKO_TEMPLATE_DIRS_BASE')
+
+
 def test_test_settings_apply_the_defaults():
     host = types.SimpleNamespace()
     test_settings.plugin_settings(host)
