@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 SERVICES_DATABASE_URL ?= mysql://root@127.0.0.1:3306/offline_delivery_ci
 SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/7
 
-.PHONY: help demo serve test test-services bench stress quality docs requirements translations clean
+.PHONY: help demo serve test test-services test-edx-proctoring bench stress quality docs requirements translations clean
 I18N_IGNORE := -i '.venv/*' -i 'sandbox/*' -i 'tests/*' -i 'benchmarks/*' -i 'stress/*' -i 'docs/*' -i 'var/*' -i 'test-results/*' \
 	-i 'offline_delivery_plugin/static/offline_delivery_plugin/js/service-worker.js'
 
@@ -35,6 +35,10 @@ $(VENV)/.test: $(VENV)/.sandbox requirements/test.txt
 $(VENV)/.services: $(VENV)/.test requirements/services.txt
 	bash scripts/ensure-mysqlclient-build.sh
 	$(PY) -m pip install -q -r requirements/services.txt
+	@touch $@
+
+$(VENV)/.edx-proctoring-suite: $(VENV)/.test requirements/edx-proctoring-suite.txt
+	$(PY) -m pip install -q -r requirements/edx-proctoring-suite.txt
 	@touch $@
 
 $(VENV)/.bench: $(VENV)/.services requirements/bench.txt
@@ -71,6 +75,12 @@ test-services: $(VENV)/.services node_modules/.installed ## the same suite on Ma
 	bash scripts/ensure-services.sh "$(SERVICES_DATABASE_URL)" "$(SERVICES_BROKER_URL)"
 	DATABASE_URL="$(SERVICES_DATABASE_URL)" CELERY_BROKER_URL="$(SERVICES_BROKER_URL)" OFFLINE_DELIVERY_SERVICES=1 \
 		$(PY) -m pytest $(PYTEST_ARGS)
+
+# Arguments for both runs of edx-proctoring's suite, e.g. EDX_PROCTORING_SUITE_ARGS='-k test_views'.
+EDX_PROCTORING_SUITE_ARGS ?=
+
+test-edx-proctoring: $(VENV)/.edx-proctoring-suite ## edx-proctoring's own suite (pinned sdist) without and with the plugin; fails on what only the plugin fails
+	$(PY) -m tests.edx_proctoring_suite.run $(EDX_PROCTORING_SUITE_ARGS)
 
 BENCH_DATABASE_URL ?= mysql://root@127.0.0.1:3306/offline_delivery_bench
 
