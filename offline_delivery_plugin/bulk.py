@@ -1,15 +1,21 @@
 """
 Bulk upload (flow C with a whole USB stick): many delivery files, or one zip of them, checked before anything is
 unpacked, then delivered one by one by a Celery task, each file finding its own candidate from its binding.
+
+A stick can hold hundreds of megabytes: the parts are read from their (temporary) files and the batch is written to
+a temporary file in chunks, so memory holds one chunk, or one delivery file, at a time, never the whole batch.
 """
+import contextlib
 import io
 import lzma
 import posixpath
+import shutil
+import tempfile
 import zipfile
 import zlib
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.utils.translation import gettext as _
 from edx_proctoring.models import ProctoredExamStudentAttempt
 
@@ -25,6 +31,8 @@ MAX_RATIO = 20  # delivery files are base64 JSON: they compress a few times, nev
 #: What reading a damaged or unusual zip raises (bad directory, CRC or headers, a broken stream, a password).
 UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, NotImplementedError,
                      RuntimeError, ValueError)
+#: How much of a file is read at once while a batch is copied.
+CHUNK_BYTES = 1024 * 1024
 
 
 class BulkUploadRefused(OfflineDeliveryError):
@@ -40,11 +48,19 @@ def _safe_name(name):
     return posixpath.basename(normal)[:255]
 
 
-def _check_zip(data):
-    """Check a zip's directory before reading any member; return [(member, safe name)] of the files."""
+def _opened(data):
+    """A part as a binary file at its start and its size: bytes are wrapped, a (seekable) file is used as it is."""
+    handle = io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else data
+    size = handle.seek(0, io.SEEK_END)
+    handle.seek(0)
+    return handle, size
+
+
+def _check_zip(handle, size):
+    """Check a zip's directory before reading any member; return the archive and its files' members."""
     limit, max_files = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES, settings.OFFLINE_DELIVERY_BULK_MAX_FILES
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(handle)
         members = [info for info in archive.infolist() if not info.is_dir()]
     except UNREADABLE_ZIP as error:
         raise BulkUploadRefused(_('The zip file cannot be read: nothing was unpacked.')) from error
@@ -58,41 +74,83 @@ def _check_zip(data):
                                       'nothing was unpacked.').format(name=info.filename[:100]))
     # Entries that share or overlap their compressed data (a zip bomb that lists one small stream a thousand times)
     # each pass the ratio check; together they claim more compressed bytes than the archive holds.
-    if sum(info.compress_size for info in archive.infolist()) > len(data):
+    if sum(info.compress_size for info in archive.infolist()) > size:
         raise BulkUploadRefused(_('The zip lists more compressed data than it holds (its files overlap, as in a '
                                   'zip bomb): nothing was unpacked.'))
     return archive, members
 
 
-def _files_of(parts):
-    """Expand the uploaded parts (files, or zips of files) into [(name, bytes)], checking limits as it goes."""
-    limit, max_files = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES, settings.OFFLINE_DELIVERY_BULK_MAX_FILES
-    files = []
-    for name, data in parts:
-        if data[:4] == ZIP_MAGIC:
-            archive, members = _check_zip(data)
-            for info in members:
-                try:
-                    with archive.open(info) as handle:
-                        content = handle.read(limit + 1)  # bounded whatever the directory claims
-                except UNREADABLE_ZIP as error:  # damaged, encrypted, or compressed in a way zipfile cannot read
-                    raise BulkUploadRefused(_('The zip file cannot be read: nothing was unpacked.')) from error
-                if len(content) > limit:
-                    raise BulkUploadRefused(_('The zip holds an oversized file: nothing was unpacked.'))
-                if content[:4] == ZIP_MAGIC:  # never unpacked: a zip in a zip is how a bomb hides its depth
+def _checked_parts(parts):
+    """
+    Check every part before anything is unpacked: the batch's total size, each zip's directory, the number of
+    files. Returns ``[(name, handle, archive or None, members)]``.
+    """
+    max_files, max_bytes = settings.OFFLINE_DELIVERY_BULK_MAX_FILES, settings.OFFLINE_DELIVERY_BULK_MAX_BYTES
+    opened = [(name, *_opened(data)) for name, data in parts]
+    total = sum(size for _name, _handle, size in opened)
+    if total > max_bytes:
+        raise BulkUploadRefused(_('The upload holds {size} bytes; at most {max} bytes are accepted at once. Upload '
+                                  'the files in smaller groups.').format(size=total, max=max_bytes))
+    checked, count = [], 0
+    for name, handle, size in opened:
+        is_zip = handle.read(len(ZIP_MAGIC)) == ZIP_MAGIC
+        handle.seek(0)
+        if is_zip:
+            archive, members = _check_zip(handle, size)
+            checked.append((name, handle, archive, members))
+            count += len(members)
+        else:
+            checked.append((_safe_name(name), handle, None, [None]))
+            count += 1
+        if count > max_files:
+            raise BulkUploadRefused(_('At most {max} files are accepted at once.').format(max=max_files))
+    return checked
+
+
+def _member_chunks(archive, info):
+    """A zip member's bytes, chunk by chunk, bounded whatever the directory claims; refuses a zip inside."""
+    limit, read = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES, 0
+    try:
+        with archive.open(info) as member:
+            while chunk := member.read(CHUNK_BYTES):
+                if not read and chunk[:len(ZIP_MAGIC)] == ZIP_MAGIC:
+                    # never unpacked: a zip in a zip is how a bomb hides its depth
                     raise BulkUploadRefused(_('The zip holds another zip ({name}): upload its files, or that zip '
                                               'alone. Nothing was unpacked.').format(name=info.filename[:100]))
-                files.append((_safe_name(info.filename), content))
-        else:
-            files.append((_safe_name(name), data))
-        if len(files) > max_files:
-            raise BulkUploadRefused(_('At most {max} files are accepted at once.').format(max=max_files))
-    return files
+                read += len(chunk)
+                if read > limit:
+                    raise BulkUploadRefused(_('The zip holds an oversized file: nothing was unpacked.'))
+                yield chunk
+    except UNREADABLE_ZIP as error:  # damaged, encrypted, or compressed in a way zipfile cannot read
+        raise BulkUploadRefused(_('The zip file cannot be read: nothing was unpacked.')) from error
+
+
+def _write_batch(parts, batch):
+    """
+    Copy the delivery files of ``parts`` (files, or zips of files) into the ``batch`` zip, one chunk at a time, as
+    ``NNNNN/name`` in upload order. Returns how many files it holds. Raises BulkUploadRefused.
+    """
+    index = 0
+    for name, handle, archive, members in _checked_parts(parts):
+        for info in members:
+            entry = f'{index:05d}/{name if archive is None else _safe_name(info.filename)}'
+            with batch.open(entry, 'w', force_zip64=True) as target:
+                if archive is None:
+                    shutil.copyfileobj(handle, target, CHUNK_BYTES)
+                else:
+                    for chunk in _member_chunks(archive, info):
+                        target.write(chunk)
+            index += 1
+    return index
 
 
 def start_bulk_upload(parts, course_key, content_id, uploaded_by, ip_address=None):
     """
-    Check a batch and queue it. ``parts`` is ``[(file name, bytes)]``: delivery files, zips of them, or both.
+    Check a batch and queue it. ``parts`` is ``[(file name, bytes or a seekable binary file)]`` (an uploaded
+    file, as Django hands it over): delivery files, zips of them, or both. Together they may hold at most
+    ``OFFLINE_DELIVERY_BULK_MAX_BYTES``.
+
+    The batch is written to a temporary file, and from there to the plugin's storage, in chunks.
 
     Returns the batch id; the work is done by ``tasks.process_bulk_upload_task`` (at once where Celery is eager).
 
@@ -100,17 +158,14 @@ def start_bulk_upload(parts, course_key, content_id, uploaded_by, ip_address=Non
         ExamNotFound, BulkUploadRefused (nothing stored).
     """
     _exam(course_key, content_id)
-    files = _files_of(parts)
-    if not files:
-        raise BulkUploadRefused(_('Choose the delivery files (or a zip of them) to upload.'))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_STORED) as batch:
-        for index, (name, content) in enumerate(files):
-            batch.writestr(f'{index:05d}/{name}', content)
-    upload = BulkUpload.objects.create(course_id=course_key, content_id=content_id, uploaded_by=uploaded_by,
-                                       ip_address=ip_address, storage_name='', total=len(files))
-    upload.storage_name = plugin_storage().save(f'offline_delivery/bulk/{upload.id}.zip',
-                                               ContentFile(buffer.getvalue()))
+    with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as spool:
+        with zipfile.ZipFile(spool, 'w', zipfile.ZIP_STORED) as batch:
+            total = _write_batch(parts, batch)
+        if not total:
+            raise BulkUploadRefused(_('Choose the delivery files (or a zip of them) to upload.'))
+        upload = BulkUpload.objects.create(course_id=course_key, content_id=content_id, uploaded_by=uploaded_by,
+                                           ip_address=ip_address, storage_name='', total=total)
+        upload.storage_name = plugin_storage().save(f'offline_delivery/bulk/{upload.id}.zip', File(spool))
     upload.save(update_fields=['storage_name'])
     # pylint: disable=import-outside-toplevel,cyclic-import
     from offline_delivery_plugin.tasks import process_bulk_upload_task, queue
@@ -119,25 +174,42 @@ def start_bulk_upload(parts, course_key, content_id, uploaded_by, ip_address=Non
     return upload.id
 
 
+@contextlib.contextmanager
+def _seekable(handle):
+    """``handle`` when it can seek (a zip is read from its end), else a temporary copy of it, made in chunks."""
+    if handle.seekable():
+        yield handle
+        return
+    with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as copy:
+        shutil.copyfileobj(handle, copy, CHUNK_BYTES)
+        copy.seek(0)
+        yield copy
+
+
 def process_bulk_upload(upload_id):
     """
     Deliver each file of a batch to its own candidate (found from the attempt code in its authenticated header);
     one result line per file. A file seen twice in the batch is reported as a duplicate and delivered once.
     Safe to run again: files already delivered answer ``already delivered``.
+
+    The stored batch is read where it is (or from a temporary copy when the storage cannot seek), one delivery
+    file at a time.
     """
     upload = BulkUpload.objects.get(id=upload_id)
     upload.status, upload.done, upload.results = BulkUpload.RUNNING, 0, []
     upload.save(update_fields=['status', 'done', 'results'])
     exam = _exam(upload.course_id, upload.content_id)
-    with plugin_storage().open(upload.storage_name) as handle:
-        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    limit = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES
     seen = {}
-    for info in sorted(archive.infolist(), key=lambda i: i.filename):
-        name = info.filename.split('/', 1)[1]
-        data = archive.read(info)
-        upload.results.append(_deliver_one(name, data, upload, exam, seen))
-        upload.done += 1
-        upload.save(update_fields=['done', 'results'])
+    with plugin_storage().open(upload.storage_name) as stored, _seekable(stored) as handle:
+        archive = zipfile.ZipFile(handle)
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            name = info.filename.split('/', 1)[1]
+            with archive.open(info) as member:
+                data = member.read(limit + 1)  # one byte past the limit is enough for the delivery to refuse it
+            upload.results.append(_deliver_one(name, data, upload, exam, seen))
+            upload.done += 1
+            upload.save(update_fields=['done', 'results'])
     upload.status = BulkUpload.DONE
     upload.save(update_fields=['status'])
 

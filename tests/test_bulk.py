@@ -2,9 +2,13 @@
 Bulk upload: a USB stick's worth of files, or a zip, each finding its own candidate; checked before unpacking.
 """
 import io
+import random
+import tracemalloc
 import zipfile
 
 import pytest
+from django.core.files.base import File
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -116,3 +120,86 @@ def test_rest_roles_and_status(demo, hall, username, expected):
     if expected == 202:
         status = client.get(f"{base}{response.json()['upload_id']}/").json()
         assert (status['status'], status['done']) == ('done', 2)
+
+
+# -- Size and memory -----------------------------------------------------------------------------------------------
+
+def test_a_batch_over_the_total_size_is_refused(demo, hall, settings):
+    """Each part within the file limit, together over ``OFFLINE_DELIVERY_BULK_MAX_BYTES``: refused, nothing kept."""
+    settings.OFFLINE_DELIVERY_BULK_MAX_BYTES = len(hall['vera']) + len(hall['ville']) - 1
+    with pytest.raises(api.BulkUploadRefused, match=f'at most {len(hall["vera"]) + len(hall["ville"]) - 1} bytes'):
+        run(demo, [('vera.offline-delivery', hall['vera']), ('ville.offline-delivery', hall['ville'])])
+    assert not BulkUpload.objects.exists()
+
+
+def big_stick(path, files=24, size=1_000_000):
+    """A zip on disk of ``files`` members of ``size`` random bytes each (not delivery files: each line is refused)."""
+    with zipfile.ZipFile(path, 'w', zipfile.ZIP_STORED) as archive:
+        for number in range(files):
+            archive.writestr(f'EXAM/{number}.offline-delivery', random.Random(number).randbytes(size))
+    return path
+
+
+def test_a_stick_is_copied_and_delivered_in_bounded_memory(demo, tmp_path):
+    """
+    A 24 MB zip handed over as a file (as the view hands over Django's uploaded file): checking, copying it into
+    the batch, storing and delivering it take a few MB at most, where the whole zip was read, copied and
+    built in memory (several times its size).
+    """
+    stick = big_stick(tmp_path / 'stick.zip')
+    with open(stick, 'rb') as handle:
+        tracemalloc.start()
+        try:
+            upload_id = api.start_bulk_upload([('stick.zip', handle)], demo.course_key, demo.final_exam_id,
+                                              demo.invigilator)
+            _current, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    batch = api.get_bulk_upload(upload_id, demo.course_key)
+    assert (batch.status, batch.total, batch.done) == ('done', 24, 24)
+    assert {line['reason'] for line in batch.results} == {'malformed'}
+    assert peak < 8 * 1024 * 1024, f'peak {peak} bytes for a {stick.stat().st_size}-byte stick'
+
+
+class _ForwardOnly(io.RawIOBase):
+    """A stored file that can only be read forward, in chunks (as some remote storages stream an object)."""
+
+    def __init__(self, raw):
+        super().__init__()
+        self._raw = raw
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return False
+
+    def read(self, size=-1):
+        assert size is not None and 0 < size <= 4 * 1024 * 1024, f'read({size}): the whole stored batch at once'
+        return self._raw.read(size)
+
+    def readinto(self, buffer):
+        return self._raw.readinto(buffer)
+
+    def close(self):
+        self._raw.close()
+        super().close()
+
+
+class ForwardOnlyStorage(FileSystemStorage):
+    """The file system, opened forward only."""
+
+    def _open(self, name, mode='rb'):
+        return File(_ForwardOnly(open(self.path(name), mode)), name=name)
+
+
+def test_a_storage_that_cannot_seek(demo, hall, settings, tmp_path):
+    """The batch is read from a storage that only streams: copied to a temporary file in chunks, then delivered."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        'offline_delivery': {'BACKEND': 'tests.test_bulk.ForwardOnlyStorage',
+                             'OPTIONS': {'location': str(tmp_path / 'private'), 'base_url': None}},
+    }
+    batch = run(demo, [('stick.zip', zipped([('EXAM/vera.offline-delivery', hall['vera']),
+                                             ('EXAM/ville.offline-delivery', hall['ville'])]))])
+    assert (batch.status, [line['outcome'] for line in batch.results]) == ('done', ['accepted', 'accepted'])

@@ -19,7 +19,9 @@ member over the limit, a zip whose directory understates a member, a damaged mem
 whose entries overlap (one stream listed many times: each entry passes the ratio check); backslash, UNC, drive and
 ``a/../..`` names; names of the uploaded files themselves; escaped lone surrogates (``\\ud800``: valid JSON, no
 Unicode text) in a snapshot, the settings and a delivery file's header; 100,000 levels of nesting and bodies over
-Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` on the JSON endpoints.
+Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` on the JSON endpoints; huge ids in every URL that takes one and huge
+numbers in every form that takes one (issue 14); a bulk request over ``OFFLINE_DELIVERY_BULK_MAX_BYTES``, and the
+memory a big one takes.
 """
 import base64
 import io

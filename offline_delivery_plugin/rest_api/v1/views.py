@@ -435,8 +435,8 @@ class BulkUploadView(CourseViewMixin, APIView):
         except ValueError:
             declared = 0  # Django's parser refuses a malformed length itself
         if declared > limit:
-            raise self.RequestTooLarge(_('The upload is {size} bytes; at most {limit} bytes are accepted at once. '
-                                         'Upload the files in smaller groups.').format(size=declared, limit=limit))
+            raise self.RequestTooLarge(_('The upload holds {size} bytes; at most {max} bytes are accepted at once. '
+                                         'Upload the files in smaller groups.').format(size=declared, max=limit))
         super().initial(request, *args, **kwargs)
 
     def post(self, request, course_id, content_id):
