@@ -218,8 +218,12 @@ class TestSnapshots:
         response = post(client, attempt_id, Chain(attempt).next({CONTROL_WORD: 'early'}))
         assert response.status_code == 409
 
-    def test_a_save_reads_the_attempt_once(self, client, demo, attempt):
-        """The permission rule and the save share one read of the attempt within the request."""
+    def test_a_save_reads_the_attempt_once_and_locks_it_once(self, client, demo, attempt):
+        """
+        The permission rule and the save's checks share one read of the attempt within the request; the save then
+        decides under the attempt's row lock (attempt_locks), one more read (``FOR UPDATE`` where the database
+        has row locks).
+        """
         from django.db import connection  # pylint: disable=import-outside-toplevel
         from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
 
@@ -228,7 +232,9 @@ class TestSnapshots:
         with CaptureQueriesContext(connection) as queries:
             assert post(client, attempt['id'], chain.next({CONTROL_WORD: 'hej igen'})).status_code == 200
         reads = [q['sql'] for q in queries if 'proctoredexamstudentattempt' in q['sql'].lower()]
-        assert len(reads) == 1, reads
+        assert len(reads) == 2, reads
+        if connection.features.has_select_for_update:
+            assert ['FOR UPDATE' in read for read in reads] == [False, True], reads
 
     def test_the_next_request_reads_the_attempt_again(self, client, demo, attempt):
         chain = Chain(attempt)

@@ -272,8 +272,12 @@ def header_reason(protected, original_header):
     if not isinstance(header, dict) or set(header) != set(original_header) or any(
             type(header[key]) is not type(value) for key, value in original_header.items()):
         return 'malformed'
-    if header['v'] != 1 or header['alg'] != original_header['alg']:
+    if any(isinstance(value, int) and abs(value) > 2 ** 53 - 1 for value in header.values()):
+        return 'malformed'  # no whole number in a file lies outside JavaScript's exact integers
+    if header['v'] != 2 or header['alg'] != original_header['alg']:
         return 'unsupported_version'
+    if not 1 <= header['seq'] <= 2 ** 31 - 1:
+        return 'malformed'  # a sequence number no page writes and no database column holds
     if header['kid'] != original_header['kid']:
         return 'unknown_key'
     return 'tampered'

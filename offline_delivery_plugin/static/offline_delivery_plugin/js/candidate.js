@@ -30,7 +30,9 @@
   var MAX_FAILED_PASSWORDS = 5;
   var SNAPSHOT_EVERY_MS = 3000;
   var SEND_SOON_MS = 2000;
-  var HKDF_INFO = 'offline-delivery-file v1|';
+  var FORMAT_VERSION = 2;
+  var HKDF_INFO = 'offline-delivery-file v2|';
+  var COSIGN_CONTEXT = 'offline-delivery cosig v2|';
   var FILE_EXTENSION = '.offline-delivery';
   var encoder = new TextEncoder();
   var attemptId = Number(root.dataset.attemptId);
@@ -232,8 +234,11 @@
     var changed = state.changed.slice();
     state.dirty = false;
     state.changed = [];
+    // The link's time is when its answers were sealed: after time is up that stays the moment it ran out, however
+    // much later the invigilator saves the file (the server refuses answers sealed after the deadline).
+    var sealedAt = state.finalised && state.sealedAt ? state.sealedAt : Date.now();
     return sha256Hex(answersJson).then(function (digest) {
-      var link = JSON.stringify([seq, state.lastHash, Date.now(), digest, changed]);
+      var link = JSON.stringify([seq, state.lastHash, sealedAt, digest, changed]);
       return sha256Hex(link).then(function (hash) {
         state.seq = seq;
         state.lastHash = hash;
@@ -259,6 +264,7 @@
     state.lastContact = Date.now();
     showLost(false);
     offerUndelivered();
+    if (!session.kid && !session.locked) { refreshSession(); }
   }
 
   // One request at a time; a call made while one is in flight waits for it and sends again if anything is
@@ -458,6 +464,7 @@
   // be reached, and the file is the way out.
   function finalise() {
     state.finalised = true;
+    state.sealedAt = state.sealedAt || Math.min(Date.now(), state.deadlineLocal);
     setInputsDisabled(true);
     ui.timeUp.textContent = '';
     ui.timeUp.appendChild(el('p', {text: gettext('Time is up. Your answers are saved on this device.')}));
@@ -477,14 +484,30 @@
     if (!verifier) {
       return Promise.reject(new Error(gettext('No invigilator password is set for this exam: ask the exam office.')));
     }
-    if (verifier.iterations < MIN_ITERATIONS) {
+    if (verifier.iterations < MIN_ITERATIONS || verifier.cosign_iterations < MIN_ITERATIONS) {
       return Promise.reject(new Error(gettext('The password check is too weak; ask the exam office.')));
     }
+    return pbkdf2(password, verifier.salt, verifier.iterations)
+      .then(function (bits) { return b64url(bits) === verifier.hash; });
+  }
+
+  function pbkdf2(password, saltB64, iterations) {
     return crypto.subtle.importKey('raw', encoder.encode(password), 'PBKDF2', false, ['deriveBits'])
       .then(function (key) {
-        return crypto.subtle.deriveBits({name: 'PBKDF2', hash: 'SHA-256', salt: unb64url(verifier.salt),
-                                         iterations: verifier.iterations}, key, 256);
-      }).then(function (bits) { return b64url(bits) === verifier.hash; });
+        return crypto.subtle.deriveBits({name: 'PBKDF2', hash: 'SHA-256', salt: unb64url(saltB64),
+                                         iterations: iterations}, key, 256);
+      });
+  }
+
+  // The invigilator's co-signature: an HMAC with a key derived from the password just typed (its own salt, not
+  // the verifier's), over the file's values. The key is used once and never kept; the server holds its own copy.
+  function cosign(password, values) {
+    var verifier = session.password_verifier;
+    return pbkdf2(password, verifier.cosign_salt, verifier.cosign_iterations).then(function (bits) {
+      return crypto.subtle.importKey('raw', bits, {name: 'HMAC', hash: 'SHA-256'}, false, ['sign']);
+    }).then(function (key) {
+      return crypto.subtle.sign('HMAC', key, encoder.encode(COSIGN_CONTEXT + values.join('.')));
+    }).then(b64url);
   }
 
   // ---------------------------------------------------------------- the delivery file
@@ -507,11 +530,11 @@
     return out.slice(0, 4) + '-' + out.slice(4);
   }
 
-  function encryptDelivery(blank) {
+  function encryptDelivery(blank, password) {
     var header = {
-      v: 1, alg: 'ECDH-P256+HKDF-SHA256+A256GCM', kid: session.kid, course: session.course_id,
-      exam: session.content_id, candidate: session.candidate_id, attempt: session.attempt_code, seq: state.seq,
-      created: Date.now()
+      v: FORMAT_VERSION, alg: 'ECDH-P256+HKDF-SHA256+A256GCM', kid: session.kid, pid: session.password_verifier.pid,
+      course: session.course_id, exam: session.content_id, candidate: session.candidate_id,
+      attempt: session.attempt_code, seq: state.seq, created: Date.now(), clock_offset_ms: state.clockOffsetMs || 0
     };
     var payload = {
       blank: blank,
@@ -543,9 +566,12 @@
         return crypto.subtle.encrypt({name: 'AES-GCM', iv: keys.iv, additionalData: encoder.encode(protectedHeader)},
                                      contentKey, encoder.encode(JSON.stringify(payload)));
       }).then(function (ciphertext) {
+        keys.values = [protectedHeader, b64url(keys.epk), b64url(keys.iv), b64url(ciphertext)];
+        return cosign(password, keys.values);
+      }).then(function (cosig) {
         return encoder.encode(JSON.stringify({
-          format: 'offline-delivery-file', version: 1, 'protected': protectedHeader, epk: b64url(keys.epk),
-          iv: b64url(keys.iv), ciphertext: b64url(ciphertext)
+          format: 'offline-delivery-file', version: FORMAT_VERSION, 'protected': keys.values[0], epk: keys.values[1],
+          iv: keys.values[2], ciphertext: keys.values[3], cosig: cosig
         }));
       });
   }
@@ -570,11 +596,16 @@
       'Deliver blank? The file will say you hand in no answers, even though your answers stay on this device.'))) {
       return;
     }
+    if (!session.kid) {
+      ui.dialogError.textContent = gettext('Your exam waits for the invigilator password: it cannot be saved yet.');
+      return;
+    }
+    var password = ui.password.value;
     ui.saveButton.disabled = true;
     ui.dialogError.textContent = gettext('Checking the password\u2026');
     // Marks for measuring (benchmarks read them with performance.getEntriesByType('measure')).
     performance.mark('od-password-start');
-    checkPassword(ui.password.value).then(function (right) {
+    checkPassword(password).then(function (right) {
       performance.measure('od-password-check', 'od-password-start');
       if (!right) {
         state.failedPasswords += 1;
@@ -588,7 +619,7 @@
       state.failedPasswords = 0;
       state.lockedUntil = 0;
       performance.mark('od-export-start');
-      return makeSnapshot(true).then(function () { return encryptDelivery(blank); });
+      return makeSnapshot(true).then(function () { return encryptDelivery(blank, password); });
     }).then(function (bytes) {
       performance.measure('od-export', 'od-export-start');
       var name = fileName();
@@ -661,6 +692,7 @@
           gate.close();
           gate.remove();
           setInputsDisabled(false);
+          refreshSession();
           send();
         });
       }).catch(function (failure) { password.value = ''; error.textContent = failure.message; });
@@ -759,6 +791,20 @@
     return urls;
   }
 
+  // A locked session (a reopened attempt before the invigilator typed the password) carries no exam key: once the
+  // attempt is unlocked the page asks for the full session, and again with every contact until it has it.
+  function refreshSession() {
+    if (session.kid) { return Promise.resolve(); }
+    return fetch(root.dataset.sessionUrl, {credentials: 'same-origin', cache: 'no-store'}).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (fetched) {
+      if (!fetched || fetched.locked || !fetched.kid) { return undefined; }
+      state.session = fetched;
+      session = fetched;
+      return persist();
+    }).catch(function () { /* offline: asked again with the next contact */ });
+  }
+
   function tellWorker(type) {
     if (!navigator.serviceWorker || !root.dataset.serviceWorkerUrl) { return Promise.resolve(); }
     return navigator.serviceWorker.ready.then(function (registration) {
@@ -820,6 +866,9 @@
     }
     session = state.session;
     if (fetched || !state.deadlineLocal) {
+      // The server's clock minus this device's, measured now: the deadline moves onto this clock, and the offset
+      // goes into the file so that the server can read the file's times on its own clock.
+      state.clockOffsetMs = session.server_time_ms - Date.now();
       state.deadlineLocal = Date.now() + (session.deadline_ms - session.server_time_ms);
     }
     if (fetched) { state.lastContact = Date.now(); }

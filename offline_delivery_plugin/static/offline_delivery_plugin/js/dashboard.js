@@ -26,13 +26,36 @@
                        body: json ? JSON.stringify(body) : body});
   }
 
+  // A suggested invigilator password: 16 random characters of Crockford's base32 (no I, L, O or U to misread) in
+  // groups of four, 80 bits: far beyond what a candidate holding the page's verifier can guess.
+  function suggestPassword() {
+    var alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    var groups = [];
+    for (var i = 0; i < 16; i += 4) {
+      groups.push(Array.prototype.map.call(bytes.slice(i, i + 4), function (b) { return alphabet[b % 32]; }).join(''));
+    }
+    return groups.join('-');
+  }
+
   Array.prototype.forEach.call(root.querySelectorAll('.password-form'), function (form) {
+    var suggest = form.querySelector('.password-suggest');
+    if (suggest) {
+      suggest.addEventListener('click', function () {
+        var field = form.querySelector('input[name=password]');
+        field.type = 'text';  // shown, so that it can be written down for the invigilators
+        field.value = suggestPassword();
+        field.focus();
+        field.select();
+      });
+    }
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       var field = form.querySelector('input[name=password]');
       var result = form.querySelector('.password-result');
       var password = field.value;
       field.value = '';
+      field.type = 'password';
       result.textContent = gettext('Saving…');
       post(form.dataset.url, {password: password}).then(function (response) {
         if (response.ok) {
