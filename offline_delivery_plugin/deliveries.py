@@ -58,8 +58,8 @@ def open_delivery_file(data):
     """
     limit = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES
     if len(data) > limit:
-        raise DeliveryRefused('too_large', _('This file is larger than {limit} bytes, the most a delivery file may be.').format(
-            limit=limit))
+        raise DeliveryRefused('too_large', _('This file is larger than {limit} bytes, the most a delivery file may '
+                                             'be.').format(limit=limit))
     try:
         opened = envelope.open_file(data, keyring.private_key_for, keyring.cosign_key_for)
     except envelope.EnvelopeError as error:

@@ -260,7 +260,7 @@ def _no_duplicates(pairs):
     return dict(pairs)
 
 
-def header_reason(protected, original_header):
+def header_reason(protected, original_header):  # noqa: PLR0911  (one return per rule of the format, in its order)
     """The refusal a file whose ``protected`` text is ``protected`` (the rest unchanged) must get."""
     raw = canonical_b64url(protected)
     if raw is None:
@@ -502,9 +502,11 @@ def _the_header_reformatted(draw, parts):
 
 @json_edit('field-from-other-file')
 def _values_from_the_other_file(draw, parts):
-    for name in draw(st.lists(st.sampled_from(VALUE_FIELDS), min_size=1, max_size=3, unique=True)):
+    names = draw(st.lists(st.sampled_from(VALUE_FIELDS), min_size=1, max_size=3, unique=True))
+    for name in names:
         parts.outer[name] = parts.theirs[name]
-    return _compact(parts.outer), ('tampered',)
+    # The other file's co-signature alone: the encryption checks out, the co-signature does not.
+    return _compact(parts.outer), ('not_cosigned',) if names == ['cosig'] else ('tampered',)
 
 
 @json_edit('fields-exchanged')
@@ -574,8 +576,8 @@ def _the_same_object_spaced_or_escaped(draw, parts):
 
 @json_edit('version')
 def _another_version(draw, parts):
-    parts.outer['version'] = draw(st.one_of(st.integers().filter(lambda version: version != 1),
-                                            st.sampled_from([1.0, '1', True, None, [1]])))
+    parts.outer['version'] = draw(st.one_of(st.integers().filter(lambda version: version != envelope.VERSION),
+                                            st.sampled_from([2.0, '2', True, None, [2]])))
     is_int = isinstance(parts.outer['version'], int) and not isinstance(parts.outer['version'], bool)
     return _compact(parts.outer), ('unsupported_version',) if is_int else ('malformed',)
 
