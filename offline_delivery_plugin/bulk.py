@@ -19,10 +19,11 @@ from django.core.files.base import File
 from django.utils.translation import gettext as _
 from edx_proctoring.models import ProctoredExamStudentAttempt
 
+from offline_delivery_plugin.audit import CHANNEL_BULK, record_audit_event
 from offline_delivery_plugin.crypto import envelope
 from offline_delivery_plugin.data import BulkUploadStatus
 from offline_delivery_plugin.exceptions import DeliveryRefused, OfflineDeliveryError
-from offline_delivery_plugin.models import BulkUpload
+from offline_delivery_plugin.models import AuditEvent, BulkUpload
 from offline_delivery_plugin.monitor import _exam, upload_delivery_file
 from offline_delivery_plugin.storage import plugin_storage
 
@@ -217,27 +218,35 @@ def process_bulk_upload(upload_id):
 def _deliver_one(name, data, upload, exam, seen):
     digest = envelope.sha256_hex(data)
     if digest in seen:
-        return {'file': name, 'outcome': 'duplicate', 'detail': _('The same file as {name}.').format(
-            name=seen[digest])}
+        return _refused_before_delivery(upload, name, data, 'duplicate', _('The same file as {name}.').format(
+            name=seen[digest]), outcome='duplicate')
     seen[digest] = name
     try:
         _outer, header = envelope.read_header(data)
     except envelope.EnvelopeError:
-        return {'file': name, 'outcome': 'refused', 'reason': 'malformed',
-                'detail': _('This is not a readable delivery file (it may be damaged or truncated).')}
+        return _refused_before_delivery(upload, name, data, 'malformed', _(
+            'This is not a readable delivery file (it may be damaged or truncated).'))
     attempt = ProctoredExamStudentAttempt.objects.filter(
         attempt_code=header['attempt'], proctored_exam_id=exam['id']).values('id', 'user__username').first()
     if attempt is None:
-        return {'file': name, 'outcome': 'refused', 'reason': 'wrong_attempt',
-                'detail': _('This file belongs to no attempt of this exam.')}
+        return _refused_before_delivery(upload, name, data, 'wrong_attempt', _(
+            'This file belongs to no attempt of this exam.'))
     try:
         receipt = upload_delivery_file(data, upload.course_id, upload.content_id, attempt['id'], upload.uploaded_by,
-                                       ip_address=upload.ip_address, file_name=name)
+                                       ip_address=upload.ip_address, file_name=name, channel=CHANNEL_BULK)
     except DeliveryRefused as refusal:
         return {'file': name, 'candidate': attempt['user__username'], 'outcome': 'refused',
                 'reason': refusal.reason, 'detail': refusal.user_message}
     return {'file': name, 'candidate': attempt['user__username'],
             'outcome': 'already_delivered' if receipt.already_delivered else 'accepted', 'receipt': receipt.receipt}
+
+
+def _refused_before_delivery(upload, name, data, reason, message, outcome='refused'):
+    """A file of the batch refused before it reached an attempt: its result line, and its audit event."""
+    record_audit_event(upload.course_id, 'upload', AuditEvent.REFUSED, actor=upload.uploaded_by,
+                       content_id=upload.content_id, ip_address=upload.ip_address, channel=CHANNEL_BULK,
+                       reason=reason, message=message, file_name=name[:255], size=len(data), upload_id=upload.id)
+    return {'file': name, 'outcome': outcome, 'reason': reason, 'detail': message}
 
 
 def get_bulk_upload(upload_id, course_key):

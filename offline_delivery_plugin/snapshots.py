@@ -273,9 +273,11 @@ def _save_to_record(attempt_id, seq, link_hash, answers, now):
     """
     with transaction.atomic():
         row = lock_attempt(attempt_id)
-        if row is None or row['status'] not in IN_PROGRESS:
+        if row is None:  # cleared for a retake a moment ago
+            raise AttemptNotFound(_('There is no such exam attempt of yours.'))
+        if row['status'] not in IN_PROGRESS:
             raise AttemptNotInProgress(_('This exam attempt is {status}: answers can no longer be saved.').format(
-                status=row['status'] if row else _('gone')))
+                status=row['status']))
         if row['started_at'] is not None and now > attempt_deadline(row['started_at'],
                                                                     row['allowed_time_limit_mins']):
             raise AttemptNotInProgress(_('Time is up for this exam attempt: answers can no longer be saved online.'))
