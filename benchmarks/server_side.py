@@ -46,7 +46,7 @@ def _delivery_floor(files, items):
     from offline_delivery_plugin.crypto import envelope
     from offline_delivery_plugin.models import AttemptRecord, ItemAnswer
 
-    kid = envelope.open_file(files[0][1], keyring.private_key_for).header['kid']
+    kid = envelope.open_file(files[0][1], keyring.private_key_for, keyring.cosign_key_for).header['kid']
     record = AttemptRecord.objects.get(attempt_id=files[0][0]['id'])
     nonce, key, now = os.urandom(12), AESGCM.generate_key(bit_length=256), timezone.now()
     sealed = [AESGCM(key).encrypt(nonce, data, None) for _attempt, data in files]
