@@ -262,6 +262,8 @@ class ExamRequestData:
     decision_note: str
     #: The learner's allowed time for the exam now, with every allowance, in words ('' when not relevant).
     allowed_time: str = ''
+    #: The extra minutes the learner asked for (additional time), or None when they did not say.
+    minutes_requested: Optional[int] = None
 
 
 @dataclass(frozen=True)

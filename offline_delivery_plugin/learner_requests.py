@@ -71,6 +71,7 @@ def _data(row, exam_names, names):
         full_name=names.get(user.id, ''), kind=row.kind, reason=row.reason, status=row.status,
         created=row.created, decided_by=row.decided_by.username if row.decided_by else '',
         decided_at=row.decided_at, granted=row.granted, decision_note=row.decision_note, allowed_time=allowed,
+        minutes_requested=row.minutes_requested,
     )
 
 
@@ -82,16 +83,24 @@ def _as_data(rows, course_key):
     return [_data(row, exam_names, names) for row in rows]
 
 
-def create_exam_request(user, course_key, content_id, kind, reason=''):
+def create_exam_request(user, course_key, content_id, kind, reason='', minutes=None):
     """
-    A learner asks for additional time, a special allowance or a retake of one exam.
+    A learner asks for additional time, a special allowance or a retake of one exam; for additional time they may
+    say how many extra minutes they need (``minutes``; course staff decide what is given).
 
     Raises:
-        RequestRefused: not enrolled, no such exam, an unknown kind, a reason too long, the same request already
-            pending, an allowance asked after starting, or a retake without a finished attempt.
+        RequestRefused: not enrolled, no such exam, an unknown kind, a reason too long, minutes out of range, the
+            same request already pending, an allowance asked after starting, or a retake without a finished attempt.
     """
     if kind not in ExamRequest.KINDS:
         raise RequestRefused(_('Ask for additional time, a special allowance or a retake.'))
+    if kind != ExamRequest.ADDITIONAL_TIME:
+        minutes = None
+    elif minutes is not None:
+        low, high = MINUTES_RANGE
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+            raise RequestRefused(_('Extra minutes must be a whole number from {low} to {high}.').format(
+                low=low, high=high))
     if not isinstance(reason, str) or len(reason) > REASON_MAX:
         raise RequestRefused(_('Say why in at most {count} characters.').format(count=REASON_MAX))
     mode = compat.get_enrollment_mode(user, course_key)
@@ -116,7 +125,8 @@ def create_exam_request(user, course_key, content_id, kind, reason=''):
             raise RequestRefused(_('You have already asked for {kind}; the course team will answer.').format(
                 kind=_kind_names()[kind]))
         row = ExamRequest.objects.create(course_id=course_key, content_id=content_id, exam_id=exam['id'],
-                                         user=user, kind=kind, reason=reason.strip(), attempt_id=attempt_id)
+                                         user=user, kind=kind, reason=reason.strip(), attempt_id=attempt_id,
+                                         minutes_requested=minutes)
         record_audit_event(course_key, f'request_{kind}', AuditEvent.OK, actor=user, subject_id=user.id,
                            content_id=content_id, attempt_id=attempt_id, request_id=row.id)
     return _as_data([row], course_key)[0]

@@ -289,6 +289,8 @@ class ExamRequest(models.Model):
     status = models.CharField(max_length=16, default=PENDING, db_index=True)
     #: For a retake: the attempt to clear (the learner's attempt when they asked).
     attempt_id = models.BigIntegerField(null=True)
+    #: For additional time: the extra minutes the learner asked for, if they said (staff decide the minutes given).
+    minutes_requested = models.PositiveIntegerField(null=True)
     created = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name='+')
     decided_at = models.DateTimeField(null=True)

@@ -191,12 +191,21 @@ class ExamRequestsPageView(LoginRequiredMixin, View):
                 api.withdraw_exam_request(request.user, course_key, _as_int(request.POST.get('request_id')))
                 done = 'withdrawn'
             else:
+                minutes = request.POST.get('minutes', '').strip()
                 api.create_exam_request(request.user, course_key, content_id, request.POST.get('kind', ''),
-                                        request.POST.get('reason', ''))
+                                        request.POST.get('reason', ''),
+                                        minutes=_as_minutes(minutes) if minutes else None)
                 done = 'asked'
         except api.RequestRefused as refusal:
             return self.get(request, course_id, content_id, error=refusal.user_message, status=400)
         return redirect(f'{request.path}?done={done}')
+
+
+def _as_minutes(text):
+    """The minutes a learner typed: a whole number, or a refusal in their words (the api checks the range)."""
+    if len(text) > 6 or not text.isascii() or not text.isdigit():
+        raise api.RequestRefused(_('Extra minutes must be a whole number.'))
+    return int(text)
 
 
 def _as_int(value):

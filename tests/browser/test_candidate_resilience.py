@@ -130,6 +130,13 @@ def test_back_online_the_saved_file_is_offered_and_delivered(page, live_server, 
         f'Delivered. The exam server confirms receipt code {receipt}.', timeout=15000)
     assert server_answers_after_submit(demo) == {'final_control_word': 'hej from the iPad'}
     expect(page.get_by_label(CONTROL_WORD)).to_be_disabled()  # delivered: nothing more to type
+    # No clock counts down after the delivery, and nothing offers to end the exam (both did).
+    expect(page.locator('.od-timer')).to_have_text(f'Delivered: receipt code {receipt}.')
+    timer = page.locator('.od-timer').text_content()
+    page.clock.run_for(3000)
+    expect(page.locator('.od-timer')).to_have_text(timer)
+    expect(page.get_by_role('button', name='End my exam')).to_be_hidden()
+    expect(page.get_by_role('button', name='☰ Menu')).to_be_hidden()
 
 
 def test_a_file_superseded_by_later_typing_is_not_offered(page, live_server, demo):

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from offline_delivery_plugin import api
 from tests.browser.test_candidate_offline import start_final_exam
+from tests.browser.test_sandbox_pages import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -62,3 +63,22 @@ def test_a_verified_learner_chooses_the_open_exam_where_the_course_allows_it(pag
     attempt = proctoring_api.get_current_exam_attempt(exam['id'], demo.verified_learner.id)
     # edx-proctoring records the choice as "declined": the subsection is then shown as a plain one, no proctoring.
     assert (attempt['status'], attempt['taking_as_proctored']) == ('declined', False)
+
+
+def test_a_warning_in_the_singular_and_gone_when_time_is_up(page, live_server, demo):
+    """The 20-minute timed quiz warns at 5 % with one minute left: "1 minute", not "1 minutes"; at zero the warning
+    of time left goes, beside "Time is up" (it stayed, saying one minute was left)."""
+    page.clock.install()
+    log_in(page, live_server.url, 'verified_learner')
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.timed_exam_id}/')
+    page.get_by_role('button', name='Start the exam').click()
+    expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1)
+    warning = page.locator('.od-time-warning')
+    page.clock.fast_forward('00:19:01')
+    page.clock.run_for(2000)
+    expect(warning).to_have_text('5 percent of your time is left: 1 minute. Your answers are being saved.')
+    page.clock.fast_forward('00:01:10')
+    page.clock.run_for(2000)
+    expect(page.locator('.od-time-up')).to_contain_text('Time is up.')
+    expect(warning).to_be_hidden()
+    expect(page.locator('#offline-delivery')).not_to_contain_text('percent of your time is left')

@@ -194,6 +194,7 @@ class ExamRequestSerializer(serializers.Serializer):  # pylint: disable=abstract
     granted = serializers.CharField(allow_blank=True)
     decision_note = serializers.CharField(allow_blank=True)
     allowed_time = serializers.CharField(allow_blank=True)
+    minutes_requested = serializers.IntegerField(allow_null=True)
 
 
 class NewExamRequestSerializer(serializers.Serializer):  # pylint: disable=abstract-method
@@ -203,6 +204,9 @@ class NewExamRequestSerializer(serializers.Serializer):  # pylint: disable=abstr
     kind = serializers.CharField(max_length=32)
     reason = serializers.CharField(max_length=1000, allow_blank=True, required=False, default='',
                                    trim_whitespace=False)
+    #: Additional time only: the extra minutes asked for (the api checks the range).
+    minutes = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
+                                       max_value=10 ** 6)
 
 
 class DecisionSerializer(serializers.Serializer):  # pylint: disable=abstract-method

@@ -565,7 +565,8 @@ class MyExamRequestsView(CourseViewMixin, APIView):
         if not form.is_valid():
             return Response({'detail': _first_error(form)}, status=status.HTTP_400_BAD_REQUEST)
         row = api.create_exam_request(request.user, self.course_key, form.validated_data['exam'],
-                                      form.validated_data['kind'], form.validated_data['reason'])
+                                      form.validated_data['kind'], form.validated_data['reason'],
+                                      minutes=form.validated_data['minutes'])
         return Response(ExamRequestSerializer(row).data, status=status.HTTP_201_CREATED)
 
 

@@ -23,6 +23,7 @@
   if (!root || !window.indexedDB || !window.crypto || !window.crypto.subtle) { return; }
 
   var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
   var interpolate = window.interpolate || function (fmt, obj) {
     return fmt.replace(/%\((\w+)\)s/g, function (_m, name) { return String(obj[name]); });
   };
@@ -434,9 +435,11 @@
     TIME_WARNINGS.forEach(function (percent) {
       if (left > allowed * percent / 100 || (state.timeWarned || []).indexOf(percent) >= 0) { return; }
       state.timeWarned = (state.timeWarned || []).concat([percent]);
-      ui.timeWarning.textContent = interpolate(gettext(
-        '%(percent)s percent of your time is left: %(minutes)s minutes. Your answers are being saved.'),
-        {percent: percent, minutes: Math.ceil(left / 60)}, true);
+      var minutes = Math.ceil(left / 60);
+      ui.timeWarning.textContent = interpolate(ngettext(
+        '%(percent)s percent of your time is left: %(minutes)s minute. Your answers are being saved.',
+        '%(percent)s percent of your time is left: %(minutes)s minutes. Your answers are being saved.', minutes),
+        {percent: percent, minutes: minutes}, true);
       ui.timeWarning.className = 'od-time-warning od-time-warning-' + percent;
       ui.timeWarning.hidden = false;
       ui.timer.classList.add('od-timer-low');
@@ -444,7 +447,20 @@
     });
   }
 
+  // The exam is delivered: no clock counts down any more, and nothing offers to end or save it again.
+  function showDelivered() {
+    ui.timer.textContent = interpolate(gettext('Delivered: receipt code %(receipt)s.'),
+                                       {receipt: state.deliveredReceipt}, true);
+    ui.timer.classList.remove('od-timer-low');
+    ui.timeWarning.hidden = true;
+    ui.timeUp.hidden = true;
+    ui.menuButton.hidden = true;
+    var submit = document.querySelector('[data-offline-delivery-submit]');
+    if (submit) { submit.hidden = true; }
+  }
+
   function tick() {
+    if (state.deliveredReceipt) { return; }
     var left = secondsLeft();
     ui.timer.textContent = interpolate(gettext('Time left: %(time)s'), {time: formatTime(left)}, true);
     warnAboutTime(left);
@@ -463,6 +479,9 @@
   // Time is up: nothing more can be typed; the answers are sealed into a last snapshot, sent if the server can
   // be reached, and the file is the way out.
   function finalise() {
+    // Time is up: a warning of how much time is left no longer holds.
+    ui.timeWarning.hidden = true;
+    ui.timeWarning.textContent = '';
     state.finalised = true;
     state.sealedAt = state.sealedAt || Math.min(Date.now(), state.deadlineLocal);
     setInputsDisabled(true);
@@ -672,7 +691,7 @@
     form.appendChild(el('p', {}, [el('label', {'for': 'od-unlock-password', text: gettext('Invigilator password')}),
                                   document.createTextNode(' '), password]));
     form.appendChild(error);
-    form.appendChild(el('p', {}, [el('button', {type: 'submit', text: gettext('Continue the exam')})]));
+    form.appendChild(el('p', {}, [el('button', {type: 'submit', text: gettext('Unlock and continue')})]));
     gate.appendChild(form);
     gate.addEventListener('cancel', function (event) { event.preventDefault(); });  // Escape does not skip it
     root.appendChild(gate);
@@ -767,12 +786,14 @@
         entry.delivered = true;
         state.closedOnServer = true;
         state.finalised = true;
+        state.deliveredReceipt = body.receipt;
         setInputsDisabled(true);
         tellWorker('forget');
         return persist().then(function () {
           result.textContent = interpolate(gettext(
             'Delivered. The exam server confirms receipt code %(receipt)s.'), {receipt: body.receipt}, true);
           result.setAttribute('data-delivered', 'true');
+          showDelivered();
         });
       });
     }).catch(function (error) {
@@ -878,7 +899,8 @@
     tick();
     updateStatus();
     listen();
-    if (state.finalised) { finalise(); }
+    if (state.finalised && !state.deliveredReceipt) { finalise(); }
+    if (state.deliveredReceipt) { setInputsDisabled(true); showDelivered(); }
     if (session.locked) { lockUntilInvigilator(); }
     root.setAttribute('data-ready', 'true');
     keepPageForOffline();

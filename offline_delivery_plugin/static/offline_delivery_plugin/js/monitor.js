@@ -114,11 +114,19 @@
     minutes.value = '0';
     reason.value = '';
     error.textContent = '';
+    dialog.querySelector('.reopen-suggestion').textContent = '';
+    // The suggestion fills the field only while nobody has typed in it, and only for the dialog it was asked for:
+    // it never replaces what a person typed.
+    var opening = {};
+    dialog.currentOpening = opening;
+    minutes.oninput = function () { opening.typed = true; };
     fetch(apiUrl(row, 'reopen'), {credentials: 'same-origin'}).then(function (r) { return r.json(); })
       .then(function (data) {
-        minutes.value = String(data.suggested_extra_minutes);
-        dialog.querySelector('.reopen-suggestion').textContent = interpolate(gettext(
-          'Suggested: %(minutes)s minutes (the time the candidate was offline).'),
+        if (dialog.currentOpening !== opening) { return; }
+        if (!opening.typed) { minutes.value = String(data.suggested_extra_minutes); }
+        dialog.querySelector('.reopen-suggestion').textContent = interpolate(ngettext(
+          'Suggested: %(minutes)s minute (the time the candidate was offline).',
+          'Suggested: %(minutes)s minutes (the time the candidate was offline).', data.suggested_extra_minutes),
           {minutes: data.suggested_extra_minutes}, true);
       });
     dialog.querySelector('form').onsubmit = function (event) {
