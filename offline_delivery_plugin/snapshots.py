@@ -224,10 +224,11 @@ def save_snapshot(user, attempt_id, link, answers_json, ip_address=None):
     """
     Store a snapshot the candidate's page sent, unless the server already holds a newer one.
 
-    Only the answers that differ from what the server holds are written. A repeated, late or out-of-order
-    snapshot (sequence not above the stored one) changes no answer; every contact is recorded. Whether the attempt
-    still takes answers is decided under the attempt's row lock (``attempt_locks``), so a save that reaches the
-    database after a delivery file submitted the attempt changes nothing. A refused save is audited.
+    Only the answers that differ from what the server holds, or that it holds but not yet as saved online, are
+    written (``store_answers``). A repeated, late or out-of-order snapshot (sequence not above the stored one)
+    changes no answer; every contact is recorded. Whether the attempt still takes answers is decided under the
+    attempt's row lock (``attempt_locks``), so a save that reaches the database after a delivery file submitted the
+    attempt changes nothing. A refused save is audited.
 
     Returns:
         SaveAck with the newest snapshot the server holds.
@@ -317,15 +318,23 @@ def store_answers(attempt_id, answers, seq, source, now):
     autosave, is one plain UPDATE rather than a bulk CASE). A file's answers keep the last autosaved text
     (``online_value``) as it was.
 
+    An autosave also writes an answer it brings unchanged when the server holds it but not as saved online: an
+    answer carried over from a reopened attempt into the attempt that continues it, as a delivery file brought it
+    there (``reopening.link_successor``). From then on it is the continuation's last online save, and *View answers*
+    no longer shows it as written offline.
+
     Returns:
         The ids of the items whose answer was new or changed, sorted.
     """
     online = source == ItemAnswer.SOURCE_AUTOSAVE
     fields = ['value', 'seq', 'source', 'changed_at'] + (['online_value'] if online else [])
-    held = {item_id: (pk, value, record_id) for pk, item_id, value, record_id in ItemAnswer.objects.filter(
-        record__attempt_id=attempt_id).values_list('id', 'item_id', 'value', 'record_id')}
+    held = {item_id: (pk, value, record_id, online_value) for pk, item_id, value, record_id, online_value in
+            ItemAnswer.objects.filter(record__attempt_id=attempt_id).values_list(
+                'id', 'item_id', 'value', 'record_id', 'online_value')}
     created = [item_id for item_id in answers if item_id not in held]
     changed = [item_id for item_id in answers if item_id in held and held[item_id][1] != answers[item_id]]
+    confirmed = [item_id for item_id in answers if online and item_id in held
+                 and held[item_id][1] == answers[item_id] != held[item_id][3]]
     if created:
         record_id = next(iter(held.values()))[2] if held else AttemptRecord.objects.filter(
             attempt_id=attempt_id).values_list('id', flat=True).get()
@@ -334,7 +343,7 @@ def store_answers(attempt_id, answers, seq, source, now):
                        changed_at=now, online_value=answers[item_id] if online else '')
             for item_id in created)
     updated = [ItemAnswer(id=held[item_id][0], value=answers[item_id], seq=seq, source=source, changed_at=now,
-                          online_value=answers[item_id]) for item_id in changed]
+                          online_value=answers[item_id]) for item_id in changed + confirmed]
     if len(updated) == 1:
         ItemAnswer.objects.filter(id=updated[0].id).update(**{field: getattr(updated[0], field) for field in fields})
     elif updated:

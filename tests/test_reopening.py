@@ -12,8 +12,11 @@ from offline_delivery_plugin import api
 from offline_delivery_plugin.exceptions import AttemptNotInProgress
 from offline_delivery_plugin.models import AuditEvent
 from sandbox.host.demo import INVIGILATOR_PASSWORD
+from tests.crypto_helpers import delivery_file
 from tests.helpers import start_exam, submit_exam
 from tests.rest_api.test_candidate_views import CONTROL_WORD, ESSAY, Chain, post
+
+NUMERIC = 'block-v1:SandboxU+EXAM101+2026+type@exam_numeric+block@final_num_bits'
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +39,35 @@ def submitted(client, demo):
     api.sync_attempt_record(attempt['id'])
     AttemptRecord.objects.filter(attempt_id=attempt['id']).update(last_contact_at=start - timedelta(minutes=5))
     return attempt
+
+
+def reopened_and_continued(client, demo, submit=True, learner=None):
+    """
+    Flows A, C and D for ``learner`` (by default ``verified_learner``) at the final exam: a draft saved online, the
+    connection lost and the rest saved as a file, which an invigilator uploads; the chief invigilator opens the
+    attempt for resubmission with 10 extra minutes, the candidate continues in a new attempt (the invigilator types
+    the password), its page saves every answer online, and (``submit``) the candidate ends the exam online.
+
+    Returns ``(original, continuation)`` as edx-proctoring serialises them.
+    """
+    learner = learner or demo.verified_learner
+    original = start_exam(client, learner, demo.course_key, demo.final_exam_id)
+    chain = Chain(original)
+    post(client, original['id'], chain.next({CONTROL_WORD: 'hej', ESSAY: 'online draft'}))
+    answers = {CONTROL_WORD: 'hej', ESSAY: 'finished offline', NUMERIC: '8'}  # the number only written offline
+    api.upload_delivery_file(delivery_file(learner, original, answers, seq=2,
+                                           anchor={'seq': 1, 'hash': chain.prev}),
+                             demo.course_key, demo.final_exam_id, original['id'], demo.invigilator)
+    api.reopen_attempt(demo.course_key, demo.final_exam_id, original['id'], 10, 'Power cut in hall B',
+                       demo.chief_invigilator)
+    continuation = start_exam(client, learner, demo.course_key, demo.final_exam_id)
+    api.start_candidate_session(learner, continuation['id'])
+    api.unlock_attempt(learner, continuation['id'], INVIGILATOR_PASSWORD)
+    # The page sends every answer it holds (the ones carried over among them), as it does every few seconds.
+    assert post(client, continuation['id'], Chain(continuation).next(answers)).status_code == 200
+    if submit:
+        continuation = submit_exam(client, continuation)
+    return proctoring_api.get_exam_attempt_by_id(original['id']), continuation
 
 
 def test_suggested_extra_time_is_the_time_offline(demo, submitted):
@@ -118,3 +150,13 @@ def test_the_monitor_shows_a_reopened_attempt_until_the_password_is_typed(client
     assert state() == 'reopened', 'waiting for the invigilator password'
     api.unlock_attempt(demo.verified_learner, successor['id'], INVIGILATOR_PASSWORD)
     assert state() == 'writing'
+
+
+def test_answers_the_continuation_saved_online_read_as_saved_online(client, demo):
+    _original, continuation = reopened_and_continued(client, demo, submit=False)
+    by_id = {item.item_id: item for item in api.get_attempt_answers(demo.course_key, demo.final_exam_id,
+                                                                    continuation['id'])}
+    for item_id, value in ((CONTROL_WORD, 'hej'), (ESSAY, 'finished offline'), (NUMERIC, '8')):
+        item = by_id[item_id]
+        assert (item.value, item.online_value, item.source, item.changed_offline) == (
+            value, value, 'autosave', False), 'the Monitor says "(the same)", not "Last online save —"'
