@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from edx_proctoring import api as proctoring_api
@@ -35,6 +35,10 @@ from offline_delivery_plugin.storage import plugin_storage
 log = logging.getLogger(__name__)
 
 #: The report's columns: the guide's, then the LMS report's, then offline delivery's. No answers, no passwords.
+#: ``status`` stays edx-proctoring's, so a reopened attempt reads ``error`` as it does in edx-proctoring (ADR
+#: 0007); ``counts`` and the reopening columns after it tell what happened: each row says whether its attempt is
+#: the one that counts, and a reopened one by whom, when, why and with how many extra minutes it was reopened and
+#: which attempt continues it (docs/course-team.rst).
 COLUMNS = (
     'user_email', 'exam_name', 'attempt_code', 'allowed_time_limit_mins', 'is_sample_attempt', 'started_at',
     'completed_at', 'status',
@@ -42,6 +46,7 @@ COLUMNS = (
     'rules_violation_comments',
     'delivery_channel', 'receipt_code', 'uploaded_by', 'uploaded_at', 'reopen_count', 'extra_minutes',
     'minutes_offline',
+    'counts', 'continues', 'reopened_by', 'reopened_at', 'reopen_reason', 'continued_in',
 )
 CHUNK = 2000
 #: How long a download link (and the page that shows it) stays good.
@@ -148,17 +153,17 @@ def _write_chunk(writer, chunk, tracks, now, report):
             review__attempt_code__in=codes).order_by('id').values_list('review__attempt_code', 'status', 'comment'):
         comments[code][status.lower()].append(text)
     records = AttemptRecord.objects.filter(attempt_id__in=ids)
-    contacts = dict(records.values_list('attempt_id', 'last_contact_at'))
+    # The attempt a continuation continues, by its code (the report names attempts by code), in the same query.
+    contacts = {record['attempt_id']: record for record in records.values(
+        'attempt_id', 'last_contact_at', continues=_attempt_code('continues_attempt_id'))}
     deliveries = newest_deliveries(records, 'channel', 'receipt', 'delivered_by__username', 'delivered_at')
-    reopenings = {
-        row['attempt_id']: row for row in Reopening.objects.filter(attempt_id__in=ids).values('attempt_id').annotate(
-            count=Count('id'), minutes=Sum('extra_minutes'))
-    }
+    reopenings = _reopenings(ids)
     for row in chunk:
         status = effective_status(row, now)
         delivery = deliveries.get(row['id'])
         review = comments[row['attempt_code']]
-        reopening = reopenings.get(row['id'], {})
+        reopening = reopenings.get(row['id'], NOT_REOPENED)
+        contact = contacts.get(row['id'], {})
         writer.writerow((
             row['user__email'], row['proctored_exam__exam_name'], row['attempt_code'],
             row['allowed_time_limit_mins'], row['is_sample_attempt'], _iso(row['started_at']),
@@ -169,11 +174,45 @@ def _write_chunk(writer, chunk, tracks, now, report):
             _channel(status, delivery), delivery['receipt'] if delivery else '',
             (delivery['delivered_by__username'] or '') if delivery else '',
             _iso(delivery['delivered_at']) if delivery else '',
-            reopening.get('count', 0), reopening.get('minutes') or 0,
-            _minutes_offline(delivery, contacts.get(row['id'])),
+            reopening['count'], reopening['minutes'], _minutes_offline(delivery, contact.get('last_contact_at')),
+            # Reopened and continued: the continuation counts instead (it carries this attempt's answers on).
+            'no' if reopening['continued_in'] is not None else 'yes',
+            contact.get('continues') or '', reopening['reopened_by__username'] or '', _iso(reopening['created']),
+            reopening['reason'], reopening['continued_in'] or '',
         ))
     report.done += len(chunk)
     ResultsReport.objects.filter(id=report.id).update(done=report.done)
+
+
+def _attempt_code(id_field):
+    """The code of the attempt whose id is in ``id_field`` of the rows read, as a subquery of their query."""
+    return Subquery(ProctoredExamStudentAttempt.objects.filter(id=OuterRef(id_field)).values('attempt_code')[:1])
+
+
+#: The reopening columns of an attempt that was never reopened.
+NOT_REOPENED = {'count': 0, 'minutes': 0, 'reopened_by__username': None, 'created': None, 'reason': '',
+                'continued_in': None}
+
+
+def _reopenings(ids):
+    """
+    ``{attempt_id: reopening}`` of the attempts ``ids`` that were reopened, in one query: how often and with how
+    many extra minutes in all, and the newest reopening's who, when and why, with the code of the attempt that
+    continues it (None while the candidate has not started again; '' for an attempt without a code).
+    """
+    reopenings = {}
+    for reopening in Reopening.objects.filter(attempt_id__in=ids).order_by('id').values(
+            'attempt_id', 'extra_minutes', 'reason', 'created', 'reopened_by__username', 'successor_attempt_id',
+            continued_in=_attempt_code('successor_attempt_id')):
+        earlier = reopenings.get(reopening['attempt_id'])
+        reopening['count'] = (earlier['count'] if earlier else 0) + 1
+        reopening['minutes'] = (earlier['minutes'] if earlier else 0) + reopening['extra_minutes']
+        if reopening['successor_attempt_id'] is not None and reopening['continued_in'] is None:
+            reopening['continued_in'] = ''  # continued, by an attempt without a code (or since removed)
+        if reopening['continued_in'] is None and earlier:
+            reopening['continued_in'] = earlier['continued_in']
+        reopenings[reopening['attempt_id']] = reopening
+    return reopenings
 
 
 def _iso(value):

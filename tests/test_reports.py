@@ -8,6 +8,8 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from edx_proctoring.models import (
@@ -25,6 +27,7 @@ from tests.crypto_helpers import delivery_file
 from tests.helpers import start_exam, submit_exam
 from tests.rest_api.test_candidate_views import CONTROL_WORD
 from tests.rest_api.test_monitor_views import client_as
+from tests.test_reopening import reopened_and_continued
 
 
 def generate(demo, now=None):
@@ -109,6 +112,53 @@ def test_every_column_for_every_channel_and_status(demo, hall):
         'the report says the truth without writing'
 
     assert 'hej' not in text and INVIGILATOR_PASSWORD not in text, 'never answers or passwords'
+
+
+def test_a_reopened_attempt_and_its_continuation_tell_the_story(client, demo):
+    """A → C → D: a file delivered by staff, reopened with extra minutes and a reason, continued and submitted."""
+    original, continuation = reopened_and_continued(client, demo)
+    _report, rows, _text = generate(demo)
+    reopened, continued = (next(row for row in rows if row['attempt_code'] == attempt['attempt_code'])
+                           for attempt in (original, continuation))
+    # The original: edx-proctoring's status for a reopened attempt, but it does not count; who reopened it, when,
+    # why, with how much more time, and which attempt goes on from it.
+    assert (reopened['status'], reopened['counts'], reopened['continued_in']) == (
+        'error', 'no', continuation['attempt_code'])
+    assert (reopened['delivery_channel'], reopened['uploaded_by'], reopened['reopen_count']) == (
+        'file', 'invigilator', '1')
+    assert (reopened['reopened_by'], reopened['reopen_reason'], reopened['extra_minutes']) == (
+        'chief_invigilator', 'Power cut in hall B', '10')
+    assert reopened['reopened_at'] and reopened['reopened_at'] >= reopened['uploaded_at']
+    assert reopened['continues'] == ''
+    # The continuation: it counts, submitted online, and names the attempt it continues.
+    assert (continued['status'], continued['counts'], continued['delivery_channel']) == (
+        'submitted', 'yes', 'online')
+    assert (continued['continues'], continued['continued_in'], continued['reopen_count']) == (
+        original['attempt_code'], '', '0')
+    assert (continued['reopened_by'], continued['reopened_at'], continued['reopen_reason']) == ('', '', '')
+
+
+def test_a_reopened_attempt_not_yet_continued_still_counts(client, demo):
+    original = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    submit_exam(client, original)
+    api.reopen_attempt(demo.course_key, demo.final_exam_id, original['id'], 5, 'Wi-Fi', demo.course_staff)
+    (row,) = generate(demo)[1]
+    assert (row['status'], row['counts'], row['reopened_by'], row['reopen_reason'], row['continued_in']) == (
+        'error', 'yes', 'course_staff', 'Wi-Fi', '')
+
+
+def test_a_chunk_takes_the_same_queries_however_many_attempts_and_reopenings(client, demo):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            generate(demo)
+        return len(captured)
+
+    reopened_and_continued(client, demo)
+    generate(demo)  # whatever is read once per process is read now
+    few = queries()
+    reopened_and_continued(client, demo, learner=demo.verified_learner2)
+    start_exam(client, demo.verified_learner, demo.course_key, demo.practice_exam_id)
+    assert queries() == few
 
 
 def test_the_file_name_and_where_it_is_kept(demo):
