@@ -154,6 +154,8 @@ def test_the_results_report_is_generated_downloaded_and_its_links_go_stale(page,
     link = reports.get_by_role('link', name=re.compile(r'^SandboxU_EXAM101_2026_proctored_exam_results_report_'))
     expect(link).to_be_visible(timeout=15000)
     expect(reports.locator('.report-tasks')).to_have_text('None.')
+    # Once its link is there, the report is no longer said to be "being generated".
+    expect(reports.get_by_role('status')).to_have_text('The report is ready: download it below.')
     screenshot(page, 'instructor-dashboard-report')
     with page.expect_download() as download_info:
         link.click()
@@ -161,3 +163,4 @@ def test_the_results_report_is_generated_downloaded_and_its_links_go_stale(page,
     page.clock.run_for(301_000)
     expect(reports.locator('.report-stale')).to_contain_text('link expired: reload the page for a new one')
     expect(link).to_have_count(0)
+    expect(reports.get_by_role('status')).to_have_text('')

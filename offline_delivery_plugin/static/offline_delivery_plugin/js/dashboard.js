@@ -130,7 +130,8 @@
   }
 
   // The results report: generate, follow the Pending Tasks, download through links that last 5 minutes. Links
-  // shown longer than that are taken off the page (the server refuses them anyway).
+  // shown longer than that are taken off the page (the server refuses them anyway). The status line follows the
+  // report this page asked for: "being generated" until its link (or its failure) shows below.
   var reports = root.querySelector('.reports');
   if (reports) {
     var reportList = reports.querySelector('.report-list');
@@ -138,6 +139,7 @@
     var reportStatus = reports.querySelector('.report-status');
     var poll = null;
     var linksExpire = null;
+    var requested = null;
     var loadReports = function () {
       fetch(reports.dataset.url, {credentials: 'same-origin'}).then(function (response) { return response.json(); })
         .then(function (data) {
@@ -145,6 +147,11 @@
           tasks.textContent = '';
           var running = false;
           data.reports.forEach(function (report) {
+            if (report.report_id === requested && (report.status === 'done' || report.status === 'failed')) {
+              requested = null;
+              reportStatus.textContent = report.status === 'done' ? gettext('The report is ready: download it below.')
+                : gettext('A report failed; generate it again.');
+            }
             if (report.status === 'done') {
               var item = document.createElement('li');
               var link = document.createElement('a');
@@ -168,6 +175,7 @@
           if (running) { poll = window.setTimeout(loadReports, 3000); }
           window.clearTimeout(linksExpire);
           linksExpire = window.setTimeout(function () {
+            if (requested === null) { reportStatus.textContent = ''; }  // "ready" no more: the links are stale
             Array.prototype.forEach.call(reportList.querySelectorAll('a.report-link'), function (link) {
               var stale = el('span', 'report-stale', link.textContent + ' \u2014 ' +
                              gettext('link expired: reload the page for a new one'));
@@ -179,10 +187,16 @@
     reports.querySelector('.generate-report').addEventListener('click', function () {
       reportStatus.textContent = gettext('Saving…');
       post(reports.dataset.url).then(function (response) {
-        reportStatus.textContent = response.ok ? gettext(
-          'The report is being generated. You can leave this page; it appears below when it is ready.')
-          : String(response.status);
-        loadReports();
+        if (!response.ok) {
+          reportStatus.textContent = String(response.status);
+          return;
+        }
+        return response.json().then(function (report) {
+          requested = report.report_id;
+          reportStatus.textContent = gettext(
+            'The report is being generated. You can leave this page; it appears below when it is ready.');
+          loadReports();
+        });
       });
     });
     loadReports();
