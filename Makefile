@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 SERVICES_DATABASE_URL ?= mysql://root@127.0.0.1:3306/offline_delivery_ci
 SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/7
 
-.PHONY: help demo serve test test-services test-edx-proctoring bench stress quality docs requirements translations clean
+.PHONY: help demo demo-reset serve test test-services test-edx-proctoring bench stress quality docs requirements translations clean
 I18N_IGNORE := -i '.venv/*' -i 'sandbox/*' -i 'tests/*' -i 'benchmarks/*' -i 'stress/*' -i 'docs/*' -i 'var/*' -i 'test-results/*' \
 	-i 'offline_delivery_plugin/static/offline_delivery_plugin/js/service-worker.js'
 
@@ -61,10 +61,13 @@ demo: $(VENV)/.sandbox ## set up and serve the sandbox on 127.0.0.1:$(PORT) (SQL
 	@echo
 	@echo "  Sandbox:   http://127.0.0.1:$(PORT)/   (who is who, and where each person goes)"
 	@echo "  Course:    http://127.0.0.1:$(PORT)/courses/course-v1:SandboxU+EXAM101+2026/"
-	@echo "  Logins:    verified_learner, audit_learner, course_staff, invigilator, chief_invigilator, admin"
-	@echo "  Password:  edx"
+	@echo "  Password:  edx, for every login above (make demo-reset: the course as new, to walk the demo again)"
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+demo-reset: $(VENV)/.sandbox ## bring the demo course back to its first state (every attempt, answer, request and report gone)
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py reset_demo
 
 test: $(VENV)/.test node_modules/.installed ## set up and run the whole suite on the embedded defaults (unit, integration, browser)
 	bash scripts/ensure-chromium.sh

@@ -25,11 +25,13 @@ class DemoUser:
 DEMO_USERS = (
     DemoUser('verified_learner', 'Vera Verified', 'Candidate on the verified track: may take the proctored exam.',
              'The course outline, then "Final exam (proctored)".', mode='verified'),
-    DemoUser('verified_learner2', 'Ville Verified', 'A second verified candidate, for a hall of more than one.',
+    DemoUser('verified_learner2', 'Ville Verified',
+             'A second verified candidate: a hall of more than one, and a fresh attempt for flow B (no USB stick) '
+             'once verified_learner has written the exam.',
              'The course outline, then "Final exam (proctored)".', mode='verified'),
     DemoUser('audit_learner', 'Ada Audit',
-             'Candidate on the audit track (the guide gives this track no proctored exams; the course-team '
-             'workflows will enforce it).',
+             'Candidate on the audit track: the guide gives this track no proctored exams, so the final exam stays '
+             'closed; the practice exam and the timed quiz open.',
              'The course outline, then "Practice exam".', mode='audit'),
     DemoUser('course_staff', 'Stina Staff', 'Course staff (the planner): exam settings, allowances, reports.',
              'The course outline, the Monitor of each exam, and the plugin API.', course_role='staff'),
@@ -38,7 +40,8 @@ DEMO_USERS = (
              'answers. On a candidate\'s screen: the invigilator password for "Save delivery as file".',
              course_role='offline_delivery_invigilator'),
     DemoUser('chief_invigilator', 'Karin Chief', 'Chief invigilator / site manager [platsansvarig].',
-             'As the invigilator (reopening attempts is not built yet).',
+             'As the invigilator, and "Open for resubmission" in the Monitor: extra minutes and a reason, then the '
+             'invigilator password on the candidate\'s screen (flow D).',
              course_role='offline_delivery_chief_invigilator'),
     DemoUser('admin', 'Site Operator', 'The operator: Django admin of the sandbox.', '/admin/', is_staff=True),
 )

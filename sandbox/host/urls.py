@@ -13,6 +13,7 @@ COURSE_ID = r'(?P<course_id>[^/]+)'
 
 urlpatterns = [
     path('', views.landing, name='landing'),
+    path('demo/reset/', views.reset_demo, name='reset-demo'),
     path('login/', auth_views.LoginView.as_view(template_name='host/login.html'), name='login'),
     path('logout/', auth_views.LogoutView.as_view(), name='logout'),
     path('account/language/', views.set_language, name='set-language'),

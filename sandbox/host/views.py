@@ -1,15 +1,19 @@
 """
-The sandbox's pages: a landing page, the course outline, a subsection (exam) page and the XBlock handler.
+The sandbox's pages: a landing page (and the demo's reset), the course outline, a subsection (exam) page and the
+XBlock handler.
 
 They stand in for the LMS courseware, and reach edx-proctoring the way the LMS and its learning MFE do: the
 Python API for reading, its REST API (from the page) for starting and submitting attempts.
 """
 import contextlib
+import io
 import json
 from types import SimpleNamespace
 
 import rules
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.management import call_command
 from django.http import HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -44,7 +48,29 @@ def landing(request):
         'invigilator_password': INVIGILATOR_PASSWORD,
         'courses': Course.objects.order_by('display_name'),
         'demo_course_id': COURSE_ID,
+        'may_reset_demo': _may_reset_demo(request.user),
     })
+
+
+def _may_reset_demo(user):
+    """The operator (global staff) and the demo course's staff may reset it."""
+    return edxapp_backend.is_course_staff(user, CourseKey.from_string(COURSE_ID))
+
+
+@login_required
+@require_POST
+def reset_demo(request):
+    """
+    *Reset the demo course* on the start page: ``reset_demo`` (``make demo-reset``) as the signed-in staff member,
+    once they confirmed that every attempt, answer, request and report of the course goes.
+    """
+    if not _may_reset_demo(request.user):
+        return HttpResponseForbidden('Only the operator and the course staff may reset the demo course.')
+    if request.POST.get('confirm') != 'yes':
+        return HttpResponseBadRequest('Tick the box to confirm that everything done in the demo course is deleted.')
+    call_command('reset_demo', username=request.user.username, stdout=io.StringIO())
+    messages.success(request, 'The demo course is back to its first state.')
+    return redirect('host:landing')
 
 
 def _course_or_404(course_id):

@@ -4,10 +4,13 @@ The sandbox in real Chromium: a candidate logs in, starts the proctored exam and
 import re
 
 import pytest
+from django.test import Client
+from edx_proctoring.models import ProctoredExamStudentAttempt
 from playwright.sync_api import expect
 
-from sandbox.host.demo import DEMO_PASSWORD
+from sandbox.host.demo import DEMO_PASSWORD, DEMO_USERS
 from sandbox.host.models import StudentModule
+from tests.helpers import start_exam
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +26,26 @@ def log_in(page, base_url, username):
 def test_landing_page(page, live_server, demo, screenshot):
     page.goto(live_server.url)
     expect(page.get_by_role('heading', name='Offline delivery sandbox')).to_be_visible()
-    expect(page.get_by_role('cell', name='verified_learner', exact=True)).to_be_visible()
+    expect(page.get_by_text(f'The demo has {len(DEMO_USERS)} users:')).to_be_visible()
+    expect(page.locator('table.users tbody tr td:first-child')).to_have_text(
+        [demo_user.username for demo_user in DEMO_USERS])
+    expect(page.get_by_role('button', name='Reset the demo course')).to_have_count(0)
     screenshot(page, 'sandbox-landing')
+
+
+def test_course_staff_reset_the_demo_course_once_they_confirm(page, live_server, demo):
+    start_exam(Client(), demo.verified_learner, demo.course_key, demo.final_exam_id)
+    log_in(page, live_server.url, 'course_staff')
+    page.goto(live_server.url)
+    reset = page.get_by_role('button', name='Reset the demo course')
+    reset.click()  # not confirmed: the browser keeps the form (the box is required)
+    expect(page.get_by_role('status')).to_have_count(0)
+    assert ProctoredExamStudentAttempt.objects.filter(user=demo.verified_learner).exists()
+    page.get_by_label('I understand that everything done in the demo course is deleted.').check()
+    reset.click()
+    expect(page.get_by_role('status')).to_have_text('The demo course is back to its first state.')
+    expect(page.get_by_text('Signed in as course_staff')).to_be_visible()  # the reset signs nobody out
+    assert not ProctoredExamStudentAttempt.objects.filter(user=demo.verified_learner).exists()
 
 
 def test_candidate_starts_the_proctored_exam_and_saves_an_answer(page, live_server, demo, screenshot):

@@ -1,5 +1,6 @@
 """
-Create (or bring back to its seeded state) the demo course, its exams and its people. Safe to run again.
+Create (or bring back to its seeded state) the demo course, its exams and its people. Safe to run again; it keeps
+what learners did in the course (``reset_demo`` clears that first).
 """
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -122,6 +123,8 @@ class Command(BaseCommand):
             f'Seeded {course.display_name} ({course_key}): {len(seen)} blocks, {exams} exams, '
             f'{len(users)} users (password "{DEMO_PASSWORD}"), invigilator password "{INVIGILATOR_PASSWORD}".'
         ))
+        # make demo's "Logins:" line: the names come from DEMO_USERS, not from the Makefile.
+        self.stdout.write(f'  Logins:    {", ".join(users)}')
 
     def _save_tree(self, course, parent, nodes, seen):
         for position, (block_type, block_id, fields, children) in enumerate(nodes):
@@ -140,8 +143,10 @@ class Command(BaseCommand):
             'email': f'{demo_user.username}@example.invalid', 'first_name': first, 'last_name': last,
             'is_staff': demo_user.is_staff, 'is_superuser': demo_user.is_staff,
         })
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+        # Only when it changed: a new hash would sign the user out everywhere (a reset from the start page too).
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=['password'])
         if demo_user.mode:
             CourseEnrollment.objects.update_or_create(user=user, course=course, defaults={
                 'mode': demo_user.mode, 'is_active': True})
