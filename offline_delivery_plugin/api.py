@@ -124,6 +124,7 @@ __all__ = [
     'get_bulk_upload',
     'get_course_dashboard',
     'get_course_delivery_settings',
+    'get_course_home_url',
     'get_learner_exam_view',
     'get_monitor',
     'get_password_verifier',
@@ -170,6 +171,11 @@ AUTOSAVE_INTERVAL_RANGE = (5, 300)
 #: course teams write in Advanced Settings.
 HALL_ROLES = ('invigilator', 'chief_invigilator')
 CONNECTION_LOST_MESSAGE_MAX_LENGTH = 1000
+
+
+def get_course_home_url(course_key):
+    """Where the plugin's pages link back to: the course's home (the learning MFE's, in the LMS)."""
+    return compat.get_course_home_url(course_key)
 
 
 def _default_connection_lost_message():

@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.i18n import JavaScriptCatalog
@@ -79,12 +80,12 @@ class MonitorPageView(LoginRequiredMixin, View):
         """The page."""
         course_key = _course_key_or_404(course_id)
         if not rules_lib.has_perm(self.permission_required, request.user, course_key):
-            return render(request, 'offline_delivery_plugin/denied.html', status=403)
+            return _page(request, 'offline_delivery_plugin/denied.html', status=403)
         try:
             exam, _rows = api.get_monitor(course_key, content_id)
         except api.ExamNotFound as error:
             raise Http404(error.user_message) from error
-        return render(request, 'offline_delivery_plugin/monitor.html', {
+        return _page(request, 'offline_delivery_plugin/monitor.html', {
             'course_id': str(course_key), 'content_id': content_id, 'exam': exam,
             'can_upload': rules_lib.has_perm(rules.UPLOAD_DELIVERY, request.user, course_key),
             'can_reopen': rules_lib.has_perm(rules.REOPEN_ATTEMPT, request.user, course_key),
@@ -128,12 +129,12 @@ class CourseDashboardView(LoginRequiredMixin, View):
         """The page."""
         course_key = _course_key_or_404(course_id)
         if not rules_lib.has_perm(self.permission_required, request.user, course_key):
-            return render(request, 'offline_delivery_plugin/denied.html', status=403)
+            return _page(request, 'offline_delivery_plugin/denied.html', status=403)
         try:
             context = dashboard_tab_context(request.user, course_key)
         except CourseNotFound as error:
             raise Http404(error.user_message) from error
-        return render(request, 'offline_delivery_plugin/dashboard.html', context)
+        return _page(request, 'offline_delivery_plugin/dashboard.html', context)
 
 
 class AuditPageView(LoginRequiredMixin, View):
@@ -149,8 +150,8 @@ class AuditPageView(LoginRequiredMixin, View):
         """The page."""
         course_key = _course_key_or_404(course_id)
         if not rules_lib.has_perm(self.permission_required, request.user, course_key):
-            return render(request, 'offline_delivery_plugin/denied.html', status=403)
-        return render(request, 'offline_delivery_plugin/audit.html', {
+            return _page(request, 'offline_delivery_plugin/denied.html', status=403)
+        return _page(request, 'offline_delivery_plugin/audit.html', {
             'course_id': str(course_key), 'events': list(api.list_audit_events(course_key, limit=500)),
         })
 
@@ -172,12 +173,12 @@ class ExamRequestsPageView(LoginRequiredMixin, View):
         """The page."""
         course_key = _course_key_or_404(course_id)
         if not self._allowed(request, course_key):
-            return render(request, 'offline_delivery_plugin/denied.html', status=403)
+            return _page(request, 'offline_delivery_plugin/denied.html', status=403)
         try:
             view = api.get_learner_exam_view(request.user, course_key, content_id)
         except api.RequestRefused as refusal:
             raise Http404(refusal.user_message) from refusal
-        return render(request, 'offline_delivery_plugin/exam_requests.html', {
+        return _page(request, 'offline_delivery_plugin/exam_requests.html', {
             'view': view, 'error': error, 'done': request.GET.get('done', ''),
         }, status=status)
 
@@ -185,7 +186,7 @@ class ExamRequestsPageView(LoginRequiredMixin, View):
         """Ask, or withdraw; then back to the page (or the page with the reason nothing was done)."""
         course_key = _course_key_or_404(course_id)
         if not self._allowed(request, course_key):
-            return render(request, 'offline_delivery_plugin/denied.html', status=403)
+            return _page(request, 'offline_delivery_plugin/denied.html', status=403)
         try:
             if request.POST.get('action') == 'withdraw':
                 api.withdraw_exam_request(request.user, course_key, _as_int(request.POST.get('request_id')))
@@ -199,6 +200,27 @@ class ExamRequestsPageView(LoginRequiredMixin, View):
         except api.RequestRefused as refusal:
             return self.get(request, course_id, content_id, error=refusal.user_message, status=400)
         return redirect(f'{request.path}?done={done}')
+
+
+def _page(request, template, context=None, status=200):
+    """
+    Render one of the plugin's pages inside the site's own page (``OFFLINE_DELIVERY_BASE_TEMPLATE``, the LMS's
+    ``main_django.html`` by default: its header, footer and theme), with the way back to the course.
+    """
+    context = {'base_template': settings.OFFLINE_DELIVERY_BASE_TEMPLATE, **(context or {})}
+    course_id = (request.resolver_match.kwargs.get('course_id') if request.resolver_match else None)
+    if course_id and 'course_home_url' not in context:
+        try:
+            course_key = CourseKey.from_string(course_id)
+        except InvalidKeyError:
+            course_key = None
+        if course_key is not None:
+            context['course_home_url'] = api.get_course_home_url(course_key)
+            if template != 'offline_delivery_plugin/dashboard.html' and rules_lib.has_perm(
+                    rules.VIEW_EXAMS, request.user, course_key):
+                context['dashboard_url'] = reverse('offline_delivery_plugin:course-dashboard',
+                                                   args=[str(course_key)])
+    return render(request, template, context, status=status)
 
 
 def _as_minutes(text):
@@ -229,11 +251,11 @@ class ReportDownloadView(LoginRequiredMixin, View):
         """The CSV file, or a page saying why not (403 for the permission, 410 for an expired or foreign link)."""
         course_key = _course_key_or_404(course_id)
         if not rules_lib.has_perm(self.permission_required, request.user, course_key):
-            return render(request, 'offline_delivery_plugin/denied.html', status=403)
+            return _page(request, 'offline_delivery_plugin/denied.html', status=403)
         try:
             handle, file_name = api.open_report_download(course_key, token, request.user)
         except api.ReportNotAvailable as error:
-            return render(request, 'offline_delivery_plugin/denied.html', {'reason': error.user_message},
+            return _page(request, 'offline_delivery_plugin/denied.html', {'reason': error.user_message},
                           status=410)
         response = FileResponse(handle, as_attachment=True, filename=file_name, content_type='text/csv')
         response['Cache-Control'] = 'no-store'

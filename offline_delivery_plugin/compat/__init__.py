@@ -26,6 +26,7 @@ BACKEND_FUNCTIONS = (
     'apply_item_answers',
     'can_download_reports',
     'get_user_language',
+    'get_course_home_url',
 )
 
 
@@ -146,3 +147,11 @@ def get_user_language(user):
     none: what an e-mail to them is written in.
     """
     return _backend().get_user_language(user)
+
+
+def get_course_home_url(course_key):
+    """
+    Return the URL of the course's home page for learners and staff (the learning MFE's course home in the LMS):
+    where the plugin's pages link back to.
+    """
+    return _backend().get_course_home_url(course_key)

@@ -187,3 +187,13 @@ def get_user_language(user):
     from openedx.core.djangoapps.user_api.preferences.api import get_user_preference
 
     return get_user_preference(user, LANGUAGE_KEY)
+
+
+def get_course_home_url(course_key):
+    """
+    The learning MFE's course home, as the LMS links to it: ``get_learning_mfe_home_url`` of
+    ``openedx/features/course_experience/url_helpers.py`` (read at openedx/openedx-platform e57a655d).
+    """
+    from openedx.features.course_experience.url_helpers import get_learning_mfe_home_url
+
+    return get_learning_mfe_home_url(course_key, url_fragment='home')

@@ -98,6 +98,13 @@ DEFAULTS = {
     #   attempt started) and still be accepted. Covers the page's own clock error and the moment between the
     #   deadline and the page sealing the answers; a file sealed later is refused as ``sealed_late``.
     'OFFLINE_DELIVERY_SEAL_TOLERANCE_SECONDS': 60,
+    # .. setting_name: OFFLINE_DELIVERY_BASE_TEMPLATE
+    # .. setting_default: 'main_django.html'
+    # .. setting_description: The site's Django page template that the plugin's own pages (the Monitor, the course
+    #   page, the learner's request page, the audit log) extend, so that they carry the site's header, footer and
+    #   theme. The LMS's is lms/templates/main_django.html (blocks title, headextra, bodyclass, body); a theme or an
+    #   operator may name another with the same blocks.
+    'OFFLINE_DELIVERY_BASE_TEMPLATE': 'main_django.html',
 }
 
 

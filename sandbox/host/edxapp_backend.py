@@ -6,6 +6,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.urls import reverse
 from opaque_keys.edx.keys import UsageKey
 from webob import Request
 
@@ -164,3 +165,8 @@ def get_user_language(user):
     """The account's language (``pref-lang``), as the LMS's user preferences keep it; None when not chosen."""
     return UserPreference.objects.filter(user=user, key=UserPreference.LANGUAGE).values_list(
         'value', flat=True).first()
+
+
+def get_course_home_url(course_key):
+    """The sandbox's course outline, standing in for the learning MFE's course home."""
+    return reverse('host:course', args=[str(course_key)])

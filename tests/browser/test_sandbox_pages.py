@@ -75,3 +75,25 @@ def test_candidate_starts_the_proctored_exam_and_saves_an_answer(page, live_serv
 
     page.reload()
     expect(control_word).to_have_value('hej')  # rendered back from the learner's XBlock state
+
+
+@pytest.mark.parametrize('username,path', [
+    ('invigilator', 'offline-delivery/courses/{course}/exams/{exam}/monitor/'),
+    ('verified_learner', 'offline-delivery/courses/{course}/exams/{exam}/requests/'),
+    ('course_staff', 'offline-delivery/courses/{course}/'),
+    ('course_staff', 'offline-delivery/courses/{course}/audit/'),
+])
+def test_the_plugins_pages_are_pages_of_the_site(page, live_server, demo, username, path):
+    """The plugin's pages extend the site's own page (the LMS's main_django.html; the sandbox's stand-in here):
+    who is signed in, a way to sign out, and a way back to the course (they had none)."""
+    log_in(page, live_server.url, username)
+    page.goto(f'{live_server.url}/' + path.format(course=demo.course_key, exam=demo.final_exam_id))
+    header = page.locator('header.site-header')
+    expect(header).to_contain_text(f'Signed in as {username}')
+    expect(header.get_by_role('button', name='Sign out')).to_be_visible()
+    expect(page.locator('body')).to_have_class(re.compile(r'\bview-offline-delivery\b'))
+    links = page.get_by_role('navigation', name='Course').get_by_role('link')
+    if username == 'verified_learner':  # a learner is not offered the staff's page
+        expect(links.filter(has_text='Offline delivery & proctoring')).to_have_count(0)
+    links.filter(has_text='Back to the course').click()
+    expect(page.get_by_role('heading', level=1)).to_contain_text('EXAM101: Digital exams on site')

@@ -70,3 +70,8 @@ def can_download_reports(user, course_key):
 def get_user_language(user):
     """No language preference."""
     return None
+
+
+def get_course_home_url(course_key):
+    """No course pages: the site's root."""
+    return '/'

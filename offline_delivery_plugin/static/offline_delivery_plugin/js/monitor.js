@@ -180,13 +180,13 @@
         }
         if (root.dataset.canReopen === 'true' &&
             (row.state === 'submitted_online' || row.state === 'delivered_offline')) {
-          var reopen = el('button', {type: 'button', 'class': 'reopen', text: gettext('Open for resubmission')});
+          var reopen = el('button', {type: 'button', 'class': 'btn btn-secondary reopen', text: gettext('Open for resubmission')});
           reopen.setAttribute('aria-label', interpolate(gettext('Open for resubmission: %(name)s'),
                                                         {name: row.full_name || row.username}, true));
           reopen.addEventListener('click', function () { openReopen(row); });
           actions.appendChild(reopen);
         }
-        var view = el('button', {type: 'button', 'class': 'view-answers', text: gettext('View answers')});
+        var view = el('button', {type: 'button', 'class': 'btn btn-secondary view-answers', text: gettext('View answers')});
         view.setAttribute('aria-label', interpolate(gettext('View answers of %(name)s'),
                                                     {name: row.full_name || row.username}, true));
         view.addEventListener('click', function () { showAnswers(row); });
