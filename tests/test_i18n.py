@@ -10,18 +10,35 @@ import pytest
 from django.utils import translation
 
 LOCALE = Path(__file__).resolve().parents[1] / 'offline_delivery_plugin' / 'conf' / 'locale'
-ENTRY = re.compile(r'^(#, fuzzy\n)?msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', re.M)
+def _text(lines):
+    return ''.join(ast.literal_eval(line) for line in lines)
 
 
 def entries(domain):
-    """(msgid, msgstr, fuzzy) of the Swedish catalogue, header left out."""
+    """
+    (msgid, msgstr, fuzzy) of the Swedish catalogue, header left out; a plural entry gives its singular msgid and
+    each of its forms' msgstr joined by a newline (an empty form leaves an empty line). ``fuzzy`` is any ``#,`` flag
+    line naming fuzzy (``#, fuzzy, python-format`` too).
+    """
     text = (LOCALE / 'sv' / 'LC_MESSAGES' / f'{domain}.po').read_text(encoding='utf-8')
     found = []
-    for match in ENTRY.finditer(text):
-        msgid = ''.join(ast.literal_eval(line) for line in match.group(2).splitlines())
-        msgstr = ''.join(ast.literal_eval(line) for line in match.group(3).strip().splitlines())
+    for block in text.split('\n\n'):
+        lines = [line for line in block.splitlines() if line and not line.startswith('#|')]
+        fuzzy = any(line.startswith('#,') and 'fuzzy' in line for line in lines)
+        parts, current = {}, None
+        for line in lines:
+            if line.startswith('#'):
+                continue
+            if line.startswith('"'):
+                parts[current].append(line)
+                continue
+            current, _sep, rest = line.partition(' ')
+            parts[current] = [rest]
+        msgid = _text(parts.get('msgid', ['""']))
+        forms = [_text(value) for key, value in sorted(parts.items()) if key.startswith('msgstr')]
         if msgid:
-            found.append((msgid, msgstr, bool(match.group(1))))
+            found.append((msgid, '\n'.join(forms) if 'msgid_plural' in parts else forms[0], fuzzy,
+                          _text(parts['msgid_plural']) if 'msgid_plural' in parts else None, forms))
     return found
 
 
@@ -29,26 +46,30 @@ def entries(domain):
 def test_nothing_is_untranslated_or_fuzzy(domain):
     catalogue = entries(domain)
     assert len(catalogue) > 20
-    assert [msgid for msgid, msgstr, fuzzy in catalogue if not msgstr or fuzzy] == []
+    assert [msgid for msgid, _msgstr, fuzzy, _plural, forms in catalogue if not all(forms) or fuzzy] == []
 
 
 def test_the_compiled_python_catalogue_matches_the_source():
     with translation.override('sv'):
-        for msgid, msgstr, _fuzzy in entries('django'):
-            assert translation.gettext(msgid) == msgstr
+        for msgid, msgstr, _fuzzy, plural, forms in entries('django'):
+            if plural is None:
+                assert translation.gettext(msgid) == msgstr
+            else:
+                assert [translation.ngettext(msgid, plural, count) for count in (1, 2)] == forms
 
 
 def test_the_javascript_catalogue_is_served_in_swedish(client):
     body = client.get('/jsi18n/', HTTP_ACCEPT_LANGUAGE='sv').content.decode('utf-8')
-    for msgid, msgstr, _fuzzy in entries('djangojs'):
-        assert json.dumps(msgstr) in body, msgid
+    for msgid, _msgstr, _fuzzy, _plural, forms in entries('djangojs'):
+        for form in forms:
+            assert json.dumps(form) in body, msgid
 
 
 def test_every_string_in_the_javascript_is_in_the_catalogue():
     source = (Path(__file__).resolve().parents[1] / 'offline_delivery_plugin' / 'static' / 'offline_delivery_plugin'
               / 'js' / 'candidate.js').read_text(encoding='utf-8')
     used = set(re.findall(r"gettext\('((?:[^'\\]|\\.)*)'\)", source))
-    known = {msgid for msgid, _msgstr, _fuzzy in entries('djangojs')}
+    known = {entry[0] for entry in entries('djangojs')}
     unescaped = {ast.literal_eval(f"'{text}'") for text in used}
     # Strings split over lines ('a' + 'b') are checked by the catalogue test above; single-line ones here.
     assert unescaped <= known, unescaped - known
@@ -103,7 +124,7 @@ def _javascript_strings():
 ])
 def test_every_marked_string_is_in_the_swedish_catalogue(domain, found):
     """A string marked in the code but never extracted (``make translations`` forgotten) fails here."""
-    known = {msgid for msgid, _msgstr, _fuzzy in entries(domain)}
+    known = {entry[0] for entry in entries(domain)}
     strings = list(found())
     assert len(strings) > 20
     assert sorted({f'{where}: {text}' for where, text in strings if text not in known}) == []
