@@ -90,6 +90,7 @@ from offline_delivery_plugin.reports import (
     request_results_report,
 )
 from offline_delivery_plugin.snapshots import render_candidate_page, save_snapshot, start_candidate_session
+from offline_delivery_plugin.spreadsheets import safe_row
 from offline_delivery_plugin.storage import plugin_storage
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,7 @@ __all__ = [
     'request_results_report',
     'rewrap_all_keys',
     'rotate_exam_key',
+    'safe_row',
     'save_snapshot',
     'schedule_attempt_record_sync',
     'send_request_decided_email',

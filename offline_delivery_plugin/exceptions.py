@@ -37,6 +37,15 @@ class AttemptNotInProgress(OfflineDeliveryError):
     """The attempt is not started, or already submitted: its answers can no longer change this way."""
 
 
+class AttemptReopened(AttemptNotInProgress):
+    """
+    The attempt was opened for resubmission: the candidate goes on in the attempt that continues it, from the
+    exam's page. ``reason`` tells the candidate page so (it offers the way back).
+    """
+
+    reason = 'reopened'
+
+
 class OfflineDeliveryDisabled(OfflineDeliveryError):
     """The course has not turned offline delivery on."""
 

@@ -30,6 +30,7 @@ from offline_delivery_plugin.data import ReportData
 from offline_delivery_plugin.deliveries import newest_deliveries
 from offline_delivery_plugin.exceptions import OfflineDeliveryError
 from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, Reopening, ResultsReport
+from offline_delivery_plugin.spreadsheets import safe_row
 from offline_delivery_plugin.storage import plugin_storage
 
 log = logging.getLogger(__name__)
@@ -164,7 +165,7 @@ def _write_chunk(writer, chunk, tracks, now, report):
         review = comments[row['attempt_code']]
         reopening = reopenings.get(row['id'], NOT_REOPENED)
         contact = contacts.get(row['id'], {})
-        writer.writerow((
+        writer.writerow(safe_row((
             row['user__email'], row['proctored_exam__exam_name'], row['attempt_code'],
             row['allowed_time_limit_mins'], row['is_sample_attempt'], _iso(row['started_at']),
             _iso(row['completed_at']), status,
@@ -179,7 +180,7 @@ def _write_chunk(writer, chunk, tracks, now, report):
             'no' if reopening['continued_in'] is not None else 'yes',
             contact.get('continues') or '', reopening['reopened_by__username'] or '', _iso(reopening['created']),
             reopening['reason'], reopening['continued_in'] or '',
-        ))
+        )))
     report.done += len(chunk)
     ResultsReport.objects.filter(id=report.id).update(done=report.done)
 

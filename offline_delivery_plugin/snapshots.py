@@ -32,10 +32,11 @@ from offline_delivery_plugin.data import CandidateSession, SaveAck
 from offline_delivery_plugin.exceptions import (
     AttemptNotFound,
     AttemptNotInProgress,
+    AttemptReopened,
     InvalidSnapshot,
     OfflineDeliveryDisabled,
 )
-from offline_delivery_plugin.models import AttemptRecord, AuditEvent, ItemAnswer
+from offline_delivery_plugin.models import AttemptRecord, AuditEvent, ItemAnswer, Reopening
 
 GENESIS_CONTEXT = 'offline-delivery genesis v1|'
 MAX_ITEMS = 1000
@@ -184,6 +185,9 @@ def start_candidate_session(user, attempt_id):
     """
     attempt = _owned_attempt(user, attempt_id)
     if attempt['status'] not in IN_PROGRESS:
+        if Reopening.objects.filter(attempt_id=attempt_id, successor_attempt_id__isnull=True).exists():
+            raise AttemptReopened(_('Your exam was opened for resubmission. Go back to the exam to continue it; an '
+                                    'invigilator types the password on your screen.'))
         raise AttemptNotInProgress(_('This exam attempt is not in progress.'))
     exam = attempt['proctored_exam']
     delivery = _delivery_settings(exam['course_id'])

@@ -160,3 +160,17 @@ def test_answers_the_continuation_saved_online_read_as_saved_online(client, demo
         item = by_id[item_id]
         assert (item.value, item.online_value, item.source, item.changed_offline) == (
             value, value, 'autosave', False), 'the Monitor says "(the same)", not "Last online save —"'
+
+
+def test_the_page_of_a_reopened_attempt_is_told_so(client, demo, submitted):
+    """The candidate's page, still open on the original attempt, asks the session and learns of the reopening."""
+    api.reopen_attempt(demo.course_key, demo.final_exam_id, submitted['id'], 5, 'hall B', demo.chief_invigilator)
+    client.force_login(demo.verified_learner)
+    response = client.get(f"/offline-delivery/api/v1/attempts/{submitted['id']}/session/")
+    assert response.status_code == 409
+    assert response.json()['reason'] == 'reopened'
+    assert 'opened for resubmission' in response.json()['detail']
+    successor = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    api.sync_attempt_record(successor['id'])  # the candidate continued: the successor is linked
+    response = client.get(f"/offline-delivery/api/v1/attempts/{submitted['id']}/session/")
+    assert response.status_code == 409 and 'reason' not in response.json()

@@ -274,3 +274,11 @@ def test_the_sweeper_times_out_what_ran_out_after_the_grace(client, demo, settin
         api.deliver_file(too_late_file, long_ago['id'], demo.invigilator, 'staff')
     assert caught.value.reason == 'closed'
     assert api.finalise_expired_attempts(now=now) == 0
+
+
+def test_text_that_a_spreadsheet_would_run_as_a_formula_is_kept_as_text():
+    """A chief invigilator's reason, a file name: a cell starting like a formula gets a leading apostrophe."""
+    from offline_delivery_plugin.spreadsheets import safe_row  # pylint: disable=import-outside-toplevel
+
+    assert safe_row(['=HYPERLINK("http://x")', '+1', '-2', '@SUM(A1)', '\t=1', 'Power cut', 10, None, '']) == [
+        '\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "'\t=1", 'Power cut', 10, None, '']

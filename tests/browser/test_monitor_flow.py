@@ -96,8 +96,14 @@ def test_flow_d_reopen_and_continue_after_the_password(chromium, live_server, de
     expect(row.locator('.upload-ok')).to_contain_text('Opened for resubmission with', timeout=15000)
     assert Reopening.objects.get().extra_minutes == 10
 
-    # The candidate logs in again, on this or another device.
+    # Back online, the candidate's open page learns of the reopening and offers the way back to the exam's start.
     page.context.set_offline(False)
+    notice = page.locator('.od-reopened')
+    expect(notice).to_contain_text('Your exam was opened for resubmission.', timeout=40000)
+    notice.get_by_role('button', name='Go back to the exam').click()
+    expect(page.get_by_role('button', name='Continue the exam')).to_be_visible()
+
+    # Or the candidate logs in again, on another device.
     again = chromium.new_context(viewport={'width': 1200, 'height': 900}).new_page()
     log_in(again, live_server.url, 'verified_learner')
     again.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')

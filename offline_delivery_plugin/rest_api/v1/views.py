@@ -128,7 +128,7 @@ class PluginErrorsMixin:
         for error_class, error_status in ERROR_STATUS.items():
             if isinstance(exc, error_class):
                 body = {'detail': exc.user_message}
-                if isinstance(exc, DeliveryRefused):
+                if getattr(exc, 'reason', None):  # a refused file's reason; a reopened attempt's
                     body['reason'] = exc.reason
                 return Response(body, status=getattr(exc, 'http_status', error_status))
         return super().handle_exception(exc)
@@ -520,7 +520,8 @@ class AuditLogView(CourseViewMixin, APIView):
             def lines():
                 yield writer.writerow(api.AUDIT_COLUMNS)
                 for row in rows:
-                    yield writer.writerow([json.dumps(row[c]) if c == 'detail' else row[c] for c in api.AUDIT_COLUMNS])
+                    yield writer.writerow(api.safe_row(
+                        json.dumps(row[c]) if c == 'detail' else row[c] for c in api.AUDIT_COLUMNS))
 
             response = StreamingHttpResponse(lines(), content_type='text/csv; charset=utf-8')
             response['Content-Disposition'] = f'attachment; filename="{self.course_key}_offline_delivery_audit.csv"'

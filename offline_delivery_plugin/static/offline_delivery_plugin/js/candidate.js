@@ -271,7 +271,7 @@
   // One request at a time; a call made while one is in flight waits for it and sends again if anything is
   // still pending, so its promise settles only after everything known at call time was tried.
   function send() {
-    if (state.closedOnServer) { return Promise.resolve(); }
+    if (state.closedOnServer) { return watchForReopening(); }
     if (inflight) {
       return inflight.then(function () { return pendingCount() > 0 && !inflight ? send() : undefined; });
     }
@@ -308,6 +308,30 @@
     }).catch(function () { /* offline: everything stays here and goes with the next try */ })
       .then(function () { inflight = null; updateStatus(); });
     return inflight;
+  }
+
+  // A closed attempt may be opened for resubmission while this page is still open (the hall's usual case: the
+  // network is back, the chief invigilator reopens it in the Monitor). The page asks now and then, and offers the
+  // way back to the exam's start, where the candidate continues and the invigilator types the password.
+  function watchForReopening() {
+    if (state.reopened || !navigator.onLine) { return Promise.resolve(); }
+    return fetch(root.dataset.sessionUrl, {credentials: 'same-origin', cache: 'no-store'}).then(function (response) {
+      if (response.status !== 409) { return undefined; }
+      return response.json().then(function (body) {
+        if (body.reason !== 'reopened') { return; }
+        state.reopened = true;
+        showReopened(body.detail);
+      });
+    }).catch(function () { /* offline: asked again later */ });
+  }
+
+  function showReopened(text) {
+    ui.reopened = el('div', {'class': 'od-reopened', role: 'alert'});
+    ui.reopened.appendChild(el('p', {text: text}));
+    var back = el('button', {type: 'button', 'class': 'btn btn-primary', text: gettext('Go back to the exam')});
+    back.addEventListener('click', function () { window.location.reload(); });
+    ui.reopened.appendChild(back);
+    root.appendChild(ui.reopened);
   }
 
   // ---------------------------------------------------------------- the page: banner, timer, menu, dialogs
