@@ -136,3 +136,19 @@ def _fresh_course_settings():
     api.forget_recent_course_delivery_settings()
     yield
     api.forget_recent_course_delivery_settings()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: password tries counted by one test never lock another's."""
+    from django.core.cache import cache  # pylint: disable=import-outside-toplevel
+
+    cache.clear()
+
+
+@pytest.fixture
+def attempt(client, demo):
+    """``verified_learner``'s attempt at the final exam, started through edx-proctoring's REST API."""
+    from tests.helpers import start_exam  # pylint: disable=import-outside-toplevel
+
+    return start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)

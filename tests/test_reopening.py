@@ -4,7 +4,6 @@ Open for resubmission (flow D): edx-proctoring's resume path, answers carried ov
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from edx_proctoring import api as proctoring_api
 from edx_proctoring.models import ProctoredExamStudentAttempt
 
@@ -17,11 +16,6 @@ from tests.helpers import start_exam, submit_exam
 from tests.rest_api.test_candidate_views import CONTROL_WORD, ESSAY, Chain, post
 
 NUMERIC = 'block-v1:SandboxU+EXAM101+2026+type@exam_numeric+block@final_num_bits'
-
-
-@pytest.fixture(autouse=True)
-def _clear_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 from edx_proctoring import api as proctoring_api
@@ -26,16 +25,6 @@ from tests.helpers import start_exam, submit_exam
 from tests.rest_api.test_candidate_views import CONTROL_WORD, Chain, post
 
 STRONG = 'hall-C-kayak-orange-2027'
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def attempt(client, demo):
-    return start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
 
 
 def deliver(data, attempt, channel='self', user=None):
