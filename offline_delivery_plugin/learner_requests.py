@@ -20,7 +20,7 @@ from offline_delivery_plugin.attempt_locks import lock_attempt
 from offline_delivery_plugin.audit import record_audit_event
 from offline_delivery_plugin.data import AllowanceLineResult, ExamRequestData, LearnerExamView
 from offline_delivery_plugin.exceptions import OfflineDeliveryError
-from offline_delivery_plugin.models import AuditEvent, ExamRequest
+from offline_delivery_plugin.models import AuditEvent, ExamRequest, Reopening
 from offline_delivery_plugin.monitor import PROCTORED_MODES
 from offline_delivery_plugin.notifications import schedule_request_decided_email
 
@@ -233,7 +233,9 @@ def decide_exam_request(course_key, request_id, decided_by, approve, minutes=Non
     if not isinstance(note, str) or len(note) > REASON_MAX:
         raise RequestRefused(_('The note may be at most {count} characters.').format(count=REASON_MAX))
     with transaction.atomic():
-        row = ExamRequest.objects.select_for_update().select_related('user').filter(
+        # Only the request's row is locked: FOR UPDATE with the user joined would lock the learner's user row too,
+        # which a reopening of their attempt needs for its own insert (MariaDB: a deadlock, found by the race test).
+        row = ExamRequest.objects.select_for_update().filter(
             id=request_id, course_id=course_key, status=ExamRequest.PENDING).first()
         if row is None:
             raise RequestRefused(_('There is no pending request with this number in this course.'))
@@ -272,9 +274,12 @@ def _grant(row, minutes, multiplier, allowance_text, confirm_clearing, decided_b
         raise RequestRefused(_('Clearing the attempt deletes all its answers: confirm it to approve the retake.'))
     if row.attempt_id:
         with transaction.atomic():
-            # Under the attempt's row lock (attempt_locks): an autosave or a file racing the clearing waits, then
-            # finds no attempt to change.
+            # Under the attempt's row lock (attempt_locks): a reopening or a file racing the clearing waits, then
+            # finds no attempt to change; a reopening that came first is not undone by it.
             if lock_attempt(row.attempt_id) is not None:
+                if Reopening.objects.filter(attempt_id=row.attempt_id, successor_attempt_id__isnull=True).exists():
+                    raise RequestRefused(_('This attempt was opened for resubmission meanwhile: decide the retake '
+                                           'once the learner has finished it.'))
                 proctoring_api.remove_exam_attempt(row.attempt_id, decided_by, require_backend_removal=False)
     return _('The attempt was cleared; the learner can take the exam again.')
 

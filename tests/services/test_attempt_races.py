@@ -16,16 +16,14 @@ from functools import partial
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
-from django.db import connections, transaction
+from django.db import connections
 from django.test import Client, override_settings
 from django.utils import timezone
-from edx_proctoring import api as proctoring_api
 from edx_proctoring.models import ProctoredExamStudentAttempt
 
 from offline_delivery_plugin import api
-from offline_delivery_plugin.attempt_locks import lock_attempt
 from offline_delivery_plugin.exceptions import AttemptNotFound, AttemptNotInProgress, DeliveryRefused
-from offline_delivery_plugin.models import AttemptRecord, AuditEvent, DeliveryFile, ItemAnswer
+from offline_delivery_plugin.models import AttemptRecord, AuditEvent, DeliveryFile, ItemAnswer, Reopening
 from offline_delivery_plugin.reopening import MAX_FAILURES_PER_ATTEMPT
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from sandbox.host.models import CourseEnrollment
@@ -179,25 +177,30 @@ def test_the_sweeper_racing_a_file(demo):
         assert DeliveryFile.objects.filter(record__attempt_id=attempt['id']).count() == 1
 
 
-def test_a_retake_racing_an_autosave(demo):
-    """Course staff clear the attempt while a save arrives: the save lands before the clearing or is refused, and
-    the attempt is gone either way."""
+def test_a_retake_racing_a_reopening(demo):
+    """Course staff approve a retake while a chief invigilator opens the same submitted attempt for resubmission:
+    one of the two happens, the other is refused, and nothing is left half-done (a reopening of a cleared attempt,
+    or a cleared attempt with a reopening waiting for it)."""
     for _round in range(ROUNDS):
-        user, attempt, chain = writing(demo)
-        save = chain.next({CONTROL_WORD: 'typed'})
-        exam = proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)
-
-        def clear(attempt=attempt):
-            """What approving a retake does (learner_requests): the clearing, under the attempt's row lock."""
-            with transaction.atomic():
-                lock_attempt(attempt['id'])
-                proctoring_api.remove_exam_attempt(attempt['id'], demo.course_staff, require_backend_removal=False)
-
-        saved, cleared = race(partial(api.save_snapshot, user, attempt['id'], *save.values()), clear)
-        assert cleared is None, cleared
-        assert not isinstance(saved, Exception) or isinstance(saved, (AttemptNotFound, AttemptNotInProgress)), saved
-        assert not ProctoredExamStudentAttempt.objects.filter(id=attempt['id']).exists()
-        assert proctoring_api.get_current_exam_attempt(exam['id'], user.id) is None
+        user, attempt, _chain = writing(demo)
+        client = Client()
+        client.force_login(user)
+        submit_exam(client, attempt)
+        request = api.create_exam_request(user, demo.course_key, demo.final_exam_id, 'retake', 'The Wi-Fi failed.')
+        retake = partial(api.decide_exam_request, demo.course_key, request.request_id, demo.course_staff, True,
+                         confirm_clearing=True)
+        reopen = partial(api.reopen_attempt, demo.course_key, demo.final_exam_id, attempt['id'], 5, 'hall B',
+                         demo.chief_invigilator)
+        retaken, reopened = race(retake, reopen)
+        exists = ProctoredExamStudentAttempt.objects.filter(id=attempt['id']).exists()
+        if isinstance(reopened, Exception):
+            assert isinstance(reopened, (AttemptNotFound, api.CannotReopen)), reopened
+            assert not isinstance(retaken, Exception), retaken
+            assert not exists and not Reopening.objects.filter(attempt_id=attempt['id']).exists()
+        else:
+            assert isinstance(retaken, api.RequestRefused), retaken
+            assert exists and status(attempt) == 'error'
+            assert Reopening.objects.filter(attempt_id=attempt['id']).count() == 1
 
 
 def reopened_and_continued(demo):
