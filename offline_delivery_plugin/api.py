@@ -20,7 +20,6 @@ from opaque_keys.edx.keys import CourseKey
 from offline_delivery_plugin import compat
 from offline_delivery_plugin.audit import AUDIT_COLUMNS, list_audit_events, record_audit_event
 from offline_delivery_plugin.bulk import (
-    BulkUploadRefused,
     get_bulk_upload,
     process_bulk_upload,
     start_bulk_upload,
@@ -28,9 +27,18 @@ from offline_delivery_plugin.bulk import (
 from offline_delivery_plugin.dashboard import get_course_dashboard
 from offline_delivery_plugin.data import AttemptRecordData, CourseDeliverySettings, ExamSummary
 from offline_delivery_plugin.deliveries import deliver_file, open_delivery_file
-from offline_delivery_plugin.exceptions import CourseNotFound, InvalidCourseSettings
-from offline_delivery_plugin.keyring import (
+from offline_delivery_plugin.exceptions import (
+    BulkUploadRefused,
+    CannotReopen,
+    CourseNotFound,
+    ExamNotFound,
+    InvalidCourseSettings,
     InvalidInvigilatorPassword,
+    ReportNotAvailable,
+    RequestRefused,
+    UnlockRefused,
+)
+from offline_delivery_plugin.keyring import (
     check_invigilator_password,
     get_active_exam_key,
     get_password_verifier,
@@ -43,7 +51,6 @@ from offline_delivery_plugin.learner_requests import (
     CSV_MAX_BYTES as ALLOWANCE_CSV_MAX_BYTES,
 )
 from offline_delivery_plugin.learner_requests import (
-    RequestRefused,
     add_allowances_from_csv,
     create_exam_request,
     decide_exam_request,
@@ -63,7 +70,6 @@ from offline_delivery_plugin.models import (
     ResultsReport,
 )
 from offline_delivery_plugin.monitor import (
-    ExamNotFound,
     change_invigilator_password,
     get_attempt_answers,
     get_monitor,
@@ -71,8 +77,6 @@ from offline_delivery_plugin.monitor import (
 )
 from offline_delivery_plugin.notifications import send_request_decided_email
 from offline_delivery_plugin.reopening import (
-    CannotReopen,
-    UnlockRefused,
     link_successor,
     reopen_attempt,
     suggest_extra_minutes,
@@ -81,7 +85,6 @@ from offline_delivery_plugin.reopening import (
 from offline_delivery_plugin.reports import COLUMNS as REPORT_COLUMNS
 from offline_delivery_plugin.reports import LINK_SECONDS as REPORT_LINK_SECONDS
 from offline_delivery_plugin.reports import (
-    ReportNotAvailable,
     finalise_expired_attempts,
     generate_results_report,
     list_results_reports,

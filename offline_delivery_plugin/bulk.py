@@ -22,7 +22,7 @@ from edx_proctoring.models import ProctoredExamStudentAttempt
 from offline_delivery_plugin.audit import CHANNEL_BULK, record_audit_event
 from offline_delivery_plugin.crypto import envelope
 from offline_delivery_plugin.data import BulkUploadStatus
-from offline_delivery_plugin.exceptions import DeliveryRefused, OfflineDeliveryError
+from offline_delivery_plugin.exceptions import BulkUploadRefused, DeliveryRefused
 from offline_delivery_plugin.models import AuditEvent, BulkUpload
 from offline_delivery_plugin.monitor import _exam, upload_delivery_file
 from offline_delivery_plugin.storage import plugin_storage
@@ -35,9 +35,6 @@ UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSEr
 #: How much of a file is read at once while a batch is copied.
 CHUNK_BYTES = 1024 * 1024
 
-
-class BulkUploadRefused(OfflineDeliveryError):
-    """The batch as a whole is refused before anything is unpacked (too many files, a zip bomb, a bad name)."""
 
 
 def _safe_name(name):

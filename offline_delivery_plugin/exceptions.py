@@ -1,12 +1,39 @@
 """
-Typed errors of the plugin. Each carries a message fit to show the person who caused it.
+The plugin's errors, all of them, in one place (as edx-proctoring keeps its own in ``edx_proctoring/exceptions.py``).
+
+Each error carries a message fit to show the person who caused it (``user_message``) and the HTTP status it answers
+with (``http_status``), so the REST layer needs one handler and no map of its own; an error with a stable code for
+programs and tests also carries its ``reason``. Raising one means nothing was changed.
 """
+
+__all__ = [
+    'AttemptNotFound',
+    'AttemptNotInProgress',
+    'AttemptReopened',
+    'BulkUploadRefused',
+    'CannotReopen',
+    'CourseNotFound',
+    'DeliveryRefused',
+    'ExamNotFound',
+    'InvalidCourseSettings',
+    'InvalidInvigilatorPassword',
+    'InvalidSnapshot',
+    'OfflineDeliveryDisabled',
+    'OfflineDeliveryError',
+    'ReportNotAvailable',
+    'RequestRefused',
+    'UnlockRefused',
+]
 
 
 class OfflineDeliveryError(Exception):
     """
-    Base of the plugin's errors; ``user_message`` is safe to show in the UI and the API.
+    Base of the plugin's errors; ``user_message`` is safe to show in the UI and the API, ``http_status`` is the
+    status an API answer carries, ``reason`` (when not '') a stable code for programs.
     """
+
+    http_status = 400
+    reason = ''
 
     def __init__(self, user_message):
         super().__init__(user_message)
@@ -14,9 +41,15 @@ class OfflineDeliveryError(Exception):
 
 
 class CourseNotFound(OfflineDeliveryError):
-    """
-    The course id is well formed but no such course exists.
-    """
+    """The course id is well formed but no such course exists."""
+
+    http_status = 404
+
+
+class ExamNotFound(OfflineDeliveryError):
+    """No active exam with this id in this course."""
+
+    http_status = 404
 
 
 class InvalidCourseSettings(OfflineDeliveryError):
@@ -32,9 +65,13 @@ class InvalidCourseSettings(OfflineDeliveryError):
 class AttemptNotFound(OfflineDeliveryError):
     """No such attempt for this user (another candidate's attempt is reported the same way)."""
 
+    http_status = 404
+
 
 class AttemptNotInProgress(OfflineDeliveryError):
     """The attempt is not started, or already submitted: its answers can no longer change this way."""
+
+    http_status = 409
 
 
 class AttemptReopened(AttemptNotInProgress):
@@ -48,6 +85,8 @@ class AttemptReopened(AttemptNotInProgress):
 
 class OfflineDeliveryDisabled(OfflineDeliveryError):
     """The course has not turned offline delivery on."""
+
+    http_status = 409
 
 
 class InvalidSnapshot(OfflineDeliveryError):
@@ -74,3 +113,40 @@ class DeliveryRefused(OfflineDeliveryError):
     def http_status(self):
         """413 for a file over the size limit, 400 for every other refusal."""
         return 413 if self.reason == 'too_large' else 400
+
+
+class BulkUploadRefused(OfflineDeliveryError):
+    """The batch as a whole is refused before anything is unpacked (too many files, a zip bomb, a bad name)."""
+
+
+class CannotReopen(OfflineDeliveryError):
+    """The attempt cannot be opened for resubmission (not submitted, no time to give, a bad extra time)."""
+
+    http_status = 409
+
+
+class UnlockRefused(OfflineDeliveryError):
+    """The password was wrong, or too many wrong passwords were tried: ``locked`` says which (and makes it a 429)."""
+
+    def __init__(self, user_message, locked=False):
+        super().__init__(user_message)
+        self.locked = locked
+
+    @property
+    def http_status(self):
+        """429 once the tries are used up, 400 for a wrong password."""
+        return 429 if self.locked else 400
+
+
+class InvalidInvigilatorPassword(OfflineDeliveryError):
+    """The proposed invigilator password is not acceptable (too short, too long, too easy to guess)."""
+
+
+class RequestRefused(OfflineDeliveryError):
+    """A learner's exam request, its decision or an allowance line is refused; nothing was changed."""
+
+
+class ReportNotAvailable(OfflineDeliveryError):
+    """The link expired, is not the user's, or the report is not ready; nothing is served."""
+
+    http_status = 410

@@ -13,15 +13,12 @@ from zxcvbn import zxcvbn
 
 from offline_delivery_plugin.crypto import b64, cosign, keys, verifier
 from offline_delivery_plugin.data import ExamKeyData, PasswordVerifier
-from offline_delivery_plugin.exceptions import OfflineDeliveryError
+from offline_delivery_plugin.exceptions import InvalidInvigilatorPassword, OfflineDeliveryError
 from offline_delivery_plugin.models import ExamKey, InvigilatorPassword
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200
 
-
-class InvalidInvigilatorPassword(OfflineDeliveryError):
-    """The proposed invigilator password is not acceptable (too short, too long, too easy to guess)."""
 
 
 def _exam_slot(course_key, content_id):

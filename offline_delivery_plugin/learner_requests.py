@@ -19,7 +19,7 @@ from offline_delivery_plugin import compat
 from offline_delivery_plugin.attempt_locks import lock_attempt
 from offline_delivery_plugin.audit import record_audit_event
 from offline_delivery_plugin.data import AllowanceLineResult, ExamRequestData, LearnerExamView
-from offline_delivery_plugin.exceptions import OfflineDeliveryError
+from offline_delivery_plugin.exceptions import RequestRefused
 from offline_delivery_plugin.models import AuditEvent, ExamRequest, Reopening
 from offline_delivery_plugin.monitor import PROCTORED_MODES
 from offline_delivery_plugin.notifications import schedule_request_decided_email
@@ -36,9 +36,6 @@ NOT_STARTED = ('created', 'download_software_clicked', 'ready_to_start', 'onboar
 CSV_MAX_LINES = 5000
 CSV_MAX_BYTES = 1024 * 1024
 
-
-class RequestRefused(OfflineDeliveryError):
-    """The request or decision cannot be made as asked; nothing was changed. ``user_message`` says why."""
 
 
 def _exam(course_key, content_id):

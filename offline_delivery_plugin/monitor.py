@@ -16,7 +16,7 @@ from offline_delivery_plugin.attempt_locks import IN_PROGRESS, attempt_deadline
 from offline_delivery_plugin.audit import CHANNEL_MONITOR, record_audit_event
 from offline_delivery_plugin.data import ItemAnswerView, MonitorRow
 from offline_delivery_plugin.deliveries import deliver_file, newest_deliveries
-from offline_delivery_plugin.exceptions import AttemptNotFound, OfflineDeliveryError
+from offline_delivery_plugin.exceptions import AttemptNotFound, ExamNotFound
 from offline_delivery_plugin.models import AttemptRecord, AuditEvent, DeliveryFile, ItemAnswer
 
 #: What the Monitor says of a candidate, in the words of the exam hall.
@@ -30,9 +30,6 @@ REOPENED = 'reopened'
 STATES = (NOT_STARTED, WRITING, CONNECTION_LOST, SUBMITTED_ONLINE, DELIVERED_OFFLINE, REOPENED)
 PROCTORED_MODES = ('verified', 'professional', 'no-id-professional', 'masters', 'executive-education')
 
-
-class ExamNotFound(OfflineDeliveryError):
-    """No active exam with this id in this course."""
 
 
 def _exam(course_key, content_id):

@@ -17,7 +17,7 @@ from edx_proctoring.models import ProctoredExamStudentAttempt
 from offline_delivery_plugin import keyring
 from offline_delivery_plugin.attempt_locks import attempt_deadline, lock_attempt, lock_record, waits_for_invigilator
 from offline_delivery_plugin.audit import CHANNEL_MONITOR, CHANNEL_PASSWORD_GATE, record_audit_event
-from offline_delivery_plugin.exceptions import AttemptNotFound, OfflineDeliveryError
+from offline_delivery_plugin.exceptions import AttemptNotFound, CannotReopen, UnlockRefused
 from offline_delivery_plugin.models import AttemptRecord, AuditEvent, ItemAnswer, Reopening
 from offline_delivery_plugin.monitor import _exam
 
@@ -29,16 +29,6 @@ MAX_FAILURES_PER_CLIENT = 20
 FAILURE_WINDOW_SECONDS = 15 * 60
 
 
-class CannotReopen(OfflineDeliveryError):
-    """The attempt cannot be opened for resubmission (not submitted, no time to give, a bad extra time)."""
-
-
-class UnlockRefused(OfflineDeliveryError):
-    """The password was wrong, or too many wrong passwords were tried: ``locked`` says which."""
-
-    def __init__(self, user_message, locked=False):
-        super().__init__(user_message)
-        self.locked = locked
 
 
 def _attempt_at_exam(course_key, content_id, attempt_id):

@@ -28,7 +28,7 @@ from offline_delivery_plugin import compat
 from offline_delivery_plugin.attempt_locks import IN_PROGRESS, attempt_deadline, lock_attempt
 from offline_delivery_plugin.data import ReportData
 from offline_delivery_plugin.deliveries import newest_deliveries
-from offline_delivery_plugin.exceptions import OfflineDeliveryError
+from offline_delivery_plugin.exceptions import ReportNotAvailable
 from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, Reopening, ResultsReport
 from offline_delivery_plugin.spreadsheets import safe_row
 from offline_delivery_plugin.storage import plugin_storage
@@ -55,9 +55,6 @@ LINK_SECONDS = 5 * 60
 SIGNING_SALT = 'offline_delivery_plugin.results_report'
 CHANNELS = {DeliveryFile.CHANNEL_STAFF: 'file', DeliveryFile.CHANNEL_SELF: 'self-delivered'}
 
-
-class ReportNotAvailable(OfflineDeliveryError):
-    """The link expired, is not the user's, or the report is not ready; nothing is served."""
 
 
 def _file_safe(course_key):
