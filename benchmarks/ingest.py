@@ -32,7 +32,7 @@ class Candidate:
 
     def __init__(self, attempt, session_key, csrf, items):
         # pylint: disable=import-outside-toplevel
-        from offline_delivery_plugin.snapshots import genesis_hash
+        from offline_delivery_plugin.chain import genesis_hash
 
         self.attempt_id = attempt['id']
         self.prev = genesis_hash(attempt['attempt_code'])
@@ -46,7 +46,7 @@ class Candidate:
         """The next snapshot: one item changed, the chain extended."""
         # pylint: disable=import-outside-toplevel
         from offline_delivery_plugin.crypto.envelope import sha256_hex
-        from offline_delivery_plugin.snapshots import link_json
+        from offline_delivery_plugin.chain import link_json
 
         self.seq += 1
         item = self.items[self.seq % len(self.items)]

@@ -1,8 +1,19 @@
 """
 The audit trail: one append-only event for every staff action, every delivery and every refusal, from every channel
-(the Monitor, a bulk upload, the candidate's own device, the autosave, the password gate). Reached through ``api``.
+(the Monitor, a bulk upload, the candidate's own device, the autosave, the password gate).
 """
 from offline_delivery_plugin.models import AuditEvent
+
+__all__ = [
+    'AUDIT_COLUMNS',
+    'CHANNEL_AUTOSAVE',
+    'CHANNEL_BULK',
+    'CHANNEL_MONITOR',
+    'CHANNEL_PASSWORD_GATE',
+    'CHANNEL_SELF',
+    'list_audit_events',
+    'record_audit_event',
+]
 
 #: Where an event came from, in the audit log's ``channel`` column.
 CHANNEL_MONITOR = 'monitor'

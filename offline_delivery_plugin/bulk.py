@@ -17,15 +17,22 @@ import zlib
 from django.conf import settings
 from django.core.files.base import File
 from django.utils.translation import gettext as _
-from edx_proctoring.models import ProctoredExamStudentAttempt
 
+from offline_delivery_plugin import proctoring
 from offline_delivery_plugin.audit import CHANNEL_BULK, record_audit_event
 from offline_delivery_plugin.crypto import envelope
 from offline_delivery_plugin.data import BulkUploadStatus
+from offline_delivery_plugin.exams import get_active_exam
 from offline_delivery_plugin.exceptions import BulkUploadRefused, DeliveryRefused
 from offline_delivery_plugin.models import AuditEvent, BulkUpload
-from offline_delivery_plugin.monitor import _exam, upload_delivery_file
+from offline_delivery_plugin.monitor import upload_delivery_file
 from offline_delivery_plugin.storage import plugin_storage
+
+__all__ = [
+    'get_bulk_upload',
+    'process_bulk_upload',
+    'start_bulk_upload',
+]
 
 ZIP_MAGIC = b'PK\x03\x04'
 MAX_RATIO = 20  # delivery files are base64 JSON: they compress a few times, never a hundred
@@ -144,18 +151,18 @@ def _write_batch(parts, batch):
 
 def start_bulk_upload(parts, course_key, content_id, uploaded_by, ip_address=None):
     """
-    Check a batch and queue it. ``parts`` is ``[(file name, bytes or a seekable binary file)]`` (an uploaded
-    file, as Django hands it over): delivery files, zips of them, or both. Together they may hold at most
-    ``OFFLINE_DELIVERY_BULK_MAX_BYTES``.
+    Check a batch and store it (``api.start_bulk_upload`` then queues its delivery). ``parts`` is
+    ``[(file name, bytes or a seekable binary file)]`` (an uploaded file, as Django hands it over): delivery files,
+    zips of them, or both. Together they may hold at most ``OFFLINE_DELIVERY_BULK_MAX_BYTES``.
 
     The batch is written to a temporary file, and from there to the plugin's storage, in chunks.
 
-    Returns the batch id; the work is done by ``tasks.process_bulk_upload_task`` (at once where Celery is eager).
+    Returns the batch id; the work is done by ``process_bulk_upload`` in a task (at once where Celery is eager).
 
     Raises:
         ExamNotFound, BulkUploadRefused (nothing stored).
     """
-    _exam(course_key, content_id)
+    get_active_exam(course_key, content_id)
     with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as spool:
         with zipfile.ZipFile(spool, 'w', zipfile.ZIP_STORED) as batch:
             total = _write_batch(parts, batch)
@@ -165,10 +172,6 @@ def start_bulk_upload(parts, course_key, content_id, uploaded_by, ip_address=Non
                                            ip_address=ip_address, storage_name='', total=total)
         upload.storage_name = plugin_storage().save(f'offline_delivery/bulk/{upload.id}.zip', File(spool))
     upload.save(update_fields=['storage_name'])
-    # pylint: disable=import-outside-toplevel,cyclic-import
-    from offline_delivery_plugin.tasks import process_bulk_upload_task, queue
-
-    queue(process_bulk_upload_task, upload.id)
     return upload.id
 
 
@@ -196,7 +199,7 @@ def process_bulk_upload(upload_id):
     upload = BulkUpload.objects.get(id=upload_id)
     upload.status, upload.done, upload.results = BulkUpload.RUNNING, 0, []
     upload.save(update_fields=['status', 'done', 'results'])
-    exam = _exam(upload.course_id, upload.content_id)
+    exam = get_active_exam(upload.course_id, upload.content_id)
     limit = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES
     seen = {}
     with plugin_storage().open(upload.storage_name) as stored, _seekable(stored) as handle:
@@ -223,7 +226,7 @@ def _deliver_one(name, data, upload, exam, seen):
     except envelope.EnvelopeError:
         return _refused_before_delivery(upload, name, data, 'malformed', _(
             'This is not a readable delivery file (it may be damaged or truncated).'))
-    attempt = ProctoredExamStudentAttempt.objects.filter(
+    attempt = proctoring.Attempt.objects.filter(
         attempt_code=header['attempt'], proctored_exam_id=exam['id']).values('id', 'user__username').first()
     if attempt is None:
         return _refused_before_delivery(upload, name, data, 'wrong_attempt', _(

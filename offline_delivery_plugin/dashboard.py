@@ -1,13 +1,15 @@
 """
 The course's "Offline delivery & proctoring" page: what the Instructor Dashboard tab shows (and invigilators reach
 directly): every exam with its Monitor and, for course staff, its invigilator password and the audit log.
-Reached through ``api``.
 """
-from edx_proctoring.models import ProctoredExamReviewPolicy
-
-from offline_delivery_plugin import compat
+from offline_delivery_plugin import compat, proctoring
 from offline_delivery_plugin.data import CourseDashboard, DashboardExam
+from offline_delivery_plugin.exams import list_course_exams
 from offline_delivery_plugin.keyring import password_settings
+
+__all__ = [
+    'get_course_dashboard',
+]
 
 
 def get_course_dashboard(course_key):
@@ -18,12 +20,9 @@ def get_course_dashboard(course_key):
     Raises:
         CourseNotFound: when there is no such course.
     """
-    # pylint: disable=import-outside-toplevel,cyclic-import
-    from offline_delivery_plugin.api import list_course_exams
-
     exams = list_course_exams(course_key)
     # One query for every exam's review rules (edx-proctoring's API reads them one exam at a time).
-    review_rules = dict(ProctoredExamReviewPolicy.objects.filter(
+    review_rules = dict(proctoring.ReviewPolicy.objects.filter(
         proctored_exam_id__in=[exam.exam_id for exam in exams]).values_list('proctored_exam_id', 'review_policy'))
     passwords = password_settings(course_key)
     return CourseDashboard(course_id=str(course_key), course_name=compat.get_course(course_key).display_name, exams=[

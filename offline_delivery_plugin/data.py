@@ -198,7 +198,7 @@ class MonitorRow:
 
 
 @dataclass(frozen=True)
-class ItemAnswerView:
+class AnswerRow:
     """One item of an attempt as staff see it: what the server holds, what arrived online, and how."""
 
     item_id: str
@@ -276,7 +276,7 @@ class AllowanceLineResult:
 
 
 @dataclass(frozen=True)
-class LearnerExamView:
+class LearnerExam:
     """What a learner sees of an exam before and after taking it: their time, the rules, their requests."""
 
     course_id: str

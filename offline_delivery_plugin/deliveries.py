@@ -11,26 +11,25 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from edx_proctoring import api as proctoring_api
 from opaque_keys.edx.keys import CourseKey
 
-from offline_delivery_plugin import compat, keyring
-from offline_delivery_plugin.attempt_locks import attempt_deadline, lock_attempt, lock_record, waits_for_invigilator
+from offline_delivery_plugin import compat, keyring, proctoring
+from offline_delivery_plugin.answers import answers_by_item, store_answers
+from offline_delivery_plugin.attempts import attempt_deadline, lock_record, sync_attempt_record, waits_for_invigilator
 from offline_delivery_plugin.audit import CHANNEL_MONITOR, CHANNEL_SELF, record_audit_event
+from offline_delivery_plugin.chain import MAX_ITEMS, genesis_hash, parse_answers, parse_link
 from offline_delivery_plugin.crypto import envelope
 from offline_delivery_plugin.crypto.envelope import sha256_hex
 from offline_delivery_plugin.data import DeliveryReceipt
 from offline_delivery_plugin.exceptions import DeliveryRefused, InvalidSnapshot
 from offline_delivery_plugin.models import AttemptRecord, AuditEvent, DeliveryFile, ItemAnswer, Reopening
-from offline_delivery_plugin.snapshots import (
-    MAX_ITEMS,
-    answers_by_item,
-    genesis_hash,
-    parse_answers,
-    parse_link,
-    store_answers,
-)
 from offline_delivery_plugin.storage import plugin_storage
+
+__all__ = [
+    'deliver_file',
+    'newest_deliveries',
+    'open_delivery_file',
+]
 
 
 def _messages():
@@ -154,7 +153,8 @@ def check_freshness(points, record, file_seq):
                               'elsewhere). Nothing was changed; ask the exam office to compare them.'))
 
 
-DELIVERABLE = ('started', 'ready_to_submit', 'timed_out')
+#: The statuses an attempt takes a file in (a submitted one too, within ``closed_by_the_clock_within_grace``).
+DELIVERABLE = (*proctoring.IN_PROGRESS, proctoring.Status.timed_out)
 
 
 def closed_by_the_clock_within_grace(attempt, now):
@@ -164,7 +164,7 @@ def closed_by_the_clock_within_grace(attempt, now):
     not yet passed: the candidate's page sealed the answers at zero and the file is on its way (flow E). An attempt
     the candidate or staff ended before its deadline is closed to files.
     """
-    if attempt['status'] != 'submitted' or not attempt['started_at'] or not attempt['completed_at']:
+    if attempt['status'] != proctoring.Status.submitted or not attempt['started_at'] or not attempt['completed_at']:
         return False
     started, completed = (_as_datetime(attempt[key]) for key in ('started_at', 'completed_at'))
     deadline = attempt_deadline(started, attempt['allowed_time_limit_mins'])
@@ -223,7 +223,7 @@ def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False, ip
     Raises:
         DeliveryRefused: every refusal reason; nothing was changed.
     """
-    attempt = proctoring_api.get_exam_attempt_by_id(attempt_id)
+    attempt = proctoring.get_exam_attempt(attempt_id)
     if attempt is None:
         _refuse('wrong_attempt', _('There is no such exam attempt.'))
     self_delivery = channel == DeliveryFile.CHANNEL_SELF
@@ -244,9 +244,6 @@ def deliver_file(data, attempt_id, delivered_by, channel, reveal_owner=False, ip
 
 
 def _deliver(data, attempt, delivered_by, channel, reveal_owner):
-    # pylint: disable=import-outside-toplevel,cyclic-import
-    from offline_delivery_plugin.api import sync_attempt_record
-
     attempt_id = attempt['id']
     opened = open_delivery_file(data)
     user = get_user_model().objects.get(id=attempt['user']['id'])
@@ -257,9 +254,9 @@ def _deliver(data, attempt, delivered_by, channel, reveal_owner):
     if AttemptRecord.objects.filter(attempt_id=attempt_id).first() is None:
         sync_attempt_record(attempt_id)
     with transaction.atomic():
-        # Decided under the attempt's row lock (attempt_locks): a second file, an autosave or a reopening racing
+        # Decided under the attempt's row lock (``attempts``): a second file, an autosave or a reopening racing
         # this one waits, then decides on what this one left.
-        row = lock_attempt(attempt_id)
+        row = proctoring.lock_attempt(attempt_id)
         record = lock_record(attempt_id)
         now = timezone.now()
         if row is None:
@@ -301,8 +298,8 @@ def _deliver(data, attempt, delivered_by, channel, reveal_owner):
                 blank=opened.blank, channel=channel, delivered_by=delivered_by, delivered_at=now, storage_name=name,
                 items=list(opened.items), not_applied=not_applied,
             )
-            if row['status'] != 'submitted':
-                proctoring_api.update_attempt_status(attempt_id, 'submitted')
+            if row['status'] != proctoring.Status.submitted:
+                proctoring.update_attempt_status(attempt_id, proctoring.Status.submitted)
         except Exception:
             plugin_storage().delete(name)
             raise

@@ -16,6 +16,21 @@ from offline_delivery_plugin.data import ExamKeyData, PasswordVerifier
 from offline_delivery_plugin.exceptions import InvalidInvigilatorPassword, OfflineDeliveryError
 from offline_delivery_plugin.models import ExamKey, InvigilatorPassword
 
+__all__ = [
+    'check_invigilator_password',
+    'cosign_key_for',
+    'exam_of_key',
+    'get_active_exam_key',
+    'get_password_verifier',
+    'list_exam_keys',
+    'password_settings',
+    'password_strength_problem',
+    'private_key_for',
+    'rewrap_all_keys',
+    'rotate_exam_key',
+    'set_invigilator_password',
+]
+
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200
 

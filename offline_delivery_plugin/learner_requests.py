@@ -11,41 +11,41 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from edx_proctoring import api as proctoring_api
-from edx_proctoring.exceptions import ProctoredExamNotFoundException, ProctoredExamReviewPolicyNotFoundException
-from edx_proctoring.models import ProctoredExamStudentAllowance
 
-from offline_delivery_plugin import compat
-from offline_delivery_plugin.attempt_locks import lock_attempt
+from offline_delivery_plugin import compat, proctoring
 from offline_delivery_plugin.audit import record_audit_event
-from offline_delivery_plugin.data import AllowanceLineResult, ExamRequestData, LearnerExamView
-from offline_delivery_plugin.exceptions import RequestRefused
+from offline_delivery_plugin.data import AllowanceLineResult, ExamRequestData, LearnerExam
+from offline_delivery_plugin.exams import PROCTORED_MODES, get_active_exam
+from offline_delivery_plugin.exceptions import ExamNotFound, RequestRefused
 from offline_delivery_plugin.models import AuditEvent, ExamRequest, Reopening
-from offline_delivery_plugin.monitor import PROCTORED_MODES
-from offline_delivery_plugin.notifications import schedule_request_decided_email
 
 REASON_MAX = 1000
 ALLOWANCE_TEXT_MAX = 1000
 MINUTES_RANGE = (1, 600)
 MULTIPLIER_RANGE = (1.05, 5.0)
-#: Statuses of an attempt that is over: what a retake clears.
-FINISHED = ('submitted', 'second_review_required', 'verified', 'rejected', 'error', 'timed_out', 'expired')
-#: Statuses before the clock runs: an allowance still changes the learner's time.
-NOT_STARTED = ('created', 'download_software_clicked', 'ready_to_start', 'onboarding_missing',
-               'onboarding_pending', 'onboarding_failed', 'onboarding_expired')
+__all__ = [
+    'CSV_MAX_BYTES',
+    'add_allowances_from_csv',
+    'create_exam_request',
+    'decide_exam_request',
+    'get_learner_exam_view',
+    'has_pending_allowance_request',
+    'list_course_requests',
+    'list_learner_requests',
+    'withdraw_exam_request',
+]
+
 CSV_MAX_LINES = 5000
 CSV_MAX_BYTES = 1024 * 1024
 
 
 
 def _exam(course_key, content_id):
+    """The active exam, refused in the words of a learner's request when there is none."""
     try:
-        exam = proctoring_api.get_exam_by_content_id(str(course_key), content_id)
-    except ProctoredExamNotFoundException:
-        exam = None
-    if exam is None or not exam['is_active']:
-        raise RequestRefused(_('This course has no such exam.'))
-    return exam
+        return get_active_exam(course_key, content_id)
+    except ExamNotFound as error:
+        raise RequestRefused(_('This course has no such exam.')) from error
 
 
 def _kind_names():
@@ -60,8 +60,8 @@ def _data(row, exam_names, names):
     user = row.user
     allowed = ''
     if row.kind == ExamRequest.ADDITIONAL_TIME and row.status == ExamRequest.APPROVED:
-        exam = proctoring_api.get_exam_by_id(row.exam_id)
-        allowed = proctoring_api.get_total_allowed_time_for_exam(exam, user.id)
+        exam = proctoring.get_exam_by_id(row.exam_id)
+        allowed = proctoring.get_total_allowed_time_for_exam(exam, user.id)
     return ExamRequestData(
         request_id=row.id, course_id=str(row.course_id), content_id=row.content_id,
         exam_name=exam_names.get(row.exam_id, row.content_id), username=user.username,
@@ -75,7 +75,7 @@ def _data(row, exam_names, names):
 def _as_data(rows, course_key):
     rows = list(rows)
     exam_names = {exam['id']: exam['exam_name']
-                  for exam in proctoring_api.get_all_exams_for_course(str(course_key), active_only=False)}
+                  for exam in proctoring.get_all_exams_for_course(str(course_key), active_only=False)}
     names = {c.user_id: c.full_name for c in compat.list_enrolled_candidates(course_key)}
     return [_data(row, exam_names, names) for row in rows]
 
@@ -106,13 +106,13 @@ def create_exam_request(user, course_key, content_id, kind, reason='', minutes=N
     exam = _exam(course_key, content_id)
     if exam['is_proctored'] and not exam['is_practice_exam'] and mode not in PROCTORED_MODES:
         raise RequestRefused(_('This exam is not part of your track in this course.'))
-    attempt = proctoring_api.get_current_exam_attempt(exam['id'], user.id)
+    attempt = proctoring.get_current_exam_attempt(exam['id'], user.id)
     attempt_id = None
     if kind == ExamRequest.RETAKE:
-        if attempt is None or attempt['status'] not in FINISHED:
+        if attempt is None or attempt['status'] not in proctoring.FINISHED:
             raise RequestRefused(_('A retake can be asked for once your attempt at this exam is over.'))
         attempt_id = attempt['id']
-    elif attempt is not None and attempt['status'] not in NOT_STARTED:
+    elif attempt is not None and not proctoring.may_still_get_allowance(attempt['status']):
         raise RequestRefused(_('You have already started this exam: ask the course team directly.'))
     with transaction.atomic():
         # Lock the learner's requests for this exam so that two clicks make one request.
@@ -169,21 +169,22 @@ def get_learner_exam_view(user, course_key, content_id):
         RequestRefused: no such active exam in the course.
     """
     exam = _exam(course_key, content_id)
-    attempt = proctoring_api.get_current_exam_attempt(exam['id'], user.id)
+    attempt = proctoring.get_current_exam_attempt(exam['id'], user.id)
     try:
-        rules = proctoring_api.get_review_policy_by_exam_id(exam['id'])['review_policy']
-    except ProctoredExamReviewPolicyNotFoundException:
+        rules = proctoring.get_review_policy_by_exam_id(exam['id'])['review_policy']
+    except proctoring.ProctoredExamReviewPolicyNotFoundException:
         rules = ''
     status = attempt['status'] if attempt else ''
     if exam['is_practice_exam']:
         exam_type = 'practice'
     else:
         exam_type = 'proctored' if exam['is_proctored'] else 'timed'
-    return LearnerExamView(
+    return LearnerExam(
         course_id=str(course_key), content_id=content_id, exam_name=exam['exam_name'], exam_type=exam_type,
-        allowed_time=proctoring_api.get_total_allowed_time_for_exam(exam, user.id),
+        allowed_time=proctoring.get_total_allowed_time_for_exam(exam, user.id),
         review_rules=rules if exam['is_proctored'] else '', attempt_status=status,
-        may_ask_allowance=not attempt or status in NOT_STARTED, may_ask_retake=status in FINISHED,
+        may_ask_allowance=not attempt or proctoring.may_still_get_allowance(status),
+        may_ask_retake=status in proctoring.FINISHED,
         has_pending_allowance_request=has_pending_allowance_request(user.id, exam['id']),
         requests=list_learner_requests(user, course_key, content_id),
     )
@@ -247,37 +248,36 @@ def decide_exam_request(course_key, request_id, decided_by, approve, minutes=Non
         row.save(update_fields=['status', 'decided_by', 'decided_at', 'granted', 'decision_note'])
         record_audit_event(course_key, f'request_{row.kind}', row.status, actor=decided_by, subject_id=row.user_id,
                            content_id=row.content_id, attempt_id=row.attempt_id, ip_address=ip_address, **detail)
-        schedule_request_decided_email(row.id)
     return _as_data([row], course_key)[0]
 
 
 def _grant(row, minutes, multiplier, allowance_text, confirm_clearing, decided_by):
-    exam = proctoring_api.get_exam_by_id(row.exam_id)
+    exam = proctoring.get_exam_by_id(row.exam_id)
     if row.kind == ExamRequest.ADDITIONAL_TIME:
         # edx-proctoring keeps one additional-time allowance per learner and exam: the total extra minutes.
         extra = _minutes_from(exam, minutes, multiplier)
-        proctoring_api.add_allowance_for_user(row.exam_id, row.user.username,
-                                              ProctoredExamStudentAllowance.ADDITIONAL_TIME_GRANTED[0], str(extra))
+        proctoring.add_allowance_for_user(row.exam_id, row.user.username,
+                                              proctoring.ADDITIONAL_TIME_GRANTED, str(extra))
         return _('{minutes} extra minutes').format(minutes=extra)
     if row.kind == ExamRequest.SPECIAL_ALLOWANCE:
         text = (allowance_text or '').strip()
         if not text or len(text) > ALLOWANCE_TEXT_MAX:
             raise RequestRefused(_('Write the allowance for the reviewers (at most {count} characters).').format(
                 count=ALLOWANCE_TEXT_MAX))
-        proctoring_api.add_allowance_for_user(row.exam_id, row.user.username,
-                                              ProctoredExamStudentAllowance.REVIEW_POLICY_EXCEPTION[0], text)
+        proctoring.add_allowance_for_user(row.exam_id, row.user.username,
+                                              proctoring.REVIEW_POLICY_EXCEPTION, text)
         return text
     if not confirm_clearing:
         raise RequestRefused(_('Clearing the attempt deletes all its answers: confirm it to approve the retake.'))
     if row.attempt_id:
         with transaction.atomic():
-            # Under the attempt's row lock (attempt_locks): a reopening or a file racing the clearing waits, then
+            # Under the attempt's row lock (``attempts``): a reopening or a file racing the clearing waits, then
             # finds no attempt to change; a reopening that came first is not undone by it.
-            if lock_attempt(row.attempt_id) is not None:
+            if proctoring.lock_attempt(row.attempt_id) is not None:
                 if Reopening.objects.filter(attempt_id=row.attempt_id, successor_attempt_id__isnull=True).exists():
                     raise RequestRefused(_('This attempt was opened for resubmission meanwhile: decide the retake '
                                            'once the learner has finished it.'))
-                proctoring_api.remove_exam_attempt(row.attempt_id, decided_by, require_backend_removal=False)
+                proctoring.remove_exam_attempt(row.attempt_id, decided_by, require_backend_removal=False)
     return _('The attempt was cleared; the learner can take the exam again.')
 
 
@@ -305,7 +305,7 @@ def add_allowances_from_csv(course_key, data, added_by, ip_address=None):
         raise RequestRefused(_('The CSV file is empty.')) from error
     if header != ['user', 'exam', 'type', 'value']:
         raise RequestRefused(_('The first line must be: user,exam,type,value'))
-    exams = proctoring_api.get_all_exams_for_course(str(course_key), active_only=True)
+    exams = proctoring.get_all_exams_for_course(str(course_key), active_only=True)
     enrolled = {c.user_id for c in compat.list_enrolled_candidates(course_key)}
     results = []
     try:
@@ -341,16 +341,16 @@ def _allowance_line(course_key, number, cells, exams, enrolled, added_by, ip_add
                 if not value or len(value) > ALLOWANCE_TEXT_MAX:
                     raise RequestRefused(_('Write the allowance for the reviewers (at most {count} characters).')
                                          .format(count=ALLOWANCE_TEXT_MAX))
-                proctoring_api.add_allowance_for_user(exam['id'], user.username,
-                                                      ProctoredExamStudentAllowance.REVIEW_POLICY_EXCEPTION[0], value)
+                proctoring.add_allowance_for_user(exam['id'], user.username,
+                                                      proctoring.REVIEW_POLICY_EXCEPTION, value)
                 done = _('Special allowance for {user} in "{exam}".').format(
                     user=user.username, exam=exam['exam_name'])
             elif kind in ('additional_time', 'time_multiplier'):
                 number_value = _number(value, integer=kind == 'additional_time')
                 extra = _minutes_from(exam, *((number_value, None) if kind == 'additional_time'
                                               else (None, number_value)))
-                proctoring_api.add_allowance_for_user(exam['id'], user.username,
-                                                      ProctoredExamStudentAllowance.ADDITIONAL_TIME_GRANTED[0],
+                proctoring.add_allowance_for_user(exam['id'], user.username,
+                                                      proctoring.ADDITIONAL_TIME_GRANTED,
                                                       str(extra))
                 done = _('{minutes} extra minutes for {user} in "{exam}".').format(
                     minutes=extra, user=user.username, exam=exam['exam_name'])

@@ -51,9 +51,9 @@ class PendingRequestGate:
             return _as_int(body.get('exam_id'))
         if match.url_name == ATTEMPT_VIEW and request.method == 'PUT' and body.get('action') == 'start':
             # pylint: disable=import-outside-toplevel
-            from edx_proctoring import api as proctoring_api
+            from offline_delivery_plugin import proctoring
 
-            attempt = proctoring_api.get_exam_attempt_by_id(match.kwargs.get('attempt_id'))
+            attempt = proctoring.get_exam_attempt(match.kwargs.get('attempt_id'))
             return attempt['proctored_exam']['id'] if attempt else None
         return None
 
@@ -74,10 +74,9 @@ def _start_view(path):
 def _refusal(request, exam_id):
     """Why this learner may not start this exam now, or ''."""
     # pylint: disable=import-outside-toplevel
-    from edx_proctoring import api as proctoring_api
     from opaque_keys.edx.keys import CourseKey
 
-    from offline_delivery_plugin import compat
+    from offline_delivery_plugin import compat, proctoring
     from offline_delivery_plugin.api import has_pending_allowance_request
 
     if has_pending_allowance_request(request.user.id, exam_id):
@@ -85,7 +84,7 @@ def _refusal(request, exam_id):
                  'You can start the exam once the course team has answered it.')
     body = _body(request)
     if request.method == 'POST' and str(body.get('attempt_proctored', 'false')).lower() != 'true':
-        exam = proctoring_api.get_exam_by_id(exam_id)
+        exam = proctoring.get_exam_by_id(exam_id)
         if exam['is_proctored'] and not exam['is_practice_exam']:
             course = compat.get_course(CourseKey.from_string(exam['course_id']))
             if course is not None and not course.allow_proctoring_opt_out:

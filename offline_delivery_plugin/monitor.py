@@ -1,23 +1,26 @@
 """
-The invigilator Monitor: every candidate of an exam at a glance, uploads of delivery files, the answers behind
-them, and the audit trail of it all. Reached through ``api``.
+The invigilator Monitor: every candidate of an exam at a glance, the upload of a candidate's delivery file, and
+the answers behind it, item by item.
 """
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from edx_proctoring import api as proctoring_api
-from edx_proctoring.exceptions import ProctoredExamNotFoundException
-from edx_proctoring.models import ProctoredExamStudentAttempt
 
-from offline_delivery_plugin import compat
-from offline_delivery_plugin.attempt_locks import IN_PROGRESS, attempt_deadline
-from offline_delivery_plugin.audit import CHANNEL_MONITOR, record_audit_event
-from offline_delivery_plugin.data import ItemAnswerView, MonitorRow
+from offline_delivery_plugin import compat, proctoring
+from offline_delivery_plugin.attempts import attempt_deadline
+from offline_delivery_plugin.audit import CHANNEL_MONITOR
+from offline_delivery_plugin.data import AnswerRow, MonitorRow
 from offline_delivery_plugin.deliveries import deliver_file, newest_deliveries
-from offline_delivery_plugin.exceptions import AttemptNotFound, ExamNotFound
-from offline_delivery_plugin.models import AttemptRecord, AuditEvent, DeliveryFile, ItemAnswer
+from offline_delivery_plugin.exams import PROCTORED_MODES, get_active_exam, get_attempt_at_exam
+from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, ItemAnswer
+
+__all__ = [
+    'STATES',
+    'get_attempt_answers',
+    'get_monitor',
+    'upload_delivery_file',
+]
 
 #: What the Monitor says of a candidate, in the words of the exam hall.
 NOT_STARTED = 'not_started'
@@ -28,18 +31,7 @@ DELIVERED_OFFLINE = 'delivered_offline'
 #: Opened for resubmission: waiting for the candidate to continue, or for the invigilator password on their screen.
 REOPENED = 'reopened'
 STATES = (NOT_STARTED, WRITING, CONNECTION_LOST, SUBMITTED_ONLINE, DELIVERED_OFFLINE, REOPENED)
-PROCTORED_MODES = ('verified', 'professional', 'no-id-professional', 'masters', 'executive-education')
 
-
-
-def _exam(course_key, content_id):
-    try:
-        exam = proctoring_api.get_exam_by_content_id(str(course_key), content_id)
-    except ProctoredExamNotFoundException as error:
-        raise ExamNotFound(_('There is no such exam in this course.')) from error
-    if not exam['is_active']:
-        raise ExamNotFound(_('There is no such exam in this course.'))
-    return exam
 
 
 def get_monitor(course_key, content_id, now=None):
@@ -51,14 +43,14 @@ def get_monitor(course_key, content_id, now=None):
     plus anyone who has an attempt.
     """
     now = now or timezone.now()
-    exam = _exam(course_key, content_id)
+    exam = get_active_exam(course_key, content_id)
     lost_after = timedelta(seconds=settings.OFFLINE_DELIVERY_CONNECTION_LOST_AFTER_SECONDS)
     candidates = {
         candidate.user_id: candidate for candidate in compat.list_enrolled_candidates(course_key)
         if not exam['is_proctored'] or exam['is_practice_exam'] or candidate.mode in PROCTORED_MODES
     }
     attempts = {}
-    for attempt in ProctoredExamStudentAttempt.objects.filter(proctored_exam_id=exam['id']).order_by('id').values(
+    for attempt in proctoring.Attempt.objects.filter(proctored_exam_id=exam['id']).order_by('id').values(
             'id', 'user_id', 'user__username', 'status', 'started_at', 'allowed_time_limit_mins',
             'ready_to_resume'):
         attempts[attempt['user_id']] = attempt  # the newest attempt per candidate wins
@@ -95,20 +87,20 @@ def get_monitor(course_key, content_id, now=None):
 
 
 def _state(attempt, record, receipts, now, lost_after):
-    if attempt is None or attempt['status'] in ('created', 'download_software_clicked', 'ready_to_start'):
+    if attempt is None or proctoring.is_pre_started(attempt['status']):
         return NOT_STARTED
     if attempt['ready_to_resume'] or (record.get('requires_unlock') and not record.get('unlocked_at')):
         return REOPENED
     if attempt['id'] in receipts:
         return DELIVERED_OFFLINE
-    if attempt['status'] in IN_PROGRESS:
+    if proctoring.is_in_progress(attempt['status']):
         contact = record.get('last_contact_at') or attempt['started_at']
         return CONNECTION_LOST if contact and now - contact > lost_after else WRITING
     return SUBMITTED_ONLINE
 
 
 def _seconds_left(attempt, now):
-    if not attempt or attempt['status'] not in IN_PROGRESS or not attempt['started_at']:
+    if not attempt or not proctoring.is_in_progress(attempt['status']) or not attempt['started_at']:
         return None
     deadline = attempt_deadline(attempt['started_at'], attempt['allowed_time_limit_mins'])
     return max(0, int((deadline - now).total_seconds()))
@@ -124,9 +116,7 @@ def upload_delivery_file(data, course_key, content_id, attempt_id, uploader, ip_
     Raises:
         ExamNotFound, AttemptNotFound, DeliveryRefused (nothing changed; the refusal is audited).
     """
-    exam = _exam(course_key, content_id)
-    if not ProctoredExamStudentAttempt.objects.filter(id=attempt_id, proctored_exam_id=exam['id']).exists():
-        raise AttemptNotFound(_('This candidate has no attempt at this exam.'))
+    get_attempt_at_exam(course_key, content_id, attempt_id)
     return deliver_file(data, attempt_id, uploader, DeliveryFile.CHANNEL_STAFF, reveal_owner=True,
                         ip_address=ip_address, file_name=file_name, audit_channel=channel)
 
@@ -138,11 +128,7 @@ def get_attempt_answers(course_key, content_id, attempt_id):
     Each row has the value the server holds beside the last online save, and why an item did not take an uploaded
     answer back, if it did not.
     """
-    exam = _exam(course_key, content_id)
-    attempt = ProctoredExamStudentAttempt.objects.filter(id=attempt_id, proctored_exam_id=exam['id']).select_related(
-        'user').first()
-    if attempt is None:
-        raise AttemptNotFound(_('This candidate has no attempt at this exam.'))
+    attempt = get_attempt_at_exam(course_key, content_id, attempt_id, with_user=True)
     answers = {a.item_id: a for a in ItemAnswer.objects.filter(record__attempt_id=attempt_id)}
     latest = DeliveryFile.objects.filter(record__attempt_id=attempt_id).order_by('-delivered_at', '-id').first()
     seen = list(latest.items) if latest is not None and latest.items else list(
@@ -158,7 +144,7 @@ def get_attempt_answers(course_key, content_id, attempt_id):
     for key in keys:
         item, _sep, field = key.partition('#')
         answer = answers.get(key)
-        rows.append(ItemAnswerView(
+        rows.append(AnswerRow(
             item_id=key, display_name=f'{names.get(item, item)} ({field})' if field else names.get(item, item),
             value=answer.value if answer else '',
             online_value=answer.online_value if answer else '',
@@ -168,18 +154,3 @@ def get_attempt_answers(course_key, content_id, attempt_id):
             not_applied=not_applied.get(item, ''),
         ))
     return rows
-
-
-def change_invigilator_password(course_key, content_id, password, changed_by, ip_address=None):
-    """
-    Set or rotate the exam's invigilator password (course staff). Audited; the password is never stored or
-    logged in clear. Pages that start afterwards get the new offline verifier; pages already running keep checking
-    the old one until they start again.
-    """
-    # pylint: disable=import-outside-toplevel
-    from offline_delivery_plugin.keyring import set_invigilator_password
-
-    _exam(course_key, content_id)
-    set_invigilator_password(course_key, content_id, password, set_by=changed_by)
-    record_audit_event(course_key, 'password_changed', AuditEvent.OK, actor=changed_by, content_id=content_id,
-                       ip_address=ip_address)

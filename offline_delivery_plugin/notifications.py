@@ -2,7 +2,7 @@
 E-mail to a learner when course staff decide their exam request: what was decided, what was granted, the course
 team's note, and the link to the exam's page where the answer also stands. Written in the learner's own language
 (their LMS language preference) and sent by a Celery task after the decision is committed: a mail server that is
-down delays the e-mail, never the decision. Reached through ``api``.
+down delays the e-mail, never the decision (``tasks.schedule_request_decided_email``).
 """
 import logging
 
@@ -11,26 +11,18 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from edx_proctoring import api as proctoring_api
-from edx_proctoring.exceptions import ProctoredExamNotFoundException
-from edx_proctoring.models import ProctoredExamStudentAllowance
 
-from offline_delivery_plugin import compat
+from offline_delivery_plugin import compat, proctoring
 from offline_delivery_plugin.models import ExamRequest
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    'request_decided_email',
+    'send_request_decided_email',
+]
+
 TEMPLATES = 'offline_delivery_plugin/emails/'
-
-
-def schedule_request_decided_email(request_id):
-    """Queue the decision's e-mail for after the current transaction commits (``OFFLINE_DELIVERY_DECISION_EMAILS``)."""
-    if not settings.OFFLINE_DELIVERY_DECISION_EMAILS:
-        return
-    # pylint: disable=import-outside-toplevel,cyclic-import
-    from offline_delivery_plugin.tasks import queue_after_commit, send_request_decided_email_task
-
-    queue_after_commit(send_request_decided_email_task, request_id)
 
 
 def request_decided_email(request_id):
@@ -44,8 +36,8 @@ def request_decided_email(request_id):
         return None
     course = compat.get_course(row.course_id)
     try:
-        exam = proctoring_api.get_exam_by_id(row.exam_id)
-    except ProctoredExamNotFoundException:
+        exam = proctoring.get_exam_by_id(row.exam_id)
+    except proctoring.ProctoredExamNotFoundException:
         return None
     approved = row.status == ExamRequest.APPROVED
     context = {
@@ -54,7 +46,7 @@ def request_decided_email(request_id):
         'exam_name': exam['exam_name'],
         'kind': row.kind,
         'approved': approved,
-        'extra_minutes': ProctoredExamStudentAllowance.get_additional_time_granted(row.exam_id, row.user_id)
+        'extra_minutes': proctoring.additional_time_granted(row.exam_id, row.user_id)
         if approved and row.kind == ExamRequest.ADDITIONAL_TIME else None,
         'allowance_text': row.granted if row.kind == ExamRequest.SPECIAL_ALLOWANCE else '',
         'note': row.decision_note,

@@ -2,8 +2,8 @@
 Opening an attempt for resubmission (flow D), and letting the candidate continue only after the invigilator
 password is typed. The design is docs/decisions/0007-reopening-through-edx-proctorings-resume.rst: the submitted
 attempt goes to edx-proctoring's ``error`` state and is made ready to resume, so the candidate's next start creates
-a successor attempt with the remaining time; the plugin carries the answers over and locks the successor until
-an invigilator unlocks it.
+a successor attempt with the remaining time; when the plugin first records it (``attempts``), it carries the answers
+over and locks it until an invigilator unlocks it here.
 """
 import contextlib
 
@@ -11,17 +11,20 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from edx_proctoring import api as proctoring_api
-from edx_proctoring.models import ProctoredExamStudentAttempt
 
-from offline_delivery_plugin import keyring
-from offline_delivery_plugin.attempt_locks import attempt_deadline, lock_attempt, lock_record, waits_for_invigilator
+from offline_delivery_plugin import keyring, proctoring
+from offline_delivery_plugin.attempts import attempt_deadline, lock_record, waits_for_invigilator
 from offline_delivery_plugin.audit import CHANNEL_MONITOR, CHANNEL_PASSWORD_GATE, record_audit_event
+from offline_delivery_plugin.exams import get_attempt_at_exam
 from offline_delivery_plugin.exceptions import AttemptNotFound, CannotReopen, UnlockRefused
-from offline_delivery_plugin.models import AttemptRecord, AuditEvent, ItemAnswer, Reopening
-from offline_delivery_plugin.monitor import _exam
+from offline_delivery_plugin.models import AttemptRecord, AuditEvent, Reopening
 
-REOPENABLE = ('submitted', 'timed_out')
+__all__ = [
+    'reopen_attempt',
+    'suggest_extra_minutes',
+    'unlock_attempt',
+]
+
 MAX_EXTRA_MINUTES = 600
 #: Online password checks: this many failures per attempt, or per client address, within the window lock it.
 MAX_FAILURES_PER_ATTEMPT = 5
@@ -29,15 +32,6 @@ MAX_FAILURES_PER_CLIENT = 20
 FAILURE_WINDOW_SECONDS = 15 * 60
 
 
-
-
-def _attempt_at_exam(course_key, content_id, attempt_id):
-    """The attempt, if it is one at this exam of this course (the URL's course is the one the permission is for)."""
-    exam = _exam(course_key, content_id)
-    attempt = ProctoredExamStudentAttempt.objects.filter(id=attempt_id, proctored_exam_id=exam['id']).first()
-    if attempt is None:
-        raise AttemptNotFound(_('This candidate has no attempt at this exam.'))
-    return attempt
 
 
 def suggest_extra_minutes(course_key, content_id, attempt_id):
@@ -48,7 +42,7 @@ def suggest_extra_minutes(course_key, content_id, attempt_id):
     Raises:
         ExamNotFound, AttemptNotFound: the attempt is not one at this exam of this course.
     """
-    attempt = _attempt_at_exam(course_key, content_id, attempt_id)
+    attempt = get_attempt_at_exam(course_key, content_id, attempt_id)
     record = AttemptRecord.objects.filter(attempt_id=attempt_id).values('last_contact_at').first()
     if not attempt.completed_at:
         return 0
@@ -65,16 +59,16 @@ def reopen_attempt(course_key, content_id, attempt_id, extra_minutes, reason, re
     Raises:
         AttemptNotFound, CannotReopen: nothing changed.
     """
-    exam_attempt = _attempt_at_exam(course_key, content_id, attempt_id)
+    exam_attempt = get_attempt_at_exam(course_key, content_id, attempt_id)
     if not isinstance(extra_minutes, int) or isinstance(extra_minutes, bool) or not \
             0 <= extra_minutes <= MAX_EXTRA_MINUTES:
         raise CannotReopen(_('Extra time must be a whole number of minutes from 0 to {max}.').format(
             max=MAX_EXTRA_MINUTES))
     with transaction.atomic():
-        attempt = lock_attempt(exam_attempt.id)
+        attempt = proctoring.lock_attempt(exam_attempt.id)
         if attempt is None:
             raise AttemptNotFound(_('This candidate has no attempt at this exam.'))
-        if attempt['status'] not in REOPENABLE:
+        if attempt['status'] not in proctoring.REOPENABLE:
             raise CannotReopen(_('Only a submitted or timed-out attempt can be opened for resubmission; this one is '
                                  '{status}.').format(status=attempt['status']))
         deadline = attempt_deadline(attempt['started_at'], attempt['allowed_time_limit_mins'])
@@ -84,9 +78,9 @@ def reopen_attempt(course_key, content_id, attempt_id, extra_minutes, reason, re
             raise CannotReopen(_('The attempt had no time left: give some extra minutes.'))
         # edx-proctoring's own resume path: a completed attempt goes to "error", becomes ready to resume, and the
         # candidate's next start creates the attempt that continues it with the time stored here.
-        proctoring_api.update_attempt_status(attempt['id'], 'error', cascade_effects=False)
-        proctoring_api.update_exam_attempt(attempt['id'], time_remaining_seconds=seconds)
-        proctoring_api.mark_exam_attempt_as_ready_to_resume(attempt['id'])
+        proctoring.update_attempt_status(attempt['id'], proctoring.Status.error, cascade_effects=False)
+        proctoring.update_exam_attempt(attempt['id'], time_remaining_seconds=seconds)
+        proctoring.mark_exam_attempt_as_ready_to_resume(attempt['id'])
         Reopening.objects.create(attempt_id=attempt['id'], course_id=course_key, content_id=content_id,
                                  user_id=attempt['user_id'], reopened_by=reopened_by, extra_minutes=extra_minutes,
                                  seconds_granted=seconds, reason=(reason or '')[:500])
@@ -95,30 +89,6 @@ def reopen_attempt(course_key, content_id, attempt_id, extra_minutes, reason, re
                            channel=CHANNEL_MONITOR, extra_minutes=extra_minutes, seconds_granted=seconds,
                            reason=(reason or '')[:500])
     return seconds
-
-
-def link_successor(record):
-    """
-    Called when the plugin first records an attempt: if it continues a reopened attempt of the same candidate
-    and exam, carry the answers over and lock it until the invigilator password is typed.
-    """
-    reopening = Reopening.objects.select_for_update().filter(
-        user_id=record.user_id, course_id=record.course_id, content_id=record.content_id,
-        successor_attempt_id__isnull=True,
-    ).exclude(attempt_id=record.attempt_id).order_by('-id').first()
-    if reopening is None:
-        return
-    reopening.successor_attempt_id = record.attempt_id
-    reopening.save(update_fields=['successor_attempt_id'])
-    record.continues_attempt_id = reopening.attempt_id
-    record.requires_unlock = True
-    record.save(update_fields=['continues_attempt_id', 'requires_unlock'])
-    now = timezone.now()
-    ItemAnswer.objects.bulk_create([
-        ItemAnswer(record=record, item_id=answer.item_id, value=answer.value, online_value=answer.online_value,
-                   seq=0, source=answer.source, changed_at=now)
-        for answer in ItemAnswer.objects.filter(record__attempt_id=reopening.attempt_id)
-    ])
 
 
 def _take_a_try(key, limit):
@@ -171,7 +141,7 @@ def unlock_attempt(user, attempt_id, password, ip_address=None):
     for key in keys:
         _give_back_a_try(key)
     with transaction.atomic():
-        lock_attempt(attempt_id)
+        proctoring.lock_attempt(attempt_id)
         record = lock_record(attempt_id)
         if not waits_for_invigilator(record):
             return

@@ -1,37 +1,37 @@
 """
 The proctored results report: the columns of the Open edX guide, what the LMS's report adds, and the offline
 delivery of each attempt; written in the background (Celery) into Django storage, streamed in chunks so memory stays
-flat however many attempts a course has. Also the sweeper that finalises attempts whose time ran out while nobody
-looked at them. Reached through ``api``.
+flat however many attempts a course has.
 """
 import csv
 import logging
 import tempfile
 from collections import defaultdict
-from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.files import File
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from edx_proctoring import api as proctoring_api
-from edx_proctoring.models import (
-    ProctoredExamSoftwareSecureComment,
-    ProctoredExamSoftwareSecureReview,
-    ProctoredExamStudentAttempt,
-)
 
-from offline_delivery_plugin import compat
-from offline_delivery_plugin.attempt_locks import IN_PROGRESS, attempt_deadline, lock_attempt
+from offline_delivery_plugin import compat, proctoring
+from offline_delivery_plugin.attempts import attempt_deadline
 from offline_delivery_plugin.data import ReportData
 from offline_delivery_plugin.deliveries import newest_deliveries
 from offline_delivery_plugin.exceptions import ReportNotAvailable
 from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, Reopening, ResultsReport
 from offline_delivery_plugin.spreadsheets import safe_row
 from offline_delivery_plugin.storage import plugin_storage
+
+__all__ = [
+    'COLUMNS',
+    'LINK_SECONDS',
+    'generate_results_report',
+    'list_results_reports',
+    'make_download_token',
+    'open_report_download',
+    'request_results_report',
+]
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +68,11 @@ def report_file_name(course_key, when):
 
 
 def request_results_report(course_key, requested_by):
-    """Queue a report of the course; returns its ``ReportData`` (pending). The task runs after the commit."""
-    # pylint: disable=import-outside-toplevel,cyclic-import
-    from offline_delivery_plugin.tasks import generate_results_report_task, queue_after_commit
-
+    """
+    A pending report of the course, as ``ReportData``: ``api.request_results_report`` queues its writing
+    (``generate_results_report``) for after the commit.
+    """
     report = ResultsReport.objects.create(course_id=course_key, requested_by=requested_by)
-    queue_after_commit(generate_results_report_task, report.id)
     return _data(report)
 
 
@@ -91,7 +90,7 @@ def _data(report):
 
 def effective_status(attempt, now):
     """The attempt's status as it truly is: a running attempt past its deadline is timed out."""
-    if attempt['status'] in IN_PROGRESS and attempt['started_at'] is not None and now > attempt_deadline(
+    if proctoring.is_in_progress(attempt['status']) and attempt['started_at'] is not None and now > attempt_deadline(
             attempt['started_at'], attempt['allowed_time_limit_mins']):
         return 'timed_out'
     return attempt['status']
@@ -107,7 +106,7 @@ def generate_results_report(report_id, now=None):
         return
     now = now or timezone.now()
     course_key = report.course_id
-    attempts = ProctoredExamStudentAttempt.objects.filter(proctored_exam__course_id=str(course_key))
+    attempts = proctoring.Attempt.objects.filter(proctored_exam__course_id=str(course_key))
     report.status, report.total, report.done = ResultsReport.RUNNING, attempts.count(), 0
     report.save(update_fields=['status', 'total', 'done'])
     tracks = {candidate.user_id: candidate.mode for candidate in compat.list_enrolled_candidates(course_key)}
@@ -144,10 +143,10 @@ def generate_results_report(report_id, now=None):
 def _write_chunk(writer, chunk, tracks, now, report):
     ids = [row['id'] for row in chunk]
     codes = [row['attempt_code'] for row in chunk]
-    reviews = dict(ProctoredExamSoftwareSecureReview.objects.filter(attempt_code__in=codes).values_list(
+    reviews = dict(proctoring.Review.objects.filter(attempt_code__in=codes).values_list(
         'attempt_code', 'review_status'))
     comments = defaultdict(lambda: defaultdict(list))
-    for code, status, text in ProctoredExamSoftwareSecureComment.objects.filter(
+    for code, status, text in proctoring.ReviewComment.objects.filter(
             review__attempt_code__in=codes).order_by('id').values_list('review__attempt_code', 'status', 'comment'):
         comments[code][status.lower()].append(text)
     records = AttemptRecord.objects.filter(attempt_id__in=ids)
@@ -184,7 +183,7 @@ def _write_chunk(writer, chunk, tracks, now, report):
 
 def _attempt_code(id_field):
     """The code of the attempt whose id is in ``id_field`` of the rows read, as a subquery of their query."""
-    return Subquery(ProctoredExamStudentAttempt.objects.filter(id=OuterRef(id_field)).values('attempt_code')[:1])
+    return Subquery(proctoring.Attempt.objects.filter(id=OuterRef(id_field)).values('attempt_code')[:1])
 
 
 #: The reopening columns of an attempt that was never reopened.
@@ -220,7 +219,7 @@ def _iso(value):
 def _channel(status, delivery):
     if delivery is not None:
         return CHANNELS.get(delivery['channel'], delivery['channel'])
-    return 'online' if status not in ('created', 'ready_to_start', 'download_software_clicked', *IN_PROGRESS) else ''
+    return '' if proctoring.is_pre_started(status) or proctoring.is_in_progress(status) else 'online'
 
 
 def _minutes_offline(delivery, last_contact):
@@ -258,35 +257,3 @@ def open_report_download(course_key, token, user):
         return plugin_storage().open(report.storage_name, 'rb'), report.file_name
     except OSError as error:  # removed from storage since (retention, a clean-up): generate it again
         raise ReportNotAvailable(_('This report is no longer kept. Generate a new one.')) from error
-
-
-def finalise_expired_attempts(now=None):
-    """
-    Time out the attempts whose time ran out more than ``OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES`` ago, the way
-    edx-proctoring does when somebody reads them (it only updates an attempt on a read). The grace leaves room for a
-    candidate's delivery file still on its way: a timed-out attempt still accepts its file. Returns the count.
-    """
-    now = now or timezone.now()
-    grace = timedelta(minutes=settings.OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES)
-    finalised = 0
-    for attempt in ProctoredExamStudentAttempt.objects.filter(status__in=IN_PROGRESS, started_at__isnull=False).values(
-            'id', 'started_at', 'allowed_time_limit_mins', 'status').iterator(chunk_size=CHUNK):
-        deadline = attempt_deadline(attempt['started_at'], attempt['allowed_time_limit_mins'])
-        if now > deadline + grace and _time_out(attempt['id'], now, grace):
-            finalised += 1
-    if finalised:
-        log.info('Timed out %d expired exam attempts', finalised)
-    return finalised
-
-
-def _time_out(attempt_id, now, grace):
-    """Time one attempt out, decided again under its row lock (a file may have submitted it meanwhile)."""
-    with transaction.atomic():
-        attempt = lock_attempt(attempt_id)
-        if attempt is None or attempt['status'] not in IN_PROGRESS:
-            return False
-        deadline = attempt_deadline(attempt['started_at'], attempt['allowed_time_limit_mins'])
-        if now <= deadline + grace:
-            return False
-        proctoring_api.update_attempt_status(attempt_id, 'timed_out', timeout_timestamp=deadline)
-    return True

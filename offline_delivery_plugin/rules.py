@@ -7,6 +7,9 @@ names exactly one of these permissions; ``tests/rest_api/test_permissions.py`` c
 import rules
 
 from offline_delivery_plugin import compat, roles
+from offline_delivery_plugin.attempts import attempt_row
+from offline_delivery_plugin.course_settings import get_course_delivery_settings
+from offline_delivery_plugin.exceptions import CourseNotFound
 
 
 @rules.predicate
@@ -49,9 +52,6 @@ def can_download_reports(user, course_key):
 def is_attempt_owner(user, attempt_id):
     """The candidate whose edx-proctoring attempt this is (one indexed read, which the save of the same request
     reuses: every autosave checks it)."""
-    # pylint: disable=import-outside-toplevel,cyclic-import
-    from offline_delivery_plugin.snapshots import attempt_row
-
     if not user.is_authenticated or attempt_id is None:
         return False
     row = attempt_row(attempt_id)
@@ -60,10 +60,6 @@ def is_attempt_owner(user, attempt_id):
 
 def _course_lets(course_key, setting, role_name):
     """Whether the course's settings give the hall role ``role_name`` the right named by ``setting``."""
-    # pylint: disable=import-outside-toplevel,cyclic-import
-    from offline_delivery_plugin.api import get_course_delivery_settings
-    from offline_delivery_plugin.exceptions import CourseNotFound
-
     try:
         return role_name in getattr(get_course_delivery_settings(course_key), setting)
     except CourseNotFound:

@@ -5,6 +5,11 @@ or carriage return before one) would run as a formula in the spreadsheet course 
 a leading apostrophe, OWASP's advice for CSV injection.
 """
 
+__all__ = [
+    'safe_cell',
+    'safe_row',
+]
+
 FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
 
 

@@ -12,6 +12,22 @@ from importlib import import_module
 
 from django.conf import settings
 
+__all__ = [
+    'apply_item_answers',
+    'can_download_reports',
+    'get_anonymous_user_id',
+    'get_course',
+    'get_course_home_url',
+    'get_display_names',
+    'get_enrollment_mode',
+    'get_exam_item_ids',
+    'get_user_language',
+    'has_course_role',
+    'is_course_instructor',
+    'is_course_staff',
+    'list_enrolled_candidates',
+]
+
 #: The functions every backend must provide, with the signatures of the wrappers below.
 BACKEND_FUNCTIONS = (
     'get_course',

@@ -11,7 +11,7 @@ from django.urls import reverse
 from offline_delivery_plugin import api
 from offline_delivery_plugin.crypto.envelope import sha256_hex
 from offline_delivery_plugin.rest_api.v1.serializers import SnapshotSerializer
-from offline_delivery_plugin.snapshots import genesis_hash, link_json
+from offline_delivery_plugin.chain import genesis_hash, link_json
 from tests.helpers import start_exam, submit_exam
 
 CONTROL_WORD = 'block-v1:SandboxU+EXAM101+2026+type@exam_short_text+block@final_control_word'
@@ -246,7 +246,7 @@ class TestSnapshots:
                                                                                settings, monkeypatch):
         settings.OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS = 30
         clock = [1000.0]
-        monkeypatch.setattr('offline_delivery_plugin.api.time.monotonic', lambda: clock[0])
+        monkeypatch.setattr('offline_delivery_plugin.course_settings.time.monotonic', lambda: clock[0])
         chain = Chain(attempt)
         assert post(client, attempt['id'], chain.next({CONTROL_WORD: 'one'})).status_code == 200
         demo.course.other_course_settings = {}

@@ -10,7 +10,7 @@ import pytest
 from django.db import connections
 
 from offline_delivery_plugin import api
-from offline_delivery_plugin.snapshots import link_json
+from offline_delivery_plugin.chain import link_json
 from tests.helpers import start_exam
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
