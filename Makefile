@@ -100,8 +100,9 @@ stress: $(VENV)/.bench node_modules/.installed ## the long battery: browser chao
 	OFFLINE_DELIVERY_STRESS=1 $(PY) -m pytest $(PYTEST_ARGS)
 	DATABASE_URL="$(STRESS_DATABASE_URL)" DJANGO_SETTINGS_MODULE=stress.settings $(PY) -m stress.load
 
-quality: $(VENV)/.test ## lint
+quality: $(VENV)/.test ## lint, and the package's layers and doors (.importlinter: docs/decisions/0013)
 	$(VENV)/bin/ruff check offline_delivery_plugin sandbox tests benchmarks stress tutor-plugin conftest.py setup.py manage.py
+	$(VENV)/bin/lint-imports --no-cache
 
 docs: $(VENV)/.docs ## build the Sphinx docs, warnings as errors
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html

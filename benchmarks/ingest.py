@@ -45,8 +45,8 @@ class Candidate:
     def next_body(self):
         """The next snapshot: one item changed, the chain extended."""
         # pylint: disable=import-outside-toplevel
-        from offline_delivery_plugin.crypto.envelope import sha256_hex
         from offline_delivery_plugin.chain import link_json
+        from offline_delivery_plugin.crypto.envelope import sha256_hex
 
         self.seq += 1
         item = self.items[self.seq % len(self.items)]

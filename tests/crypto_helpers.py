@@ -5,8 +5,8 @@ import base64
 import functools
 
 from offline_delivery_plugin import api
-from offline_delivery_plugin.crypto import cosign, envelope
 from offline_delivery_plugin.chain import genesis_hash, link_json
+from offline_delivery_plugin.crypto import cosign, envelope
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 
 

@@ -7,9 +7,9 @@ import pytest
 from edx_proctoring import api as proctoring_api
 
 from offline_delivery_plugin import api
+from offline_delivery_plugin.chain import genesis_hash
 from offline_delivery_plugin.crypto import envelope
 from offline_delivery_plugin.exceptions import DeliveryRefused
-from offline_delivery_plugin.chain import genesis_hash
 from offline_delivery_plugin.storage import plugin_storage
 from tests.crypto_helpers import delivery_file
 from tests.helpers import start_exam, submit_exam

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from offline_delivery_plugin import api
+from offline_delivery_plugin.chain import genesis_hash, link_json
 from offline_delivery_plugin.crypto.envelope import sha256_hex
 from offline_delivery_plugin.rest_api.v1.serializers import SnapshotSerializer
-from offline_delivery_plugin.chain import genesis_hash, link_json
 from tests.helpers import start_exam, submit_exam
 
 CONTROL_WORD = 'block-v1:SandboxU+EXAM101+2026+type@exam_short_text+block@final_control_word'

@@ -15,10 +15,10 @@ from edx_proctoring import api as proctoring_api
 from edx_proctoring.models import ProctoredExamStudentAttempt
 
 from offline_delivery_plugin import api
+from offline_delivery_plugin.chain import genesis_hash, link_json
 from offline_delivery_plugin.crypto import envelope
 from offline_delivery_plugin.exceptions import DeliveryRefused
 from offline_delivery_plugin.models import AuditEvent, InvigilatorPassword
-from offline_delivery_plugin.chain import genesis_hash, link_json
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from tests.crypto_helpers import delivery_file
 from tests.helpers import start_exam, submit_exam

@@ -41,9 +41,9 @@ from django.urls import reverse
 from edx_proctoring.models import ProctoredExamStudentAllowance
 
 from offline_delivery_plugin import api
+from offline_delivery_plugin.chain import genesis_hash, link_json
 from offline_delivery_plugin.crypto import b64
 from offline_delivery_plugin.models import AttemptRecord, BulkUpload, DeliveryFile, ExamRequest, ItemAnswer
-from offline_delivery_plugin.chain import genesis_hash, link_json
 from tests.crypto_helpers import delivery_file
 from tests.helpers import start_exam, submit_exam
 from tests.rest_api.test_candidate_views import CONTROL_WORD, ESSAY, snapshots_url
