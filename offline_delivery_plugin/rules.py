@@ -58,36 +58,32 @@ def is_attempt_owner(user, attempt_id):
     return row is not None and row['user_id'] == user.id
 
 
-def _course_lets(course_key, setting, role_name):
-    """Whether the course's settings give the hall role ``role_name`` the right named by ``setting``."""
-    try:
-        return role_name in getattr(get_course_delivery_settings(course_key), setting)
-    except CourseNotFound:
-        return False
+def _course_lets(role_name, setting, description):
+    """
+    A predicate: the course's offline-delivery settings give the hall role ``role_name`` (a name course teams write
+    in Advanced Settings) the right that the list ``setting`` names. A course that does not exist gives nothing.
+    """
+    def course_lets(user, course_key):  # pylint: disable=unused-argument
+        if course_key is None:
+            return False
+        try:
+            return role_name in getattr(get_course_delivery_settings(course_key), setting)
+        except CourseNotFound:
+            return False
+
+    course_lets.__doc__ = description
+    return rules.predicate(course_lets, name=f'course_lets_{role_name}_{setting}')
 
 
-@rules.predicate
-def course_lets_invigilators_upload(user, course_key):  # pylint: disable=unused-argument
-    """The course lets invigilators upload delivery files (``upload_roles``; on by default)."""
-    return course_key is not None and _course_lets(course_key, 'upload_roles', 'invigilator')
-
-
-@rules.predicate
-def course_lets_chiefs_upload(user, course_key):  # pylint: disable=unused-argument
-    """The course lets chief invigilators upload delivery files (``upload_roles``; on by default)."""
-    return course_key is not None and _course_lets(course_key, 'upload_roles', 'chief_invigilator')
-
-
-@rules.predicate
-def course_lets_invigilators_reopen(user, course_key):  # pylint: disable=unused-argument
-    """The course lets invigilators open attempts for resubmission (``reopen_roles``; off by default)."""
-    return course_key is not None and _course_lets(course_key, 'reopen_roles', 'invigilator')
-
-
-@rules.predicate
-def course_lets_chiefs_reopen(user, course_key):  # pylint: disable=unused-argument
-    """The course lets chief invigilators open attempts for resubmission (``reopen_roles``; on by default)."""
-    return course_key is not None and _course_lets(course_key, 'reopen_roles', 'chief_invigilator')
+course_lets_invigilators_upload = _course_lets(
+    'invigilator', 'upload_roles', 'The course lets invigilators upload delivery files (on by default).')
+course_lets_chiefs_upload = _course_lets(
+    'chief_invigilator', 'upload_roles', 'The course lets chief invigilators upload delivery files (on by default).')
+course_lets_invigilators_reopen = _course_lets(
+    'invigilator', 'reopen_roles', 'The course lets invigilators open attempts for resubmission (off by default).')
+course_lets_chiefs_reopen = _course_lets(
+    'chief_invigilator', 'reopen_roles',
+    'The course lets chief invigilators open attempts for resubmission (on by default).')
 
 
 #: See the course's exams and their offline-delivery settings (the start of the Monitor).
