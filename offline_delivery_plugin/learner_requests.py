@@ -40,7 +40,7 @@ CSV_MAX_BYTES = 1024 * 1024
 
 
 
-def _exam(course_key, content_id):
+def _exam_for_request(course_key, content_id):
     """The active exam, refused in the words of a learner's request when there is none."""
     try:
         return get_active_exam(course_key, content_id)
@@ -103,7 +103,7 @@ def create_exam_request(user, course_key, content_id, kind, reason='', minutes=N
     mode = compat.get_enrollment_mode(user, course_key)
     if not mode:
         raise RequestRefused(_('You are not enrolled in this course.'))
-    exam = _exam(course_key, content_id)
+    exam = _exam_for_request(course_key, content_id)
     if exam['is_proctored'] and not exam['is_practice_exam'] and mode not in PROCTORED_MODES:
         raise RequestRefused(_('This exam is not part of your track in this course.'))
     attempt = proctoring.get_current_exam_attempt(exam['id'], user.id)
@@ -168,7 +168,7 @@ def get_learner_exam_view(user, course_key, content_id):
     Raises:
         RequestRefused: no such active exam in the course.
     """
-    exam = _exam(course_key, content_id)
+    exam = _exam_for_request(course_key, content_id)
     attempt = proctoring.get_current_exam_attempt(exam['id'], user.id)
     try:
         rules = proctoring.get_review_policy_by_exam_id(exam['id'])['review_policy']
