@@ -6,9 +6,12 @@ configurations, apply the settings modules and connect the signal receivers decl
 module reads settings at import time.
 """
 from django.apps import AppConfig
+from edx_django_utils.plugins import PluginSettings, PluginSignals, PluginURLs
 
+#: The project types of ``plugin_app`` (edx-platform's ``ProjectType``), and its settings types (``SettingsType``).
 LMS = 'lms.djangoapp'
 CMS = 'cms.djangoapp'
+COMMON, PRODUCTION, TEST = 'common', 'production', 'test'
 
 
 class OfflineDeliveryConfig(AppConfig):
@@ -22,33 +25,32 @@ class OfflineDeliveryConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
 
     plugin_app = {
-        'url_config': {
+        PluginURLs.CONFIG: {
             LMS: {
-                'namespace': 'offline_delivery_plugin',
-                'regex': r'^offline-delivery/',
-                'relative_path': 'urls',
+                PluginURLs.NAMESPACE: 'offline_delivery_plugin',
+                PluginURLs.REGEX: r'^offline-delivery/',
+                PluginURLs.RELATIVE_PATH: 'urls',
             },
             CMS: {
-                'namespace': 'offline_delivery_plugin',
-                'regex': r'^offline-delivery/',
-                'relative_path': 'urls_cms',
+                PluginURLs.NAMESPACE: 'offline_delivery_plugin',
+                PluginURLs.REGEX: r'^offline-delivery/',
+                PluginURLs.RELATIVE_PATH: 'urls_cms',
             },
         },
-        'settings_config': {
+        PluginSettings.CONFIG: {
             project_type: {
-                'common': {'relative_path': 'settings.common'},
-                'production': {'relative_path': 'settings.production'},
-                'test': {'relative_path': 'settings.test'},
+                settings_type: {PluginSettings.RELATIVE_PATH: f'settings.{settings_type}'}
+                for settings_type in (COMMON, PRODUCTION, TEST)
             }
             for project_type in (LMS, CMS)
         },
-        'signals_config': {
+        PluginSignals.CONFIG: {
             LMS: {
-                'relative_path': 'signals.handlers',
-                'receivers': [
+                PluginSignals.RELATIVE_PATH: 'signals.handlers',
+                PluginSignals.RECEIVERS: [
                     {
-                        'receiver_func_name': 'record_attempt_status',
-                        'signal_path': 'edx_proctoring.signals.exam_attempt_status_signal',
+                        PluginSignals.RECEIVER_FUNC_NAME: 'record_attempt_status',
+                        PluginSignals.SIGNAL_PATH: 'edx_proctoring.signals.exam_attempt_status_signal',
                     },
                 ],
             },
