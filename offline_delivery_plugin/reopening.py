@@ -106,7 +106,7 @@ def _take_a_try(key, limit):
 
 
 def _give_back_a_try(key):
-    """A right password does not count against the limits (a hall of candidates behind one address)."""
+    """A right password does not count against the client address's limit (a hall of candidates behind it)."""
     with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
         cache.decr(key)
 
@@ -116,8 +116,10 @@ def unlock_attempt(user, attempt_id, password, ip_address=None):
     The invigilator types the password on the candidate's screen to let a reopened attempt continue. Checked on
     the server, limited per attempt and per client address, and audited (never the password itself).
 
-    Each try is counted before the password is checked, so parallel guesses cannot get past the limit; a right
-    password gives its count back.
+    Each try is counted before the password is checked, so parallel guesses cannot get past the limit. A right
+    password gives its count back to the client address (a hall of candidates behind one address), not to the
+    attempt, which it unlocks: of any number of tries at one attempt, at most ``MAX_FAILURES_PER_ATTEMPT`` are
+    checked, the right one among them.
 
     Raises:
         AttemptNotFound, UnlockRefused
@@ -138,8 +140,7 @@ def unlock_attempt(user, attempt_id, password, ip_address=None):
     if not keyring.check_invigilator_password(record.course_id, record.content_id, password):
         record_audit_event(kind='password', outcome=AuditEvent.REFUSED, reason='wrong', **audit)
         raise UnlockRefused(_('Wrong invigilator password.'))
-    for key in keys:
-        _give_back_a_try(key)
+    _give_back_a_try(keys[1])
     with transaction.atomic():
         proctoring.lock_attempt(attempt_id)
         record = lock_record(attempt_id)
