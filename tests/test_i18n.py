@@ -66,8 +66,11 @@ def test_the_javascript_catalogue_is_served_in_swedish(client):
 
 
 def test_every_string_in_the_javascript_is_in_the_catalogue():
-    source = (Path(__file__).resolve().parents[1] / 'offline_delivery_plugin' / 'static' / 'offline_delivery_plugin'
-              / 'js' / 'candidate.js').read_text(encoding='utf-8')
+    # Every script of the pages: the entries and their modules (candidate/, monitor/, dashboard/, shared/); the
+    # service worker shows nothing.
+    scripts = (Path(__file__).resolve().parents[1] / 'offline_delivery_plugin' / 'static' / 'offline_delivery_plugin'
+               / 'js').rglob('*.js')
+    source = '\n'.join(path.read_text(encoding='utf-8') for path in sorted(scripts) if path.name != 'service-worker.js')
     used = set(re.findall(r"gettext\('((?:[^'\\]|\\.)*)'\)", source))
     known = {entry[0] for entry in entries('djangojs')}
     unescaped = {ast.literal_eval(f"'{text}'") for text in used}

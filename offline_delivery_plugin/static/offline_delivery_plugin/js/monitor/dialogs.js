@@ -1,0 +1,79 @@
+/*
+ * The Monitor's dialogs: the answers the server holds for a candidate, and opening an attempt for resubmission.
+ */
+import {el} from '../shared/dom.js';
+import {getJson, post, readJson} from '../shared/http.js';
+import {gettext, interpolate, ngettext} from '../shared/i18n.js';
+import {apiUrl, messages, root} from './page.js';
+import {refresh} from './table.js';
+
+export function showAnswers(row) {
+  var dialog = document.getElementById('answers-dialog');
+  var table = dialog.querySelector('tbody');
+  dialog.querySelector('#answers-title').textContent = interpolate(gettext('Answers of %(name)s'),
+                                                                    {name: row.full_name || row.username}, true);
+  table.textContent = '';
+  getJson(apiUrl(row, 'answers')).then(function (data) {
+    data.items.forEach(function (item) {
+      var tr = el('tr', {'class': item.changed_offline ? 'changed-offline' : ''});
+      tr.appendChild(el('th', {scope: 'row', text: item.display_name}));
+      var held = el('td', {text: item.value});
+      if (item.not_applied) {
+        held.appendChild(el('p', {'class': 'not-applied', text: interpolate(
+          gettext('Not put back into the question: %(reason)s'), {reason: item.not_applied}, true)}));
+      }
+      tr.appendChild(held);
+      var online = item.changed_offline ? item.online_value : (item.value ? gettext('(the same)') : '');
+      tr.appendChild(el('td', {text: online || '\u2014'}));
+      table.appendChild(tr);
+    });
+  });
+  dialog.showModal();
+  dialog.querySelector('.close-dialog').focus();
+}
+
+export function openReopen(row) {
+  var dialog = document.getElementById('reopen-dialog');
+  var minutes = dialog.querySelector('#reopen-minutes');
+  var reason = dialog.querySelector('#reopen-reason');
+  var error = dialog.querySelector('.reopen-error');
+  dialog.querySelector('#reopen-title').textContent = interpolate(gettext('Open for resubmission: %(name)s'),
+                                                                   {name: row.full_name || row.username}, true);
+  minutes.value = '0';
+  reason.value = '';
+  error.textContent = '';
+  dialog.querySelector('.reopen-suggestion').textContent = '';
+  // The suggestion fills the field only while nobody has typed in it, and only for the dialog it was asked for:
+  // it never replaces what a person typed.
+  var opening = {};
+  dialog.currentOpening = opening;
+  minutes.oninput = function () { opening.typed = true; };
+  getJson(apiUrl(row, 'reopen')).then(function (data) {
+    if (dialog.currentOpening !== opening) { return; }
+    if (!opening.typed) { minutes.value = String(data.suggested_extra_minutes); }
+    dialog.querySelector('.reopen-suggestion').textContent = interpolate(ngettext(
+      'Suggested: %(minutes)s minute (the time the candidate was offline).',
+      'Suggested: %(minutes)s minutes (the time the candidate was offline).', data.suggested_extra_minutes),
+      {minutes: data.suggested_extra_minutes}, true);
+  });
+  dialog.querySelector('form').onsubmit = function (event) {
+    event.preventDefault();
+    post(apiUrl(row, 'reopen'), {extra_minutes: Number(minutes.value), reason: reason.value}, root)
+      .then(readJson).then(function (data) {
+        messages[row.user_id] = {ok: true, text: interpolate(gettext(
+          'Opened for resubmission with %(minutes)s minutes. The candidate continues after the invigilator ' +
+          'password.'), {minutes: Math.round(data.seconds_granted / 60)}, true)};
+        dialog.close();
+        refresh();
+      }).catch(function (failure) { error.textContent = failure.message; });
+  };
+  dialog.showModal();
+  minutes.focus();
+}
+
+/** Every dialog's Close button closes it. */
+export function closeDialogsOnClose() {
+  document.querySelectorAll('.close-dialog').forEach(function (button) {
+    button.addEventListener('click', function () { button.closest('dialog').close(); });
+  });
+}

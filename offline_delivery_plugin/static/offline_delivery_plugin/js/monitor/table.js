@@ -1,0 +1,95 @@
+/*
+ * The Monitor's table: every candidate of the exam with their state, last save, time left and receipt code, and
+ * the actions on their attempt; refreshed from the server every few seconds.
+ */
+import {el} from '../shared/dom.js';
+import {formatDuration, formatTimeOfDay} from '../shared/format.js';
+import {getJson} from '../shared/http.js';
+import {gettext, interpolate} from '../shared/i18n.js';
+import {openReopen, showAnswers} from './dialogs.js';
+import {messages, root} from './page.js';
+import {upload} from './uploads.js';
+
+var STATES = {
+  not_started: gettext('Not started'),
+  writing: gettext('Writing'),
+  connection_lost: gettext('Connection lost'),
+  submitted_online: gettext('Submitted online'),
+  delivered_offline: gettext('Delivered offline'),
+  reopened: gettext('Opened for resubmission')
+};
+
+function summary() { return root.querySelector('.monitor-summary'); }
+
+function left(seconds) { return seconds === null ? '\u2014' : formatDuration(seconds); }
+
+function render(data) {
+  var counts = {};
+  var body = root.querySelector('.monitor-table tbody');
+  body.textContent = '';
+  data.rows.forEach(function (row) {
+    counts[row.state] = (counts[row.state] || 0) + 1;
+    var tr = el('tr', {'data-user': row.username, 'class': 'state-' + row.state});
+    tr.appendChild(el('th', {scope: 'row'}, [
+      el('span', {'class': 'name', text: row.full_name || row.username}),
+      el('span', {'class': 'username', text: ' (' + row.username + ')'})]));
+    tr.appendChild(el('td', {'class': 'state', text: STATES[row.state] || row.state}));
+    tr.appendChild(el('td', {text: row.last_save_seq === null ? '\u2014'
+      : formatTimeOfDay(row.last_save_at) + ' (#' + row.last_save_seq + ')'}));
+    tr.appendChild(el('td', {text: left(row.seconds_left)}));
+    tr.appendChild(el('td', {'class': 'receipt', text: row.receipt || '\u2014'}));
+    var actions = el('td', {'class': 'actions'});
+    if (row.attempt_id) {
+      if (root.dataset.canUpload === 'true') {
+        var id = 'upload-' + row.user_id;
+        var input = el('input', {type: 'file', id: id, 'class': 'upload-input'});
+        var label = el('label', {'for': id, 'class': 'upload-label',
+                                 text: interpolate(gettext('Upload answers for %(name)s'),
+                                                   {name: row.full_name || row.username}, true)});
+        var result = el('p', {'class': 'upload-result', role: 'status'});
+        input.addEventListener('change', function () { upload(row, input, result); });
+        actions.appendChild(label);
+        actions.appendChild(input);
+        actions.appendChild(result);
+      }
+      if (root.dataset.canReopen === 'true' &&
+          (row.state === 'submitted_online' || row.state === 'delivered_offline')) {
+        var reopen = el('button', {type: 'button', 'class': 'btn btn-secondary reopen',
+                                   text: gettext('Open for resubmission')});
+        reopen.setAttribute('aria-label', interpolate(gettext('Open for resubmission: %(name)s'),
+                                                      {name: row.full_name || row.username}, true));
+        reopen.addEventListener('click', function () { openReopen(row); });
+        actions.appendChild(reopen);
+      }
+      var view = el('button', {type: 'button', 'class': 'btn btn-secondary view-answers',
+                               text: gettext('View answers')});
+      view.setAttribute('aria-label', interpolate(gettext('View answers of %(name)s'),
+                                                  {name: row.full_name || row.username}, true));
+      view.addEventListener('click', function () { showAnswers(row); });
+      actions.appendChild(view);
+    }
+    if (messages[row.user_id]) {
+      actions.appendChild(el('p', {'class': messages[row.user_id].ok ? 'upload-ok' : 'upload-refused',
+                                   role: 'status', text: messages[row.user_id].text}));
+    }
+    tr.appendChild(actions);
+    body.appendChild(tr);
+  });
+  summary().textContent = Object.keys(STATES).filter(function (s) { return counts[s]; }).map(function (s) {
+    return STATES[s] + ': ' + counts[s];
+  }).join(' \u00b7 ');
+}
+
+var busy = false;
+
+/** The table anew from the server, unless someone is in the middle of something on it. */
+export function refresh() {
+  // A refresh never replaces the table while a file is being chosen or the answers are open.
+  if (busy || document.querySelector('dialog[open]') ||
+      (document.activeElement && document.activeElement.type === 'file') ||
+      (document.activeElement && document.activeElement.classList.contains('upload-input'))) { return; }
+  busy = true;
+  getJson(root.dataset.dataUrl).then(render)
+    .catch(function () { summary().textContent = gettext('The Monitor cannot reach the server; retrying.'); })
+    .then(function () { busy = false; root.setAttribute('data-loaded', 'true'); });
+}
