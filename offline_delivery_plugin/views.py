@@ -11,11 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.i18n import JavaScriptCatalog
-from opaque_keys import InvalidKeyError
-from opaque_keys.edx.keys import CourseKey
 
 from offline_delivery_plugin import api, rules
 from offline_delivery_plugin.exceptions import CourseNotFound
+from offline_delivery_plugin.http import course_key_from_url
 
 SERVICE_WORKER = 'offline_delivery_plugin/js/service-worker.js'
 #: How many decided requests the tab lists under the pending ones.
@@ -47,13 +46,6 @@ class ServiceWorkerView(View):
         return response
 
 
-def _course_key_or_404(course_id):
-    try:
-        return CourseKey.from_string(course_id)
-    except InvalidKeyError as error:
-        raise Http404(_('{course_id} is not a valid course id.').format(course_id=course_id)) from error
-
-
 class PluginJavaScriptCatalog(JavaScriptCatalog):
     """
     The plugin's own JavaScript translations (``gettext`` for candidate.js and monitor.js), in the user's
@@ -66,7 +58,36 @@ class PluginJavaScriptCatalog(JavaScriptCatalog):
     packages = ['offline_delivery_plugin']
 
 
-class MonitorPageView(LoginRequiredMixin, View):
+class CoursePagePermissionMixin(LoginRequiredMixin):
+    """
+    The permission check of every course page, in one place: like Django's ``PermissionRequiredMixin``, the view
+    names ``permission_required``, but it is a django-rules permission checked on the course the URL names.
+
+    Someone not logged in goes to the login page; then the course id is parsed once (a malformed one is a 404) and
+    kept as ``self.course_key`` for the view; without the permission on that course the answer is the denied page,
+    403. Only the view's own handlers are guarded: Django's ``OPTIONS`` answer and its 405 stay as they are.
+    """
+
+    permission_required = None
+
+    def dispatch(self, request, *args, **kwargs):
+        """Log in, parse the course, check the permission, then the view's handler."""
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self._is_page_handler(request.method):
+            self.course_key = course_key_from_url(kwargs['course_id'])
+            if not (self.permission_required
+                    and rules_lib.has_perm(self.permission_required, request.user, self.course_key)):
+                return _page(request, 'offline_delivery_plugin/denied.html', course_key=self.course_key, status=403)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _is_page_handler(self, method):
+        """Whether ``method`` reaches a handler this page defines (not Django's own ``options`` or a 405)."""
+        name = method.lower()
+        return name in self.http_method_names and hasattr(self, name) and not hasattr(View, name)
+
+
+class MonitorPageView(CoursePagePermissionMixin, View):
     """
     The Monitor of one exam, for course staff, chief invigilators and invigilators: every candidate's state,
     uploads of delivery files, their answers. The data come from the REST API (``ExamMonitorView``).
@@ -78,9 +99,7 @@ class MonitorPageView(LoginRequiredMixin, View):
 
     def get(self, request, course_id, content_id):
         """The page."""
-        course_key = _course_key_or_404(course_id)
-        if not rules_lib.has_perm(self.permission_required, request.user, course_key):
-            return _page(request, 'offline_delivery_plugin/denied.html', status=403)
+        course_key = self.course_key
         try:
             exam, _rows = api.get_monitor(course_key, content_id)
         except api.ExamNotFound as error:
@@ -92,7 +111,7 @@ class MonitorPageView(LoginRequiredMixin, View):
             'can_set_password': rules_lib.has_perm(rules.SET_INVIGILATOR_PASSWORD, request.user, course_key),
             # The most files one request may carry; the page uploads a bigger folder in batches of this size.
             'batch_files': settings.DATA_UPLOAD_MAX_NUMBER_FILES,
-        })
+        }, course_key=course_key)
 
 
 def dashboard_tab_context(user, course_key):
@@ -114,7 +133,7 @@ def dashboard_tab_context(user, course_key):
     }
 
 
-class CourseDashboardView(LoginRequiredMixin, View):
+class CourseDashboardView(CoursePagePermissionMixin, View):
     """
     The course's "Offline delivery & proctoring" page: the same content as the Instructor Dashboard tab, as a page
     of its own (the MFE's tab links here; invigilators, who have no Instructor Dashboard, start here).
@@ -127,17 +146,14 @@ class CourseDashboardView(LoginRequiredMixin, View):
 
     def get(self, request, course_id):
         """The page."""
-        course_key = _course_key_or_404(course_id)
-        if not rules_lib.has_perm(self.permission_required, request.user, course_key):
-            return _page(request, 'offline_delivery_plugin/denied.html', status=403)
         try:
-            context = dashboard_tab_context(request.user, course_key)
+            context = dashboard_tab_context(request.user, self.course_key)
         except CourseNotFound as error:
             raise Http404(error.user_message) from error
-        return _page(request, 'offline_delivery_plugin/dashboard.html', context)
+        return _page(request, 'offline_delivery_plugin/dashboard.html', context, course_key=self.course_key)
 
 
-class AuditPageView(LoginRequiredMixin, View):
+class AuditPageView(CoursePagePermissionMixin, View):
     """
     The course's audit log for course staff: the newest 500 events, and the whole log as CSV.
 
@@ -148,15 +164,12 @@ class AuditPageView(LoginRequiredMixin, View):
 
     def get(self, request, course_id):
         """The page."""
-        course_key = _course_key_or_404(course_id)
-        if not rules_lib.has_perm(self.permission_required, request.user, course_key):
-            return _page(request, 'offline_delivery_plugin/denied.html', status=403)
         return _page(request, 'offline_delivery_plugin/audit.html', {
-            'course_id': str(course_key), 'events': list(api.list_audit_events(course_key, limit=500)),
-        })
+            'course_id': str(self.course_key), 'events': list(api.list_audit_events(self.course_key, limit=500)),
+        }, course_key=self.course_key)
 
 
-class ExamRequestsPageView(LoginRequiredMixin, View):
+class ExamRequestsPageView(CoursePagePermissionMixin, View):
     """
     A learner's page for one exam: their allowed time (allowances included), the review rules, and their requests
     for additional time, a special allowance or a retake, with the course team's answers. Plain HTML forms.
@@ -166,27 +179,19 @@ class ExamRequestsPageView(LoginRequiredMixin, View):
 
     permission_required = rules.MAKE_EXAM_REQUESTS
 
-    def _allowed(self, request, course_key):
-        return rules_lib.has_perm(self.permission_required, request.user, course_key)
-
     def get(self, request, course_id, content_id, error='', status=200):
         """The page."""
-        course_key = _course_key_or_404(course_id)
-        if not self._allowed(request, course_key):
-            return _page(request, 'offline_delivery_plugin/denied.html', status=403)
         try:
-            view = api.get_learner_exam_view(request.user, course_key, content_id)
+            view = api.get_learner_exam_view(request.user, self.course_key, content_id)
         except api.RequestRefused as refusal:
             raise Http404(refusal.user_message) from refusal
         return _page(request, 'offline_delivery_plugin/exam_requests.html', {
             'view': view, 'error': error, 'done': request.GET.get('done', ''),
-        }, status=status)
+        }, course_key=self.course_key, status=status)
 
     def post(self, request, course_id, content_id):
         """Ask, or withdraw; then back to the page (or the page with the reason nothing was done)."""
-        course_key = _course_key_or_404(course_id)
-        if not self._allowed(request, course_key):
-            return _page(request, 'offline_delivery_plugin/denied.html', status=403)
+        course_key = self.course_key
         try:
             if request.POST.get('action') == 'withdraw':
                 api.withdraw_exam_request(request.user, course_key, _as_int(request.POST.get('request_id')))
@@ -202,24 +207,18 @@ class ExamRequestsPageView(LoginRequiredMixin, View):
         return redirect(f'{request.path}?done={done}')
 
 
-def _page(request, template, context=None, status=200):
+def _page(request, template, context=None, course_key=None, status=200):
     """
     Render one of the plugin's pages inside the site's own page (``OFFLINE_DELIVERY_BASE_TEMPLATE``, the LMS's
-    ``main_django.html`` by default: its header, footer and theme), with the way back to the course.
+    ``main_django.html`` by default: its header, footer and theme), with the way back to ``course_key``'s course
+    (and to the plugin's course page, for those who may see it) when the page is one course's.
     """
     context = {'base_template': settings.OFFLINE_DELIVERY_BASE_TEMPLATE, **(context or {})}
-    course_id = (request.resolver_match.kwargs.get('course_id') if request.resolver_match else None)
-    if course_id and 'course_home_url' not in context:
-        try:
-            course_key = CourseKey.from_string(course_id)
-        except InvalidKeyError:
-            course_key = None
-        if course_key is not None:
-            context['course_home_url'] = api.get_course_home_url(course_key)
-            if template != 'offline_delivery_plugin/dashboard.html' and rules_lib.has_perm(
-                    rules.VIEW_EXAMS, request.user, course_key):
-                context['dashboard_url'] = reverse('offline_delivery_plugin:course-dashboard',
-                                                   args=[str(course_key)])
+    if course_key is not None and 'course_home_url' not in context:
+        context['course_home_url'] = api.get_course_home_url(course_key)
+        if template != 'offline_delivery_plugin/dashboard.html' and rules_lib.has_perm(
+                rules.VIEW_EXAMS, request.user, course_key):
+            context['dashboard_url'] = reverse('offline_delivery_plugin:course-dashboard', args=[str(course_key)])
     return render(request, template, context, status=status)
 
 
@@ -237,7 +236,7 @@ def _as_int(value):
         return 0
 
 
-class ReportDownloadView(LoginRequiredMixin, View):
+class ReportDownloadView(CoursePagePermissionMixin, View):
     """
     Serve a finished results report through a signed link that names the report and the user and lasts 5 minutes,
     so a link copied elsewhere, or read from a page left open, does not leak learner data.
@@ -249,14 +248,11 @@ class ReportDownloadView(LoginRequiredMixin, View):
 
     def get(self, request, course_id, token):
         """The CSV file, or a page saying why not (403 for the permission, 410 for an expired or foreign link)."""
-        course_key = _course_key_or_404(course_id)
-        if not rules_lib.has_perm(self.permission_required, request.user, course_key):
-            return _page(request, 'offline_delivery_plugin/denied.html', status=403)
         try:
-            handle, file_name = api.open_report_download(course_key, token, request.user)
+            handle, file_name = api.open_report_download(self.course_key, token, request.user)
         except api.ReportNotAvailable as error:
             return _page(request, 'offline_delivery_plugin/denied.html', {'reason': error.user_message},
-                          status=410)
+                         course_key=self.course_key, status=410)
         response = FileResponse(handle, as_attachment=True, filename=file_name, content_type='text/csv')
         response['Cache-Control'] = 'no-store'
         return response

@@ -1,38 +1,25 @@
 """
 REST API v1 views. Thin: check the permission, validate with a serializer, call one ``api`` function, answer.
 """
-import csv
-import json
-import logging
-
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.db.utils import InterfaceError, OperationalError
-from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
-from opaque_keys import InvalidKeyError
-from opaque_keys.edx.keys import CourseKey
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound, ParseError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.exceptions import APIException, NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from offline_delivery_plugin import api, rules
-from offline_delivery_plugin.exceptions import (
-    AttemptNotFound,
-    AttemptNotInProgress,
-    CourseNotFound,
-    DeliveryRefused,
-    InvalidCourseSettings,
-    InvalidSnapshot,
-    OfflineDeliveryDisabled,
-)
+from offline_delivery_plugin.exceptions import InvalidCourseSettings
+from offline_delivery_plugin.http import client_address, course_key_from_url
+from offline_delivery_plugin.rest_api.v1.errors import plugin_exception_handler
+from offline_delivery_plugin.rest_api.v1.parsers import PluginJSONParser
 from offline_delivery_plugin.rest_api.v1.permissions import HasAttemptPermission, HasCoursePermission
+from offline_delivery_plugin.rest_api.v1.renderers import AuditLogCsvRenderer
 from offline_delivery_plugin.rest_api.v1.serializers import (
     AllowanceLineResultSerializer,
     CandidateSessionSerializer,
@@ -53,60 +40,18 @@ from offline_delivery_plugin.rest_api.v1.serializers import (
     UploadSerializer,
 )
 
-#: The plugin's errors and the HTTP status each one answers with (the body is ``{"detail": user_message}``).
-ERROR_STATUS = {
-    CourseNotFound: status.HTTP_404_NOT_FOUND,
-    AttemptNotFound: status.HTTP_404_NOT_FOUND,
-    AttemptNotInProgress: status.HTTP_409_CONFLICT,
-    OfflineDeliveryDisabled: status.HTTP_409_CONFLICT,
-    InvalidSnapshot: status.HTTP_400_BAD_REQUEST,
-    DeliveryRefused: status.HTTP_400_BAD_REQUEST,
-    api.ExamNotFound: status.HTTP_404_NOT_FOUND,
-    api.CannotReopen: status.HTTP_409_CONFLICT,
-    api.BulkUploadRefused: status.HTTP_400_BAD_REQUEST,
-    api.RequestRefused: status.HTTP_400_BAD_REQUEST,
-}
-
-
-log = logging.getLogger(__name__)
-
-#: How long a client is asked to wait before trying again when the database cannot be reached: the candidate page's
-#: default autosave interval, on which it sends again anyway.
-DATABASE_RETRY_AFTER_SECONDS = 15
-
-
-class PluginJSONParser(JSONParser):
-    """
-    DRF's JSON parser, answering with a 400 the two bodies it would let through to a 500: nesting deeper than
-    Python's parser can recurse (``[[[[...``), and escaped lone surrogates (``"\\ud800"``), which are valid JSON but
-    no Unicode text that a database, a hash or the response could hold.
-    """
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            data = super().parse(stream, media_type, parser_context)
-            json.dumps(data, ensure_ascii=False).encode('utf-8')
-        except RecursionError as error:
-            raise ParseError(_('JSON parse error - the body is nested too deeply.')) from error
-        except UnicodeEncodeError as error:
-            raise ParseError(_('JSON parse error - a text holds a lone surrogate (U+D800 to U+DFFF): it is not '
-                               'Unicode text.')) from error
-        return data
-
 
 class PluginErrorsMixin:
     """
-    Answer the plugin's typed errors with their status and user message, never a 500.
-
-    A database that cannot be reached (connection refused or cut, server gone away) is answered with a 503 and a
-    ``Retry-After``: it is passing, nothing was stored, and the candidate page keeps the answers and sends them
-    again. This covers the request's session user and permission checks too, as DRF runs them inside the view.
-
-    A body over Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 saying so (Django's own answer is a bare 400
-    page), and JSON bodies are read by ``PluginJSONParser``.
+    What every view of the API shares: the plugin's errors, an unreachable database and an oversized body answered
+    by ``errors.plugin_exception_handler`` (never a 500), and JSON bodies read by ``PluginJSONParser``.
     """
 
     parser_classes = (PluginJSONParser, FormParser, MultiPartParser)
+
+    def get_exception_handler(self):
+        """The plugin's handler, whatever the site's ``REST_FRAMEWORK`` names (it hands that one the rest)."""
+        return plugin_exception_handler
 
     def database_unavailable_message(self):
         """
@@ -115,23 +60,6 @@ class PluginErrorsMixin:
         """
         return _("The server's database is busy or cannot be reached right now. Nothing was changed; try again in "
                  "a moment.")
-
-    def handle_exception(self, exc):
-        if isinstance(exc, RequestDataTooBig):
-            return Response({'detail': _('The request is larger than the {limit} bytes this server reads.').format(
-                limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        if isinstance(exc, (OperationalError, InterfaceError)):
-            log.warning('Answered 503: the database cannot be reached (%s).', exc)
-            return Response({'detail': self.database_unavailable_message()},
-                            status=status.HTTP_503_SERVICE_UNAVAILABLE,
-                            headers={'Retry-After': str(DATABASE_RETRY_AFTER_SECONDS)})
-        for error_class, error_status in ERROR_STATUS.items():
-            if isinstance(exc, error_class):
-                body = {'detail': exc.user_message}
-                if getattr(exc, 'reason', None):  # a refused file's reason; a reopened attempt's
-                    body['reason'] = exc.reason
-                return Response(body, status=getattr(exc, 'http_status', error_status))
-        return super().handle_exception(exc)
 
 
 class CourseViewMixin(PluginErrorsMixin):
@@ -146,11 +74,7 @@ class CourseViewMixin(PluginErrorsMixin):
     @property
     def course_key(self):
         """The course named in the URL; a malformed id is a 404, like an unknown course."""
-        try:
-            return CourseKey.from_string(self.kwargs['course_id'])
-        except InvalidKeyError as error:
-            raise NotFound(_('{course_id} is not a valid course id.').format(
-                course_id=self.kwargs['course_id'])) from error
+        return course_key_from_url(self.kwargs['course_id'], not_found=NotFound)
 
 
 class CourseExamsView(CourseViewMixin, APIView):
@@ -249,7 +173,7 @@ class SnapshotView(AttemptViewMixin, APIView):
             return Response({'detail': _('The snapshot is malformed.'), 'errors': snapshot.errors},
                             status=status.HTTP_400_BAD_REQUEST)
         ack = api.save_snapshot(request.user, attempt_id, snapshot.validated_data['link'],
-                                snapshot.validated_data['answers_json'], ip_address=request.META.get('REMOTE_ADDR'))
+                                snapshot.validated_data['answers_json'], ip_address=client_address(request))
         return Response(SaveAckSerializer(ack).data)
 
 
@@ -271,7 +195,7 @@ class SelfDeliveryView(AttemptViewMixin, APIView):
         # Read at most one byte past the limit, whatever Content-Length claims (Django's own body limit is
         # smaller than a delivery file may be, so the stream is read directly); the domain refuses what is over.
         data = request.read(settings.OFFLINE_DELIVERY_MAX_FILE_BYTES + 1)
-        receipt = api.deliver_file(data, attempt_id, request.user, 'self', ip_address=request.META.get('REMOTE_ADDR'))
+        receipt = api.deliver_file(data, attempt_id, request.user, 'self', ip_address=client_address(request))
         return Response(DeliveryReceiptSerializer(receipt).data)
 
 
@@ -324,7 +248,7 @@ class UploadView(CourseViewMixin, APIView):
         # At most one byte past the limit is read: the domain refuses (and audits) a file that is over it.
         receipt = api.upload_delivery_file(handle.read(settings.OFFLINE_DELIVERY_MAX_FILE_BYTES + 1), self.course_key,
                                            content_id, int(attempt_id), request.user,
-                                           ip_address=request.META.get('REMOTE_ADDR'), file_name=handle.name)
+                                           ip_address=client_address(request), file_name=handle.name)
         return Response(DeliveryReceiptSerializer(receipt).data)
 
 
@@ -373,7 +297,7 @@ class ReopenView(CourseViewMixin, APIView):
                              'errors': form.errors}, status=status.HTTP_400_BAD_REQUEST)
         seconds = api.reopen_attempt(self.course_key, content_id, int(attempt_id),
                                      form.validated_data['extra_minutes'], form.validated_data['reason'],
-                                     request.user, ip_address=request.META.get('REMOTE_ADDR'))
+                                     request.user, ip_address=client_address(request))
         return Response({'seconds_granted': seconds})
 
 
@@ -392,12 +316,8 @@ class UnlockView(AttemptViewMixin, APIView):
         form = UnlockSerializer(data=request.data)
         if not form.is_valid():
             return Response({'detail': _('Type the invigilator password.')}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            api.unlock_attempt(request.user, attempt_id, form.validated_data['password'],
-                               ip_address=request.META.get('REMOTE_ADDR'))
-        except api.UnlockRefused as refusal:
-            return Response({'detail': refusal.user_message}, status=status.HTTP_429_TOO_MANY_REQUESTS
-                            if refusal.locked else status.HTTP_400_BAD_REQUEST)
+        api.unlock_attempt(request.user, attempt_id, form.validated_data['password'],
+                           ip_address=client_address(request))
         return Response({'unlocked': True})
 
 
@@ -449,7 +369,7 @@ class BulkUploadView(CourseViewMixin, APIView):
                 return Response({'detail': _('{name} is too large.').format(name=handle.name[:100])},
                                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         upload_id = api.start_bulk_upload([(handle.name, handle) for handle in handles], self.course_key,
-                                          content_id, request.user, ip_address=request.META.get('REMOTE_ADDR'))
+                                          content_id, request.user, ip_address=client_address(request))
         return Response({'upload_id': upload_id, 'status_url': request.build_absolute_uri(
             f'{upload_id}/')}, status=status.HTTP_202_ACCEPTED)
 
@@ -492,11 +412,8 @@ class InvigilatorPasswordView(CourseViewMixin, APIView):
         form = UnlockSerializer(data=request.data)
         if not form.is_valid():
             return Response({'detail': _('Type the new invigilator password.')}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            api.change_invigilator_password(self.course_key, content_id, form.validated_data['password'],
-                                            request.user, ip_address=request.META.get('REMOTE_ADDR'))
-        except api.InvalidInvigilatorPassword as error:
-            return Response({'detail': error.user_message}, status=status.HTTP_400_BAD_REQUEST)
+        api.change_invigilator_password(self.course_key, content_id, form.validated_data['password'], request.user,
+                                        ip_address=client_address(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -514,26 +431,9 @@ class AuditLogView(CourseViewMixin, APIView):
     def get(self, request, course_id):
         """The events."""
         if request.query_params.get('export') == 'csv':
-            rows = api.list_audit_events(self.course_key)
-            writer = csv.writer(_Echo())
-
-            def lines():
-                yield writer.writerow(api.AUDIT_COLUMNS)
-                for row in rows:
-                    yield writer.writerow(api.safe_row(
-                        json.dumps(row[c]) if c == 'detail' else row[c] for c in api.AUDIT_COLUMNS))
-
-            response = StreamingHttpResponse(lines(), content_type='text/csv; charset=utf-8')
-            response['Content-Disposition'] = f'attachment; filename="{self.course_key}_offline_delivery_audit.csv"'
-            return response
+            return AuditLogCsvRenderer().streaming_response(api.list_audit_events(self.course_key),
+                                                            f'{self.course_key}_offline_delivery_audit.csv')
         return Response({'events': list(api.list_audit_events(self.course_key, limit=500))})
-
-
-class _Echo:
-    """A file-like object whose ``write`` returns the line, for streaming csv.writer output."""
-
-    def write(self, value):
-        return value
 
 
 def _first_error(serializer):
@@ -625,7 +525,7 @@ class ExamRequestDecisionView(CourseViewMixin, APIView):
         if not form.is_valid():
             return Response({'detail': _first_error(form)}, status=status.HTTP_400_BAD_REQUEST)
         row = api.decide_exam_request(self.course_key, int(request_id), request.user,
-                                      ip_address=request.META.get('REMOTE_ADDR'), **form.validated_data)
+                                      ip_address=client_address(request), **form.validated_data)
         return Response(ExamRequestSerializer(row).data)
 
 
@@ -650,7 +550,7 @@ class AllowancesCsvView(CourseViewMixin, APIView):
             return Response({'detail': _('The CSV file is larger than {size} bytes.').format(
                 size=api.ALLOWANCE_CSV_MAX_BYTES)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         results = api.add_allowances_from_csv(self.course_key, handle.read(), request.user,
-                                              ip_address=request.META.get('REMOTE_ADDR'))
+                                              ip_address=client_address(request))
         return Response({'results': AllowanceLineResultSerializer(results, many=True).data})
 
 
