@@ -2,7 +2,7 @@
  * The offline_delivery_plugin service worker: lets an exam page open again while the network is down (a reload,
  * a crashed browser). The candidate page asks it to keep a copy of the exam page and its scripts and styles;
  * for those, and only those, it answers from that copy when the network fails. Everything else passes through
- * untouched. The answers themselves are not here: they are in IndexedDB (candidate.js).
+ * untouched. The answers themselves are not here: they are in IndexedDB (js/candidate/store.js).
  */
 'use strict';
 
