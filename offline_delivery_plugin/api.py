@@ -54,7 +54,7 @@ from offline_delivery_plugin.learner_requests import CSV_MAX_BYTES as ALLOWANCE_
 from offline_delivery_plugin.learner_requests import (
     add_allowances_from_csv,
     create_exam_request,
-    get_learner_exam_view,
+    get_learner_exam,
     has_pending_allowance_request,
     list_course_requests,
     list_learner_requests,
@@ -106,7 +106,7 @@ __all__ = [
     'get_course_dashboard',
     'get_course_delivery_settings',
     'get_course_home_url',
-    'get_learner_exam_view',
+    'get_learner_exam',
     'get_monitor',
     'get_password_verifier',
     'get_recent_course_delivery_settings',

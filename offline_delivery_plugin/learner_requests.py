@@ -28,7 +28,7 @@ __all__ = [
     'add_allowances_from_csv',
     'create_exam_request',
     'decide_exam_request',
-    'get_learner_exam_view',
+    'get_learner_exam',
     'has_pending_allowance_request',
     'list_course_requests',
     'list_learner_requests',
@@ -160,7 +160,7 @@ def list_course_requests(course_key, pending_only=False):
     return _as_data(rows, course_key)
 
 
-def get_learner_exam_view(user, course_key, content_id):
+def get_learner_exam(user, course_key, content_id):
     """
     The learner's view of one exam: their allowed time (allowances included), the review rules they will be held
     to, their attempt's status, what they may still ask for, and their requests.

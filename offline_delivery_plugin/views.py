@@ -182,11 +182,11 @@ class ExamRequestsPageView(CoursePagePermissionMixin, View):
     def get(self, request, course_id, content_id, error='', status=200):
         """The page."""
         try:
-            view = api.get_learner_exam_view(request.user, self.course_key, content_id)
+            learner_exam = api.get_learner_exam(request.user, self.course_key, content_id)
         except api.RequestRefused as refusal:
             raise Http404(refusal.user_message) from refusal
         return _page(request, 'offline_delivery_plugin/exam_requests.html', {
-            'view': view, 'error': error, 'done': request.GET.get('done', ''),
+            'learner_exam': learner_exam, 'error': error, 'done': request.GET.get('done', ''),
         }, course_key=self.course_key, status=status)
 
     def post(self, request, course_id, content_id):

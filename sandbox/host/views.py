@@ -232,7 +232,7 @@ def _learner_exam_context(user, course, exam, attempt, mode):
     }
     if mode:
         with contextlib.suppress(offline_delivery.RequestRefused):  # an exam the plugin does not know: no view
-            context['learner_view'] = offline_delivery.get_learner_exam_view(user, course.course_key,
+            context['learner_exam'] = offline_delivery.get_learner_exam(user, course.course_key,
                                                                              exam['content_id'])
     return context
 

@@ -152,8 +152,8 @@ class UploadSerializer(serializers.Serializer):  # pylint: disable=abstract-meth
     file = serializers.FileField(allow_empty_file=True)
 
 
-class ItemAnswerViewSerializer(serializers.Serializer):  # pylint: disable=abstract-method
-    """``data.ItemAnswerView`` on the wire."""
+class AnswerRowSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """``data.AnswerRow`` on the wire."""
 
     item_id = serializers.CharField()
     display_name = serializers.CharField()

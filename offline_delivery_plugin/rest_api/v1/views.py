@@ -22,6 +22,7 @@ from offline_delivery_plugin.rest_api.v1.permissions import HasAttemptPermission
 from offline_delivery_plugin.rest_api.v1.renderers import AuditLogCsvRenderer
 from offline_delivery_plugin.rest_api.v1.serializers import (
     AllowanceLineResultSerializer,
+    AnswerRowSerializer,
     CandidateSessionSerializer,
     CourseDeliverySettingsSerializer,
     CourseSettingsDraftSerializer,
@@ -29,7 +30,6 @@ from offline_delivery_plugin.rest_api.v1.serializers import (
     DeliveryReceiptSerializer,
     ExamRequestSerializer,
     ExamSummarySerializer,
-    ItemAnswerViewSerializer,
     MonitorRowSerializer,
     NewExamRequestSerializer,
     ReopenSerializer,
@@ -266,7 +266,7 @@ class AttemptAnswersView(CourseViewMixin, APIView):
 
     def get(self, request, course_id, content_id, attempt_id):
         """The answers."""
-        return Response({'items': ItemAnswerViewSerializer(
+        return Response({'items': AnswerRowSerializer(
             api.get_attempt_answers(self.course_key, content_id, int(attempt_id)), many=True).data})
 
 
