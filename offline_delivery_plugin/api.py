@@ -19,6 +19,7 @@ from offline_delivery_plugin.autosave import save_snapshot
 from offline_delivery_plugin.bulk import get_bulk_upload, process_bulk_upload
 from offline_delivery_plugin.candidate_page import render_candidate_page
 from offline_delivery_plugin.candidate_session import start_candidate_session
+from offline_delivery_plugin.chain import MAX_LINK_CHARS as SNAPSHOT_LINK_MAX_CHARS
 from offline_delivery_plugin.compat import get_course_home_url
 from offline_delivery_plugin.course_data import delete_course_offline_delivery_data
 from offline_delivery_plugin.course_settings import (
@@ -41,6 +42,7 @@ from offline_delivery_plugin.exceptions import (
     UnlockRefused,
 )
 from offline_delivery_plugin.invigilator_passwords import change_invigilator_password
+from offline_delivery_plugin.keyring import MAX_PASSWORD_LENGTH as INVIGILATOR_PASSWORD_MAX_LENGTH
 from offline_delivery_plugin.keyring import (
     check_invigilator_password,
     get_active_exam_key,
@@ -50,7 +52,9 @@ from offline_delivery_plugin.keyring import (
     rotate_exam_key,
     set_invigilator_password,
 )
+from offline_delivery_plugin.learner_requests import ALLOWANCE_TEXT_MAX as DECISION_TEXT_MAX
 from offline_delivery_plugin.learner_requests import CSV_MAX_BYTES as ALLOWANCE_CSV_MAX_BYTES
+from offline_delivery_plugin.learner_requests import REASON_MAX as REQUEST_REASON_MAX
 from offline_delivery_plugin.learner_requests import (
     add_allowances_from_csv,
     create_exam_request,
@@ -62,6 +66,8 @@ from offline_delivery_plugin.learner_requests import (
 )
 from offline_delivery_plugin.monitor import get_attempt_answers, get_monitor, upload_delivery_file
 from offline_delivery_plugin.notifications import send_request_decided_email
+from offline_delivery_plugin.reopening import MAX_EXTRA_MINUTES as REOPEN_MAX_EXTRA_MINUTES
+from offline_delivery_plugin.reopening import REASON_MAX as REOPEN_REASON_MAX
 from offline_delivery_plugin.reopening import reopen_attempt, suggest_extra_minutes, unlock_attempt
 from offline_delivery_plugin.reports import COLUMNS as REPORT_COLUMNS
 from offline_delivery_plugin.reports import LINK_SECONDS as REPORT_LINK_SECONDS
@@ -79,9 +85,15 @@ __all__ = [
     'ALLOWANCE_CSV_MAX_BYTES',
     'AUDIT_COLUMNS',
     'COURSE_SETTINGS_KEY',
+    'DECISION_TEXT_MAX',
+    'INVIGILATOR_PASSWORD_MAX_LENGTH',
     'REMOVED_STATUS',
+    'REOPEN_MAX_EXTRA_MINUTES',
+    'REOPEN_REASON_MAX',
     'REPORT_COLUMNS',
     'REPORT_LINK_SECONDS',
+    'REQUEST_REASON_MAX',
+    'SNAPSHOT_LINK_MAX_CHARS',
     'BulkUploadRefused',
     'CannotReopen',
     'ExamNotFound',

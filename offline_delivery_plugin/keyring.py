@@ -17,6 +17,7 @@ from offline_delivery_plugin.exceptions import InvalidInvigilatorPassword, Offli
 from offline_delivery_plugin.models import ExamKey, InvigilatorPassword
 
 __all__ = [
+    'MAX_PASSWORD_LENGTH',
     'check_invigilator_password',
     'cosign_key_for',
     'exam_of_key',

@@ -24,7 +24,9 @@ ALLOWANCE_TEXT_MAX = 1000
 MINUTES_RANGE = (1, 600)
 MULTIPLIER_RANGE = (1.05, 5.0)
 __all__ = [
+    'ALLOWANCE_TEXT_MAX',
     'CSV_MAX_BYTES',
+    'REASON_MAX',
     'add_allowances_from_csv',
     'create_exam_request',
     'decide_exam_request',

@@ -20,12 +20,16 @@ from offline_delivery_plugin.exceptions import AttemptNotFound, CannotReopen, Un
 from offline_delivery_plugin.models import AttemptRecord, AuditEvent, Reopening
 
 __all__ = [
+    'MAX_EXTRA_MINUTES',
+    'REASON_MAX',
     'reopen_attempt',
     'suggest_extra_minutes',
     'unlock_attempt',
 ]
 
+#: The most extra minutes a reopening gives, and the longest reason kept for the audit trail.
 MAX_EXTRA_MINUTES = 600
+REASON_MAX = 500
 #: Online password checks: this many failures per attempt, or per client address, within the window lock it.
 MAX_FAILURES_PER_ATTEMPT = 5
 MAX_FAILURES_PER_CLIENT = 20
@@ -83,11 +87,11 @@ def reopen_attempt(course_key, content_id, attempt_id, extra_minutes, reason, re
         proctoring.mark_exam_attempt_as_ready_to_resume(attempt['id'])
         Reopening.objects.create(attempt_id=attempt['id'], course_id=course_key, content_id=content_id,
                                  user_id=attempt['user_id'], reopened_by=reopened_by, extra_minutes=extra_minutes,
-                                 seconds_granted=seconds, reason=(reason or '')[:500])
+                                 seconds_granted=seconds, reason=(reason or '')[:REASON_MAX])
         record_audit_event(course_key, 'reopen', AuditEvent.OK, actor=reopened_by, subject_id=attempt['user_id'],
                            content_id=content_id, attempt_id=attempt['id'], ip_address=ip_address,
                            channel=CHANNEL_MONITOR, extra_minutes=extra_minutes, seconds_granted=seconds,
-                           reason=(reason or '')[:500])
+                           reason=(reason or '')[:REASON_MAX])
     return seconds
 
 

@@ -1,9 +1,12 @@
 """
-Serializers of the REST API v1: the wire shape of the plugin's data classes.
+Serializers of the REST API v1: the wire shape of the plugin's data classes. The limits they check first, to answer
+in the API's shape, are the domain's own (read from ``api``), so each limit is written once.
 """
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
+
+from offline_delivery_plugin import api
 
 
 class CourseDeliverySettingsSerializer(serializers.Serializer):  # pylint: disable=abstract-method
@@ -103,7 +106,7 @@ class UnicodeTextField(serializers.CharField):
 class SnapshotSerializer(serializers.Serializer):  # pylint: disable=abstract-method
     """A snapshot from the page: its chain link and the answers it covers, both as the exact text hashed."""
 
-    link = UnicodeTextField(max_length=100_000, trim_whitespace=False)
+    link = UnicodeTextField(max_length=api.SNAPSHOT_LINK_MAX_CHARS, trim_whitespace=False)
     answers_json = UnicodeTextField(max_length=20_000_000, trim_whitespace=False)
 
 
@@ -167,14 +170,14 @@ class AnswerRowSerializer(serializers.Serializer):  # pylint: disable=abstract-m
 class ReopenSerializer(serializers.Serializer):  # pylint: disable=abstract-method
     """Opening an attempt for resubmission: extra minutes and a reason for the audit trail."""
 
-    extra_minutes = serializers.IntegerField(min_value=0, max_value=600)
-    reason = serializers.CharField(max_length=500, allow_blank=True, required=False, default='')
+    extra_minutes = serializers.IntegerField(min_value=0, max_value=api.REOPEN_MAX_EXTRA_MINUTES)
+    reason = serializers.CharField(max_length=api.REOPEN_REASON_MAX, allow_blank=True, required=False, default='')
 
 
 class UnlockSerializer(serializers.Serializer):  # pylint: disable=abstract-method
     """The invigilator password typed on the candidate's screen."""
 
-    password = serializers.CharField(max_length=200, trim_whitespace=False)
+    password = serializers.CharField(max_length=api.INVIGILATOR_PASSWORD_MAX_LENGTH, trim_whitespace=False)
 
 
 class ExamRequestSerializer(serializers.Serializer):  # pylint: disable=abstract-method
@@ -202,7 +205,7 @@ class NewExamRequestSerializer(serializers.Serializer):  # pylint: disable=abstr
 
     exam = serializers.CharField(max_length=255)
     kind = serializers.CharField(max_length=32)
-    reason = serializers.CharField(max_length=1000, allow_blank=True, required=False, default='',
+    reason = serializers.CharField(max_length=api.REQUEST_REASON_MAX, allow_blank=True, required=False, default='',
                                    trim_whitespace=False)
     #: Additional time only: the extra minutes asked for (the api checks the range).
     minutes = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
@@ -215,8 +218,9 @@ class DecisionSerializer(serializers.Serializer):  # pylint: disable=abstract-me
     approve = serializers.BooleanField()
     minutes = serializers.IntegerField(required=False, allow_null=True, default=None)
     multiplier = serializers.FloatField(required=False, allow_null=True, default=None)
-    allowance_text = serializers.CharField(max_length=1000, required=False, allow_blank=True, default='')
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default='')
+    allowance_text = serializers.CharField(max_length=api.DECISION_TEXT_MAX, required=False, allow_blank=True,
+                                           default='')
+    note = serializers.CharField(max_length=api.REQUEST_REASON_MAX, required=False, allow_blank=True, default='')
     confirm_clearing = serializers.BooleanField(required=False, default=False)
 
 
