@@ -1,6 +1,6 @@
 """
-Fixtures shared by the whole suite: the demo course and its people, an attempt in progress, and the switch
-between the embedded run (``make test``) and the service-backed run (``make test-services``).
+Fixtures shared by the whole suite: the demo course and its people, an attempt in progress or submitted, and the
+switch between the embedded run (``make test``) and the service-backed run (``make test-services``).
 """
 import os
 from io import StringIO
@@ -152,3 +152,27 @@ def attempt(client, demo):
     from tests.helpers import start_exam  # pylint: disable=import-outside-toplevel
 
     return start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+
+
+@pytest.fixture
+def submitted(client, demo):
+    """``verified_learner``'s final-exam attempt, submitted 20 minutes into the hour, last online 5 minutes before."""
+    # pylint: disable=import-outside-toplevel
+    from datetime import timedelta
+
+    from edx_proctoring.models import ProctoredExamStudentAttempt
+
+    from offline_delivery_plugin import api
+    from offline_delivery_plugin.models import AttemptRecord
+    from tests.helpers import CONTROL_WORD, Chain, post, start_exam, submit_exam
+
+    attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    post(client, attempt['id'], Chain(attempt).next({CONTROL_WORD: 'hej'}))
+    row = ProctoredExamStudentAttempt.objects.get(id=attempt['id'])
+    start = row.started_at
+    submit_exam(client, attempt)
+    ProctoredExamStudentAttempt.objects.filter(id=attempt['id']).update(
+        started_at=start - timedelta(minutes=20), completed_at=start)
+    api.sync_attempt_record(attempt['id'])
+    AttemptRecord.objects.filter(attempt_id=attempt['id']).update(last_contact_at=start - timedelta(minutes=5))
+    return attempt

@@ -1,11 +1,29 @@
 """
-Small helpers shared by tests: starting an exam the way the learner's page does.
+Plain helpers and constants shared by test modules (fixtures live in ``conftest.py``; the browser's own helpers in
+``tests/browser/helpers.py``): starting and ending an exam the way the learner's page does, saving snapshots the
+way the candidate page does, signing in as a role, delivering a file that must be refused, and the whole story of a
+reopened attempt. No test module imports another; what two of them share is here.
 """
 import json
 
+import pytest
+from django.test import Client
+from django.urls import reverse
 from edx_proctoring import api as proctoring_api
 
+from offline_delivery_plugin import api
+from offline_delivery_plugin.chain import genesis_hash, link_json
+from offline_delivery_plugin.crypto.envelope import sha256_hex
+from offline_delivery_plugin.exceptions import DeliveryRefused
+from sandbox.host.demo import INVIGILATOR_PASSWORD
+from tests.crypto_helpers import delivery_file
+
 ATTEMPT_API = '/api/edx_proctoring/v1/proctored_exam/attempt'
+
+#: Items of the demo course's final exam, by usage key.
+CONTROL_WORD = 'block-v1:SandboxU+EXAM101+2026+type@exam_short_text+block@final_control_word'
+ESSAY = 'block-v1:SandboxU+EXAM101+2026+type@exam_essay+block@final_essay_offline'
+NUMERIC = 'block-v1:SandboxU+EXAM101+2026+type@exam_numeric+block@final_num_bits'
 
 
 def start_exam(client, user, course_key, content_id, proctored=True):
@@ -29,3 +47,112 @@ def submit_exam(client, attempt):
                           content_type='application/json')
     assert response.status_code == 200, response.content
     return proctoring_api.get_exam_attempt_by_id(attempt['id'])
+
+
+def exam_of(demo, content_id=None):
+    """The demo course's exam (by default the final exam) as edx-proctoring serialises it."""
+    return proctoring_api.get_exam_by_content_id(str(demo.course_key), content_id or demo.final_exam_id)
+
+
+def ask(demo, kind, user=None, reason='Dyslexia, confirmed by Disability Services.'):
+    """``user`` (by default ``verified_learner``) asks for ``kind`` at the final exam; returns the request."""
+    return api.create_exam_request(user or demo.verified_learner, demo.course_key, demo.final_exam_id, kind, reason)
+
+
+def session_url(attempt_id):
+    """The candidate page's session endpoint of the attempt."""
+    return reverse('offline_delivery_plugin:v1:attempt-session', kwargs={'attempt_id': attempt_id})
+
+
+def snapshots_url(attempt_id):
+    """The candidate page's autosave endpoint of the attempt."""
+    return reverse('offline_delivery_plugin:v1:attempt-snapshots', kwargs={'attempt_id': attempt_id})
+
+
+class Chain:
+    """Builds snapshots the way the page does."""
+
+    def __init__(self, attempt):
+        self.prev = genesis_hash(attempt['attempt_code'])
+        self.seq = 0
+
+    def next(self, answers, seq=None):
+        self.seq = seq or self.seq + 1
+        answers_json = json.dumps(answers, separators=(',', ':'), ensure_ascii=False)
+        link = link_json(self.seq, self.prev, 1_700_000_000_000 + self.seq, answers_json, sorted(answers))
+        self.prev = sha256_hex(link)
+        return {'link': link, 'answers_json': answers_json}
+
+
+def post(client, attempt_id, snapshot):
+    """Send ``snapshot`` (from ``Chain.next``) to the attempt's autosave endpoint, as the page does."""
+    return client.post(snapshots_url(attempt_id), data=json.dumps(snapshot), content_type='application/json')
+
+
+def login_as(client, demo, other_course, role):
+    """
+    Log ``client`` in as the role's demo user (``other_course_staff``: the ``other_course`` fixture's staff member;
+    ``anonymous`` stays logged out). Returns the user, or None for ``anonymous``.
+    """
+    if role == 'anonymous':
+        return None
+    user = other_course.staff if role == 'other_course_staff' else demo.users[role]
+    client.force_login(user)
+    return user
+
+
+def client_as(demo, other_course, role):
+    """A new client logged in as the role's demo user, as ``login_as`` logs one in."""
+    client = Client()
+    login_as(client, demo, other_course, role)
+    return client
+
+
+def stored_answers(attempt):
+    """The answers the plugin stores for the attempt, by item id."""
+    from offline_delivery_plugin.models import ItemAnswer  # pylint: disable=import-outside-toplevel
+
+    return dict(ItemAnswer.objects.filter(record__attempt_id=attempt['id']).values_list('item_id', 'value'))
+
+
+def refused(data, attempt, reveal_owner=False):
+    """
+    Deliver ``data`` for ``attempt`` as staff and check that it is refused and changes nothing: neither the stored
+    answers nor edx-proctoring's status. Returns the ``DeliveryRefused``.
+    """
+    before = stored_answers(attempt)
+    status = proctoring_api.get_exam_attempt_by_id(attempt['id'])['status']
+    with pytest.raises(DeliveryRefused) as caught:
+        api.deliver_file(data, attempt['id'], None, 'staff', reveal_owner=reveal_owner)
+    assert stored_answers(attempt) == before, 'a refused file changed answers'
+    assert proctoring_api.get_exam_attempt_by_id(attempt['id'])['status'] == status
+    return caught.value
+
+
+def reopened_and_continued(client, demo, submit=True, learner=None):
+    """
+    Flows A, C and D for ``learner`` (by default ``verified_learner``) at the final exam: a draft saved online, the
+    connection lost and the rest saved as a file, which an invigilator uploads; the chief invigilator opens the
+    attempt for resubmission with 10 extra minutes, the candidate continues in a new attempt (the invigilator types
+    the password), its page saves every answer online, and (``submit``) the candidate ends the exam online.
+
+    Returns ``(original, continuation)`` as edx-proctoring serialises them.
+    """
+    learner = learner or demo.verified_learner
+    original = start_exam(client, learner, demo.course_key, demo.final_exam_id)
+    chain = Chain(original)
+    post(client, original['id'], chain.next({CONTROL_WORD: 'hej', ESSAY: 'online draft'}))
+    answers = {CONTROL_WORD: 'hej', ESSAY: 'finished offline', NUMERIC: '8'}  # the number only written offline
+    api.upload_delivery_file(delivery_file(learner, original, answers, seq=2,
+                                           anchor={'seq': 1, 'hash': chain.prev}),
+                             demo.course_key, demo.final_exam_id, original['id'], demo.invigilator)
+    api.reopen_attempt(demo.course_key, demo.final_exam_id, original['id'], 10, 'Power cut in hall B',
+                       demo.chief_invigilator)
+    continuation = start_exam(client, learner, demo.course_key, demo.final_exam_id)
+    api.start_candidate_session(learner, continuation['id'])
+    api.unlock_attempt(learner, continuation['id'], INVIGILATOR_PASSWORD)
+    # The page sends every answer it holds (the ones carried over among them), as it does every few seconds.
+    assert post(client, continuation['id'], Chain(continuation).next(answers)).status_code == 200
+    if submit:
+        continuation = submit_exam(client, continuation)
+    return proctoring_api.get_exam_attempt_by_id(original['id']), continuation

@@ -17,16 +17,15 @@ from edx_proctoring import api as proctoring_api
 from offline_delivery_plugin import api
 from offline_delivery_plugin.models import BulkUpload
 from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam
-from tests.rest_api.test_candidate_views import CONTROL_WORD
+from tests.helpers import CONTROL_WORD, start_exam
 
 # The task runs in the test's process here; tests/services shows a real worker processing a batch.
 pytestmark = pytest.mark.usefixtures('eager_celery')
 
 
 @pytest.fixture
-def hall(client, demo):
-    """Two candidates writing, each with a saved file, and one file of another exam."""
+def stick(client, demo):
+    """An invigilator's USB stick: two candidates writing, each with a saved file, and one file of another exam."""
     vera = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
     ville = start_exam(client, demo.verified_learner2, demo.course_key, demo.final_exam_id)
     practice = start_exam(client, demo.verified_learner, demo.course_key, demo.practice_exam_id)
@@ -51,10 +50,10 @@ def run(demo, parts):
     return api.get_bulk_upload(upload_id, demo.course_key)
 
 
-def test_each_file_finds_its_candidate(demo, hall):
-    batch = run(demo, [('STICK/vera.offline-delivery', hall['vera']), ('ville.offline-delivery', hall['ville']),
-                       ('copy-of-vera.offline-delivery', hall['vera']), ('practice.offline-delivery', hall['practice']),
-                       ('notes.txt', b'shopping list')])
+def test_each_file_finds_its_candidate(demo, stick):
+    batch = run(demo, [('STICK/vera.offline-delivery', stick['vera']), ('ville.offline-delivery', stick['ville']),
+                       ('copy-of-vera.offline-delivery', stick['vera']),
+                       ('practice.offline-delivery', stick['practice']), ('notes.txt', b'shopping list')])
     assert (batch.status, batch.total, batch.done) == ('done', 5, 5)
     lines = {line['file']: line for line in batch.results}
     assert (lines['vera.offline-delivery']['candidate'], lines['vera.offline-delivery']['outcome']) == (
@@ -63,26 +62,26 @@ def test_each_file_finds_its_candidate(demo, hall):
     assert lines['copy-of-vera.offline-delivery']['outcome'] == 'duplicate'
     assert lines['practice.offline-delivery']['outcome'] == 'refused'
     assert lines['notes.txt']['reason'] == 'malformed'
-    for attempt in hall['attempts']:
+    for attempt in stick['attempts']:
         assert proctoring_api.get_exam_attempt_by_id(attempt['id'])['status'] == 'submitted'
 
 
-def test_a_zip_of_the_stick(demo, hall):
-    batch = run(demo, [('stick.zip', zipped([('EXAM/vera.offline-delivery', hall['vera']),
-                                             ('EXAM/ville.offline-delivery', hall['ville'])]))])
+def test_a_zip_of_the_stick(demo, stick):
+    batch = run(demo, [('stick.zip', zipped([('EXAM/vera.offline-delivery', stick['vera']),
+                                             ('EXAM/ville.offline-delivery', stick['ville'])]))])
     assert [line['outcome'] for line in batch.results] == ['accepted', 'accepted']
 
 
-def test_running_a_batch_again_is_harmless(demo, hall):
-    batch = run(demo, [('vera.offline-delivery', hall['vera'])])
+def test_running_a_batch_again_is_harmless(demo, stick):
+    batch = run(demo, [('vera.offline-delivery', stick['vera'])])
     api.process_bulk_upload(batch.upload_id)
     assert api.get_bulk_upload(batch.upload_id, demo.course_key).results[0]['outcome'] == 'already_delivered'
 
 
 @pytest.mark.parametrize('name', ['../../etc/passwd', '/abs/path.offline-delivery', 'C:/x.offline-delivery'])
-def test_path_traversal_in_a_zip_is_refused_before_unpacking(demo, hall, name):
+def test_path_traversal_in_a_zip_is_refused_before_unpacking(demo, stick, name):
     with pytest.raises(api.BulkUploadRefused, match='outside its own folder'):
-        run(demo, [('stick.zip', zipped([(name, hall['vera'])]))])
+        run(demo, [('stick.zip', zipped([(name, stick['vera'])]))])
     assert not BulkUpload.objects.exists()
 
 
@@ -93,10 +92,10 @@ def test_a_zip_bomb_is_refused_before_unpacking(demo):
         run(demo, [('bomb.zip', bomb)])
 
 
-def test_too_many_files(demo, hall, settings):
+def test_too_many_files(demo, stick, settings):
     settings.OFFLINE_DELIVERY_BULK_MAX_FILES = 2
     with pytest.raises(api.BulkUploadRefused, match='at most 2'):
-        run(demo, [('stick.zip', zipped([(f'{n}.offline-delivery', hall['vera']) for n in range(3)]))])
+        run(demo, [('stick.zip', zipped([(f'{n}.offline-delivery', stick['vera']) for n in range(3)]))])
 
 
 def test_a_broken_zip(demo):
@@ -108,14 +107,14 @@ def test_a_broken_zip(demo):
     ('anonymous', 401), ('verified_learner', 403), ('invigilator', 202), ('chief_invigilator', 202),
     ('course_staff', 202),
 ])
-def test_rest_roles_and_status(demo, hall, username, expected):
+def test_rest_roles_and_status(demo, stick, username, expected):
     client = Client()  # the fixture's client is logged in as a learner
     if username != 'anonymous':
         client.force_login(demo.users[username])
     base = reverse('offline_delivery_plugin:v1:bulk-uploads', kwargs={
         'course_id': str(demo.course_key), 'content_id': demo.final_exam_id})
-    response = client.post(base, {'files': [SimpleUploadedFile('vera.offline-delivery', hall['vera']),
-                                             SimpleUploadedFile('ville.offline-delivery', hall['ville'])]})
+    response = client.post(base, {'files': [SimpleUploadedFile('vera.offline-delivery', stick['vera']),
+                                             SimpleUploadedFile('ville.offline-delivery', stick['ville'])]})
     assert response.status_code == expected
     if expected == 202:
         status = client.get(f"{base}{response.json()['upload_id']}/").json()
@@ -124,11 +123,11 @@ def test_rest_roles_and_status(demo, hall, username, expected):
 
 # -- Size and memory -----------------------------------------------------------------------------------------------
 
-def test_a_batch_over_the_total_size_is_refused(demo, hall, settings):
+def test_a_batch_over_the_total_size_is_refused(demo, stick, settings):
     """Each part within the file limit, together over ``OFFLINE_DELIVERY_BULK_MAX_BYTES``: refused, nothing kept."""
-    settings.OFFLINE_DELIVERY_BULK_MAX_BYTES = len(hall['vera']) + len(hall['ville']) - 1
-    with pytest.raises(api.BulkUploadRefused, match=f'at most {len(hall["vera"]) + len(hall["ville"]) - 1} bytes'):
-        run(demo, [('vera.offline-delivery', hall['vera']), ('ville.offline-delivery', hall['ville'])])
+    settings.OFFLINE_DELIVERY_BULK_MAX_BYTES = len(stick['vera']) + len(stick['ville']) - 1
+    with pytest.raises(api.BulkUploadRefused, match=f'at most {len(stick["vera"]) + len(stick["ville"]) - 1} bytes'):
+        run(demo, [('vera.offline-delivery', stick['vera']), ('ville.offline-delivery', stick['ville'])])
     assert not BulkUpload.objects.exists()
 
 
@@ -193,13 +192,13 @@ class ForwardOnlyStorage(FileSystemStorage):
         return File(_ForwardOnly(open(self.path(name), mode)), name=name)
 
 
-def test_a_storage_that_cannot_seek(demo, hall, settings, tmp_path):
+def test_a_storage_that_cannot_seek(demo, stick, settings, tmp_path):
     """The batch is read from a storage that only streams: copied to a temporary file in chunks, then delivered."""
     settings.STORAGES = {
         **settings.STORAGES,
         'offline_delivery': {'BACKEND': 'tests.test_bulk.ForwardOnlyStorage',
                              'OPTIONS': {'location': str(tmp_path / 'private'), 'base_url': None}},
     }
-    batch = run(demo, [('stick.zip', zipped([('EXAM/vera.offline-delivery', hall['vera']),
-                                             ('EXAM/ville.offline-delivery', hall['ville'])]))])
+    batch = run(demo, [('stick.zip', zipped([('EXAM/vera.offline-delivery', stick['vera']),
+                                             ('EXAM/ville.offline-delivery', stick['ville'])]))])
     assert (batch.status, [line['outcome'] for line in batch.results]) == ('done', ['accepted', 'accepted'])

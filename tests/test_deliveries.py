@@ -9,38 +9,9 @@ from edx_proctoring import api as proctoring_api
 from offline_delivery_plugin import api
 from offline_delivery_plugin.chain import genesis_hash
 from offline_delivery_plugin.crypto import envelope
-from offline_delivery_plugin.exceptions import DeliveryRefused
 from offline_delivery_plugin.storage import plugin_storage
 from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam, submit_exam
-from tests.rest_api.test_candidate_views import CONTROL_WORD, ESSAY, Chain, post
-
-
-@pytest.fixture
-def attempt(client, demo):
-    return start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
-
-
-def held(user, attempt):
-    """The answers the server holds for the attempt."""
-    return dict(api.start_candidate_session(user, attempt['id']).answers) if proctoring_api.get_exam_attempt_by_id(
-        attempt['id'])['status'] in ('started', 'ready_to_submit') else _stored(attempt)
-
-
-def _stored(attempt):
-    from offline_delivery_plugin.models import ItemAnswer  # pylint: disable=import-outside-toplevel
-
-    return dict(ItemAnswer.objects.filter(record__attempt_id=attempt['id']).values_list('item_id', 'value'))
-
-
-def refused(data, attempt, reveal_owner=False):
-    before = _stored(attempt)
-    status = proctoring_api.get_exam_attempt_by_id(attempt['id'])['status']
-    with pytest.raises(DeliveryRefused) as caught:
-        api.deliver_file(data, attempt['id'], None, 'staff', reveal_owner=reveal_owner)
-    assert _stored(attempt) == before, 'a refused file changed answers'
-    assert proctoring_api.get_exam_attempt_by_id(attempt['id'])['status'] == status
-    return caught.value
+from tests.helpers import CONTROL_WORD, ESSAY, Chain, post, refused, start_exam, stored_answers, submit_exam
 
 
 def test_a_good_file_is_accepted_all_at_once(demo, attempt):
@@ -49,7 +20,7 @@ def test_a_good_file_is_accepted_all_at_once(demo, attempt):
     assert receipt.receipt == envelope.receipt_code(envelope.sha256_hex(data))
     assert receipt.already_delivered is False
     assert receipt.changed_items == tuple(sorted([CONTROL_WORD, ESSAY]))
-    assert _stored(attempt) == {CONTROL_WORD: 'hej', ESSAY: 'offline text'}
+    assert stored_answers(attempt) == {CONTROL_WORD: 'hej', ESSAY: 'offline text'}
     assert proctoring_api.get_exam_attempt_by_id(attempt['id'])['status'] == 'submitted'
     from offline_delivery_plugin.models import DeliveryFile  # pylint: disable=import-outside-toplevel
 
@@ -76,7 +47,7 @@ def test_a_file_continuing_from_the_servers_last_snapshot(client, demo, attempt)
                          seq=4, anchor=anchor)
     receipt = api.deliver_file(data, attempt['id'], None, 'staff')
     assert receipt.changed_items == (ESSAY,)  # written after the connection dropped
-    assert _stored(attempt)[ESSAY] == 'after the drop'
+    assert stored_answers(attempt)[ESSAY] == 'after the drop'
 
 
 def test_an_old_anchor_is_fine_when_the_chain_passes_the_servers_snapshot(client, demo, attempt):
@@ -96,7 +67,7 @@ def test_older_than_the_server_is_refused(client, demo, attempt):
     error = refused(data, attempt)
     assert error.reason == 'stale'
     assert 'older than what the server already holds' in error.user_message
-    assert _stored(attempt) == {CONTROL_WORD: 'v5'}
+    assert stored_answers(attempt) == {CONTROL_WORD: 'v5'}
 
 
 def test_a_file_from_another_line_is_refused(client, demo, attempt):
@@ -168,7 +139,7 @@ def test_blank_delivery_submits_without_answers(client, demo, attempt):
     data = delivery_file(demo.verified_learner, attempt, {CONTROL_WORD: 'typed but handed in blank'}, blank=True)
     receipt = api.deliver_file(data, attempt['id'], None, 'self')
     assert receipt.blank is True and receipt.changed_items == ()
-    assert _stored(attempt) == {}
+    assert stored_answers(attempt) == {}
     assert proctoring_api.get_exam_attempt_by_id(attempt['id'])['status'] == 'submitted'
 
 
@@ -183,7 +154,7 @@ def test_a_failure_midway_leaves_nothing_behind(demo, attempt, monkeypatch):
         api.deliver_file(data, attempt['id'], None, 'staff')
     from offline_delivery_plugin.models import DeliveryFile  # pylint: disable=import-outside-toplevel
 
-    assert _stored(attempt) == {}
+    assert stored_answers(attempt) == {}
     assert not DeliveryFile.objects.exists()
     assert api.get_attempt_record(attempt['id']).last_save_seq is None
     assert not plugin_storage().exists(
@@ -222,7 +193,7 @@ def test_an_item_that_refuses_its_answer_keeps_its_state_and_the_plugin_keeps_th
     assert receipt.not_applied == ((NUMERIC, 'Please enter a number, e.g. 3.14.'),)
     assert item_state(demo.verified_learner, NUMERIC) == {'answer': '3.1'}
     assert item_state(demo.verified_learner, CONTROL_WORD) == {'answer': 'hej'}
-    assert _stored(attempt)[NUMERIC] == 'about three'
+    assert stored_answers(attempt)[NUMERIC] == 'about three'
     assert proctoring_api.get_exam_attempt_by_id(attempt['id'])['status'] == 'submitted'
 
 
@@ -231,7 +202,7 @@ def test_an_answer_for_an_item_the_course_no_longer_has_is_kept_and_named(demo, 
     data = delivery_file(demo.verified_learner, attempt, {CONTROL_WORD: 'hej', gone: 'still mine'})
     receipt = api.deliver_file(data, attempt['id'], None, 'self')
     assert receipt.not_applied == ((gone, 'This item is no longer in the course.'),)
-    assert _stored(attempt)[gone] == 'still mine'
+    assert stored_answers(attempt)[gone] == 'still mine'
 
 
 def test_a_blank_delivery_puts_nothing_into_the_items(demo, attempt):

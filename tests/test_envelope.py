@@ -10,15 +10,9 @@ from offline_delivery_plugin import api
 from offline_delivery_plugin.crypto import b64, envelope
 from offline_delivery_plugin.exceptions import DeliveryRefused
 from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam
 
 ANSWERS = {'block-v1:SandboxU+EXAM101+2026+type@exam_short_text+block@final_control_word': 'hej',
            'block-v1:SandboxU+EXAM101+2026+type@exam_essay+block@final_essay_offline': 'Åsa skrev på tåget ✓'}
-
-
-@pytest.fixture
-def attempt(client, demo):
-    return start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
 
 
 @pytest.fixture

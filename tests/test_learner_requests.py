@@ -1,30 +1,22 @@
 """
 Learners' requests (additional time, special allowance, retake), staff decisions that become edx-proctoring
-allowances or a cleared attempt, the start gate while a request is pending, and bulk allowances from CSV.
+allowances or a cleared attempt, and bulk allowances from CSV. The start gate while a request is pending is
+tests/test_middleware.py.
 """
-import json
-
 import pytest
+from django.test import Client
 from edx_proctoring import api as proctoring_api
 from edx_proctoring.models import ProctoredExamStudentAllowance
 
 from offline_delivery_plugin import api
 from offline_delivery_plugin.models import AuditEvent, ExamRequest
-from tests.helpers import ATTEMPT_API, start_exam, submit_exam
-
-
-def exam_of(demo, content_id=None):
-    return proctoring_api.get_exam_by_content_id(str(demo.course_key), content_id or demo.final_exam_id)
+from tests.helpers import ask, exam_of, start_exam, submit_exam
 
 
 def allowance(demo, user, key, content_id=None):
     row = ProctoredExamStudentAllowance.objects.filter(proctored_exam_id=exam_of(demo, content_id)['id'],
                                                        user=user, key=key).first()
     return row.value if row else None
-
-
-def ask(demo, kind, user=None, reason='Dyslexia, confirmed by Disability Services.'):
-    return api.create_exam_request(user or demo.verified_learner, demo.course_key, demo.final_exam_id, kind, reason)
 
 
 def test_additional_time_approved_in_minutes_becomes_the_allowance(demo):
@@ -36,14 +28,8 @@ def test_additional_time_approved_in_minutes_becomes_the_allowance(demo):
     assert (decided.status, decided.decided_by, decided.granted) == ('approved', 'course_staff', '15 extra minutes')
     assert allowance(demo, demo.verified_learner, 'additional_time_granted') == '15'
     assert decided.allowed_time == '1 hour and 15 minutes', 'the learner is told their adjusted time'
-    attempt = start_exam(demo_client(), demo.verified_learner, demo.course_key, demo.final_exam_id)
+    attempt = start_exam(Client(), demo.verified_learner, demo.course_key, demo.final_exam_id)
     assert attempt['allowed_time_limit_mins'] == 75
-
-
-def demo_client():
-    from django.test import Client  # pylint: disable=import-outside-toplevel
-
-    return Client()
 
 
 def test_a_multiplier_is_turned_into_minutes_of_this_exam(demo):
@@ -132,39 +118,6 @@ def test_only_enrolled_learners_ask(demo, other_course):
         ask(demo, 'additional_time', user=other_course.staff)
 
 
-def test_a_pending_allowance_request_blocks_the_start(client, demo):
-    request = ask(demo, 'additional_time')
-    client.force_login(demo.verified_learner)
-    exam = exam_of(demo)
-    response = client.post(ATTEMPT_API, data=json.dumps({'exam_id': exam['id'], 'start_clock': 'true',
-                                                         'attempt_proctored': 'true'}),
-                           content_type='application/json')
-    assert response.status_code == 403
-    assert 'still pending' in response.json()['detail']
-    assert proctoring_api.get_current_exam_attempt(exam['id'], demo.verified_learner.id) is None
-    # Other learners and other exams are not held back.
-    start_exam(client, demo.verified_learner2, demo.course_key, demo.final_exam_id)
-    start_exam(client, demo.verified_learner, demo.course_key, demo.practice_exam_id)
-
-    api.withdraw_exam_request(demo.verified_learner, demo.course_key, request.request_id)
-    assert start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)['status'] == 'started'
-
-
-def test_the_gate_also_holds_a_created_attempt_back(client, demo):
-    exam = exam_of(demo)
-    client.force_login(demo.verified_learner)
-    created = client.post(ATTEMPT_API, data=json.dumps({'exam_id': exam['id'], 'start_clock': 'false',
-                                                        'attempt_proctored': 'true'}),
-                          content_type='application/json')
-    assert created.status_code == 200
-    attempt_id = created.json()['exam_attempt_id']
-    ask(demo, 'special_allowance')
-    response = client.put(f'{ATTEMPT_API}/{attempt_id}', data=json.dumps({'action': 'start'}),
-                          content_type='application/json')
-    assert response.status_code == 403
-    assert proctoring_api.get_exam_attempt_by_id(attempt_id)['status'] == 'created'
-
-
 def test_an_allowance_cannot_be_asked_once_started(client, demo):
     start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
     with pytest.raises(api.RequestRefused) as caught:
@@ -235,19 +188,3 @@ def test_a_bad_csv_file_changes_nothing(demo, data, message):
         api.add_allowances_from_csv(demo.course_key, data, demo.course_staff)
     assert message in caught.value.user_message
     assert not ProctoredExamStudentAllowance.objects.exists()
-
-
-def test_no_open_exam_where_the_course_does_not_allow_opting_out(client, demo):
-    exam = exam_of(demo)
-    client.force_login(demo.verified_learner)
-    body = json.dumps({'exam_id': exam['id'], 'start_clock': 'true', 'attempt_proctored': 'false'})
-    demo.course.allow_proctoring_opt_out = False
-    demo.course.save()
-    refused = client.post(ATTEMPT_API, data=body, content_type='application/json')
-    assert refused.status_code == 403 and 'does not allow' in refused.json()['detail']
-    assert proctoring_api.get_current_exam_attempt(exam['id'], demo.verified_learner.id) is None
-    demo.course.allow_proctoring_opt_out = True
-    demo.course.save()
-    assert client.post(ATTEMPT_API, data=body, content_type='application/json').status_code == 200
-    attempt = proctoring_api.get_current_exam_attempt(exam['id'], demo.verified_learner.id)
-    assert attempt['taking_as_proctored'] is False

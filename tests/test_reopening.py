@@ -1,67 +1,14 @@
 """
 Open for resubmission (flow D): edx-proctoring's resume path, answers carried over, the unlock gate.
 """
-from datetime import timedelta
-
 import pytest
 from edx_proctoring import api as proctoring_api
-from edx_proctoring.models import ProctoredExamStudentAttempt
 
 from offline_delivery_plugin import api
 from offline_delivery_plugin.exceptions import AttemptNotInProgress
 from offline_delivery_plugin.models import AuditEvent
 from sandbox.host.demo import INVIGILATOR_PASSWORD
-from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam, submit_exam
-from tests.rest_api.test_candidate_views import CONTROL_WORD, ESSAY, Chain, post
-
-NUMERIC = 'block-v1:SandboxU+EXAM101+2026+type@exam_numeric+block@final_num_bits'
-
-
-@pytest.fixture
-def submitted(client, demo):
-    """An attempt submitted 20 minutes into the hour, its candidate last online 5 minutes before that."""
-    attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
-    post(client, attempt['id'], Chain(attempt).next({CONTROL_WORD: 'hej'}))
-    row = ProctoredExamStudentAttempt.objects.get(id=attempt['id'])
-    start = row.started_at
-    submit_exam(client, attempt)
-    ProctoredExamStudentAttempt.objects.filter(id=attempt['id']).update(
-        started_at=start - timedelta(minutes=20), completed_at=start)
-    from offline_delivery_plugin.models import AttemptRecord  # pylint: disable=import-outside-toplevel
-
-    api.sync_attempt_record(attempt['id'])
-    AttemptRecord.objects.filter(attempt_id=attempt['id']).update(last_contact_at=start - timedelta(minutes=5))
-    return attempt
-
-
-def reopened_and_continued(client, demo, submit=True, learner=None):
-    """
-    Flows A, C and D for ``learner`` (by default ``verified_learner``) at the final exam: a draft saved online, the
-    connection lost and the rest saved as a file, which an invigilator uploads; the chief invigilator opens the
-    attempt for resubmission with 10 extra minutes, the candidate continues in a new attempt (the invigilator types
-    the password), its page saves every answer online, and (``submit``) the candidate ends the exam online.
-
-    Returns ``(original, continuation)`` as edx-proctoring serialises them.
-    """
-    learner = learner or demo.verified_learner
-    original = start_exam(client, learner, demo.course_key, demo.final_exam_id)
-    chain = Chain(original)
-    post(client, original['id'], chain.next({CONTROL_WORD: 'hej', ESSAY: 'online draft'}))
-    answers = {CONTROL_WORD: 'hej', ESSAY: 'finished offline', NUMERIC: '8'}  # the number only written offline
-    api.upload_delivery_file(delivery_file(learner, original, answers, seq=2,
-                                           anchor={'seq': 1, 'hash': chain.prev}),
-                             demo.course_key, demo.final_exam_id, original['id'], demo.invigilator)
-    api.reopen_attempt(demo.course_key, demo.final_exam_id, original['id'], 10, 'Power cut in hall B',
-                       demo.chief_invigilator)
-    continuation = start_exam(client, learner, demo.course_key, demo.final_exam_id)
-    api.start_candidate_session(learner, continuation['id'])
-    api.unlock_attempt(learner, continuation['id'], INVIGILATOR_PASSWORD)
-    # The page sends every answer it holds (the ones carried over among them), as it does every few seconds.
-    assert post(client, continuation['id'], Chain(continuation).next(answers)).status_code == 200
-    if submit:
-        continuation = submit_exam(client, continuation)
-    return proctoring_api.get_exam_attempt_by_id(original['id']), continuation
+from tests.helpers import CONTROL_WORD, ESSAY, NUMERIC, Chain, reopened_and_continued, start_exam
 
 
 def test_suggested_extra_time_is_the_time_offline(demo, submitted):

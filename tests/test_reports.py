@@ -1,6 +1,6 @@
 """
 The proctored results report: its columns and values for every status and delivery channel, its file, its
-expiring links, who may have it, and the sweeper that times out attempts nobody looked at.
+expiring links, and who may have it.
 """
 import csv
 import io
@@ -19,15 +19,11 @@ from edx_proctoring.models import (
 )
 
 from offline_delivery_plugin import api
-from offline_delivery_plugin.exceptions import DeliveryRefused
 from offline_delivery_plugin.models import ResultsReport
 from offline_delivery_plugin.storage import plugin_storage
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam, submit_exam
-from tests.rest_api.test_candidate_views import CONTROL_WORD
-from tests.rest_api.test_monitor_views import client_as
-from tests.test_reopening import reopened_and_continued
+from tests.helpers import CONTROL_WORD, client_as, reopened_and_continued, start_exam, submit_exam
 
 
 def generate(demo, now=None):
@@ -44,7 +40,7 @@ def by(rows, username, exam_name):
 
 
 @pytest.fixture
-def hall(client, demo):
+def every_state(client, demo):
     """Attempts in every state and through every channel."""
     # Online: submitted with the exam page's button, then reviewed with comments.
     online = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
@@ -78,7 +74,7 @@ def hall(client, demo):
             'self_receipt': self_receipt, 'stale': stale}
 
 
-def test_every_column_for_every_channel_and_status(demo, hall):
+def test_every_column_for_every_channel_and_status(demo, every_state):
     report, rows, text = generate(demo)
     assert report.status == 'done' and (report.total, report.done) == (4, 4)
     assert list(rows[0]) == list(api.REPORT_COLUMNS)
@@ -88,7 +84,7 @@ def test_every_column_for_every_channel_and_status(demo, hall):
     assert (online['user_email'], online['status'], online['track'], online['delivery_channel']) == (
         'verified_learner@example.invalid', 'second_review_required', 'verified', 'online')
     assert (online['allowed_time_limit_mins'], online['is_sample_attempt'], online['attempt_code']) == (
-        '60', 'False', hall['online']['attempt_code'])
+        '60', 'False', every_state['online']['attempt_code'])
     assert online['started_at'] and online['completed_at']
     assert (online['review_status'], online['suspicious_count'], online['suspicious_comments']) == (
         'Suspicious', '2', 'Looked away; Second voice')
@@ -98,17 +94,17 @@ def test_every_column_for_every_channel_and_status(demo, hall):
 
     offline = by(rows, 'verified_learner2', 'Final exam (proctored)')
     assert (offline['status'], offline['delivery_channel'], offline['receipt_code'], offline['uploaded_by']) == (
-        'submitted', 'file', hall['receipt'].receipt, 'invigilator')
+        'submitted', 'file', every_state['receipt'].receipt, 'invigilator')
     assert offline['uploaded_at'] and int(offline['minutes_offline']) == 12
 
     practice = by(rows, 'verified_learner', 'Practice exam')
     assert (practice['delivery_channel'], practice['receipt_code'], practice['is_sample_attempt']) == (
-        'self-delivered', hall['self_receipt'].receipt, 'True')
+        'self-delivered', every_state['self_receipt'].receipt, 'True')
     assert (practice['reopen_count'], practice['extra_minutes'], practice['uploaded_by']) == ('1', '10', '')
 
     stale = by(rows, 'verified_learner2', 'Timed quiz')
     assert (stale['status'], stale['delivery_channel']) == ('timed_out', 'online')
-    assert ProctoredExamStudentAttempt.objects.get(id=hall['stale']['id']).status == 'started', \
+    assert ProctoredExamStudentAttempt.objects.get(id=every_state['stale']['id']).status == 'started', \
         'the report says the truth without writing'
 
     assert 'hej' not in text and INVIGILATOR_PASSWORD not in text, 'never answers or passwords'
@@ -250,35 +246,3 @@ def test_a_link_is_only_good_for_its_user_and_course(client, demo, other_course)
     assert client.get(download_url(demo, api.make_download_token(report.id, demo.verified_learner.id))
                       ).status_code == 403, 'the permission is checked again at download'
 
-
-def test_the_sweeper_times_out_what_ran_out_after_the_grace(client, demo, settings):
-    settings.OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES = 30
-    long_ago = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
-    just_now = start_exam(client, demo.verified_learner2, demo.course_key, demo.final_exam_id)
-    running = start_exam(client, demo.verified_learner, demo.course_key, demo.timed_exam_id, proctored=False)
-    late_file = delivery_file(demo.verified_learner2, just_now, {CONTROL_WORD: 'late'})
-    too_late_file = delivery_file(demo.verified_learner, long_ago, {CONTROL_WORD: 'too late'})
-    now = timezone.now()
-    ProctoredExamStudentAttempt.objects.filter(id=long_ago['id']).update(started_at=now - timedelta(minutes=95))
-    ProctoredExamStudentAttempt.objects.filter(id=just_now['id']).update(started_at=now - timedelta(minutes=70))
-    assert api.finalise_expired_attempts(now=now) == 1
-    statuses = dict(ProctoredExamStudentAttempt.objects.values_list('id', 'status'))
-    # edx-proctoring carries a timed-out attempt on to submitted, as when the learner's page reads it.
-    assert (statuses[long_ago['id']], statuses[just_now['id']], statuses[running['id']]) == (
-        'submitted', 'started', 'started')
-    # Within the grace a file still on its way is accepted (edx-proctoring submitted the attempt when the clock
-    # ran out); after the grace the attempt must be opened for resubmission first.
-    receipt = api.deliver_file(late_file, just_now['id'], demo.invigilator, 'staff')
-    assert receipt.already_delivered is False
-    with pytest.raises(DeliveryRefused) as caught:
-        api.deliver_file(too_late_file, long_ago['id'], demo.invigilator, 'staff')
-    assert caught.value.reason == 'closed'
-    assert api.finalise_expired_attempts(now=now) == 0
-
-
-def test_text_that_a_spreadsheet_would_run_as_a_formula_is_kept_as_text():
-    """A chief invigilator's reason, a file name: a cell starting like a formula gets a leading apostrophe."""
-    from offline_delivery_plugin.spreadsheets import safe_row  # pylint: disable=import-outside-toplevel
-
-    assert safe_row(['=HYPERLINK("http://x")', '+1', '-2', '@SUM(A1)', '\t=1', 'Power cut', 10, None, '']) == [
-        '\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "'\t=1", 'Power cut', 10, None, '']

@@ -9,8 +9,7 @@ from offline_delivery_plugin import api
 from offline_delivery_plugin.models import DeliveryFile, ResultsReport
 from offline_delivery_plugin.storage import plugin_storage
 from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam
-from tests.rest_api.test_candidate_views import CONTROL_WORD
+from tests.helpers import CONTROL_WORD, start_exam
 
 pytestmark = pytest.mark.usefixtures('eager_celery')
 

@@ -7,14 +7,11 @@ import os
 
 import pytest
 
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
 from tests.screenshots import SCREENSHOTS, keep
 
 # Playwright's sync API runs an event loop in the test thread; the test's own ORM calls are still synchronous.
 os.environ.setdefault('DJANGO_ALLOW_ASYNC_UNSAFE', 'true')
-
-CHROMIUM = os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium')
-CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-                 '--disable-sync', '--no-first-run', '--disable-quic']
 
 
 @pytest.fixture(scope='session')

@@ -4,34 +4,13 @@ pass axe-core (from the npm registry, pinned in package.json, run inside Chromiu
 violation, in the states people meet them in: writing, the connection lost, the password dialog open, a file
 uploaded, answers viewed. The connection-lost message and the timer warnings are live regions.
 """
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from sandbox.host.demo import INVIGILATOR_PASSWORD
-from tests.browser.test_candidate_offline import ESSAY, start_final_exam
-from tests.browser.test_sandbox_pages import log_in
+from tests.browser.helpers import ESSAY, log_in, serious_violations, start_final_exam
 
 pytestmark = pytest.mark.browser
-
-AXE = Path(__file__).resolve().parents[2] / 'node_modules' / 'axe-core' / 'axe.min.js'
-
-
-def serious_violations(page, include=None):
-    """axe-core's serious and critical violations on the page (or inside ``include``), in a readable form."""
-    if not AXE.exists():
-        pytest.fail(f'axe-core is not at {AXE}: run `make test` (it runs `npm ci`).')
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate(
-        """(include) => axe.run(include ? {include: [[include]]} : document,
-                                 {resultTypes: ['violations']})""", include)
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
-        + '; '.join(node['target'][0] if isinstance(node['target'][0], str) else str(node['target'])
-                    for node in violation['nodes'][:5])
-        for violation in results['violations'] if violation['impact'] in ('serious', 'critical')
-    ]
 
 
 def test_the_candidate_page(page, live_server, demo):

@@ -10,44 +10,9 @@ from playwright.sync_api import expect
 from offline_delivery_plugin import api
 from offline_delivery_plugin.crypto import envelope
 from sandbox.host.demo import INVIGILATOR_PASSWORD
-from tests.browser.test_sandbox_pages import log_in
+from tests.browser.helpers import CONTROL_WORD, ESSAY, server_answers, start_final_exam, wait_until_sent
 
 pytestmark = pytest.mark.browser
-
-CONTROL_WORD = 'Type the control word the invigilator gives you'
-ESSAY = 'Explain why an exam platform should keep answers'
-
-
-def start_final_exam(page, live_server, demo, username='verified_learner'):
-    log_in(page, live_server.url, username)
-    page.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')
-    page.get_by_role('button', name='Start the exam').click()
-    expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1)
-
-
-def server_answers(user, demo):
-    """The answers the server holds for the user's final-exam attempt, by block id."""
-    # pylint: disable=import-outside-toplevel
-    from edx_proctoring import api as proctoring_api
-
-    exam = proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)
-    attempt = proctoring_api.get_current_exam_attempt(exam['id'], user.id)
-    session = api.start_candidate_session(user, attempt['id'])
-    return {key.rsplit('@', 1)[1]: value for key, value in session.answers.items() if value}
-
-
-def wait_until_sent(page):
-    """The page says everything is on the server, and its last acknowledged snapshot is a real one."""
-    expect(page.locator('#offline-delivery[data-pending="0"]:not([data-acked-seq="0"])')).to_have_count(
-        1, timeout=15000)
-    expect(page.locator('.od-status')).to_have_text('All answers saved on the server.')
-
-
-def type_and_keep(page, label, text):
-    """Type into a field and wait until the page has written its state to IndexedDB (its local-save count grew)."""
-    saves = page.evaluate('performance.getEntriesByName("od-local-save").length')
-    page.get_by_label(label).fill(text)
-    page.wait_for_function('n => performance.getEntriesByName("od-local-save").length > n', arg=saves)
 
 
 def test_answers_reach_the_server_without_a_click(page, live_server, demo):

@@ -12,32 +12,18 @@ from playwright.sync_api import expect
 
 from offline_delivery_plugin import api
 from sandbox.host.demo import INVIGILATOR_PASSWORD
-from tests.browser.test_candidate_offline import (
+from tests.browser.helpers import (
     CONTROL_WORD,
     ESSAY,
+    log_in,
+    save_file,
     server_answers,
     start_final_exam,
     type_and_keep,
     wait_until_sent,
 )
-from tests.browser.test_sandbox_pages import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def save_file(page, blank=False):
-    page.get_by_role('button', name='Menu').click()
-    page.get_by_role('menuitem', name='Save delivery as file').click()
-    page.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
-    if blank:
-        page.get_by_label('Deliver blank').check()
-        page.once('dialog', lambda dialog: dialog.accept())
-    with page.expect_download(timeout=30000) as download_info:
-        page.get_by_role('button', name='Save delivery', exact=True).click()
-    expect(page.get_by_role('heading', name='Delivery saved as file')).to_be_visible()
-    receipt = page.locator('.od-receipt').text_content()
-    page.get_by_role('button', name='OK').click()
-    return download_info.value, receipt
 
 
 def test_reload_while_writing_keeps_what_was_typed_offline(page, live_server, demo):

@@ -9,7 +9,7 @@ import string
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_candidate_offline import ESSAY, server_answers, start_final_exam, wait_until_sent
+from tests.browser.helpers import ESSAY, server_answers, start_final_exam, wait_until_sent
 
 pytestmark = [pytest.mark.browser, pytest.mark.stress]
 

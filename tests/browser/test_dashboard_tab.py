@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from offline_delivery_plugin import api
-from tests.browser.test_sandbox_pages import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -10,9 +10,7 @@ from playwright.sync_api import expect
 
 from offline_delivery_plugin.models import BulkUpload, Reopening
 from sandbox.host.demo import INVIGILATOR_PASSWORD
-from tests.browser.test_candidate_offline import CONTROL_WORD, ESSAY, start_final_exam
-from tests.browser.test_candidate_resilience import save_file
-from tests.browser.test_sandbox_pages import log_in
+from tests.browser.helpers import CONTROL_WORD, ESSAY, log_in, save_file, start_final_exam
 from tests.crypto_helpers import delivery_file
 from tests.helpers import start_exam
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sandbox.host.demo import INVIGILATOR_PASSWORD
-from tests.browser.test_candidate_offline import ESSAY, start_final_exam
+from tests.browser.helpers import ESSAY, start_final_exam
 
 pytestmark = pytest.mark.browser
 

@@ -8,19 +8,12 @@ from django.test import Client
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from playwright.sync_api import expect
 
-from sandbox.host.demo import DEMO_PASSWORD, DEMO_USERS
+from sandbox.host.demo import DEMO_USERS
 from sandbox.host.models import StudentModule
+from tests.browser.helpers import log_in
 from tests.helpers import start_exam
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, base_url, username):
-    page.goto(f'{base_url}/login/')
-    page.get_by_label('Username').fill(username)
-    page.get_by_label('Password').fill(DEMO_PASSWORD)
-    page.get_by_role('button', name='Sign in').click()
-    expect(page.get_by_text(f'Signed in as {username}')).to_be_visible()
 
 
 def test_landing_page(page, live_server, demo, screenshot):

@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sandbox.host.models import UserPreference
-from tests.browser.test_accessibility import serious_violations
-from tests.browser.test_candidate_offline import CONTROL_WORD, start_final_exam
+from tests.browser.helpers import CONTROL_WORD, serious_violations, start_final_exam
 
 pytestmark = pytest.mark.browser
 

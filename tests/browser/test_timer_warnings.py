@@ -7,8 +7,7 @@ from edx_proctoring import api as proctoring_api
 from playwright.sync_api import expect
 
 from offline_delivery_plugin import api
-from tests.browser.test_candidate_offline import start_final_exam
-from tests.browser.test_sandbox_pages import log_in
+from tests.browser.helpers import log_in, start_final_exam
 
 pytestmark = pytest.mark.browser
 
@@ -47,8 +46,6 @@ def test_warnings_count_from_the_learners_own_time(page, live_server, demo, scre
 
 
 def test_a_verified_learner_chooses_the_open_exam_where_the_course_allows_it(page, live_server, demo, screenshot):
-    from tests.browser.test_sandbox_pages import log_in  # pylint: disable=import-outside-toplevel
-
     demo.course.allow_proctoring_opt_out = True
     demo.course.save()
     log_in(page, live_server.url, 'verified_learner')

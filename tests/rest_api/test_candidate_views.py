@@ -9,45 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from offline_delivery_plugin import api
-from offline_delivery_plugin.chain import genesis_hash, link_json
+from offline_delivery_plugin.chain import genesis_hash
 from offline_delivery_plugin.crypto.envelope import sha256_hex
 from offline_delivery_plugin.rest_api.v1.serializers import SnapshotSerializer
-from tests.helpers import start_exam, submit_exam
-
-CONTROL_WORD = 'block-v1:SandboxU+EXAM101+2026+type@exam_short_text+block@final_control_word'
-ESSAY = 'block-v1:SandboxU+EXAM101+2026+type@exam_essay+block@final_essay_offline'
-
-
-def session_url(attempt_id):
-    return reverse('offline_delivery_plugin:v1:attempt-session', kwargs={'attempt_id': attempt_id})
-
-
-def snapshots_url(attempt_id):
-    return reverse('offline_delivery_plugin:v1:attempt-snapshots', kwargs={'attempt_id': attempt_id})
-
-
-class Chain:
-    """Builds snapshots the way the page does."""
-
-    def __init__(self, attempt):
-        self.prev = genesis_hash(attempt['attempt_code'])
-        self.seq = 0
-
-    def next(self, answers, seq=None):
-        self.seq = seq or self.seq + 1
-        answers_json = json.dumps(answers, separators=(',', ':'), ensure_ascii=False)
-        link = link_json(self.seq, self.prev, 1_700_000_000_000 + self.seq, answers_json, sorted(answers))
-        self.prev = sha256_hex(link)
-        return {'link': link, 'answers_json': answers_json}
-
-
-def post(client, attempt_id, snapshot):
-    return client.post(snapshots_url(attempt_id), data=json.dumps(snapshot), content_type='application/json')
-
-
-@pytest.fixture
-def attempt(client, demo):
-    return start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+from tests.helpers import CONTROL_WORD, ESSAY, Chain, post, session_url, snapshots_url, submit_exam
 
 
 class TestRoles:

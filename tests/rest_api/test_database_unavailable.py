@@ -13,15 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from offline_delivery_plugin import api
-from tests.helpers import start_exam
-from tests.rest_api.test_candidate_views import CONTROL_WORD, Chain, post, session_url
+from tests.helpers import CONTROL_WORD, Chain, post, session_url
 
 LOST_CONNECTION = OperationalError(2013, 'Lost connection to server during query')
-
-
-@pytest.fixture
-def attempt(client, demo):
-    return start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
 
 
 def assert_database_unavailable(response):

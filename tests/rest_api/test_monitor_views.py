@@ -7,27 +7,12 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam
-from tests.rest_api.test_candidate_views import CONTROL_WORD
+from tests.helpers import CONTROL_WORD, client_as, start_exam
 
 ROLES = [
     ('anonymous', 401), ('verified_learner', 403), ('audit_learner', 403), ('other_course_staff', 403),
     ('invigilator', 200), ('chief_invigilator', 200), ('course_staff', 200), ('admin', 200),
 ]
-
-
-@pytest.fixture
-def attempt(client, demo):
-    return start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
-
-
-def client_as(demo, other_course, role):
-    client = Client()
-    if role == 'other_course_staff':
-        client.force_login(other_course.staff)
-    elif role != 'anonymous':
-        client.force_login(demo.users[role])
-    return client
 
 
 def url(name, demo, **kwargs):

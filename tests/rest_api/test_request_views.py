@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from offline_delivery_plugin import api
 from offline_delivery_plugin.models import ExamRequest
-from tests.rest_api.test_monitor_views import client_as
+from tests.helpers import client_as
 
 LEARNERS_ONLY = [
     ('anonymous', 401), ('verified_learner', None), ('audit_learner', 400), ('other_course_staff', 403),

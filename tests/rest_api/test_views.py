@@ -7,17 +7,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.helpers import login_as
+
 ROLES = ('anonymous', 'verified_learner', 'audit_learner', 'other_course_staff', 'invigilator',
          'chief_invigilator', 'course_staff', 'admin')
-
-
-def login_as(client, demo, other_course, role):
-    """Log ``client`` in as the role's demo user (``anonymous`` stays logged out)."""
-    if role == 'anonymous':
-        return None
-    user = other_course.staff if role == 'other_course_staff' else demo.users[role]
-    client.force_login(user)
-    return user
 
 
 def exams_url(course_id):

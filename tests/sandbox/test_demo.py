@@ -15,8 +15,7 @@ from django.urls import reverse
 from offline_delivery_plugin import api
 from sandbox.host.demo import DEMO_USERS, INVIGILATOR_PASSWORD
 from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam, submit_exam
-from tests.rest_api.test_candidate_views import CONTROL_WORD
+from tests.helpers import CONTROL_WORD, start_exam, submit_exam
 
 ROOT = Path(__file__).resolve().parents[2]
 USERNAMES = [demo_user.username for demo_user in DEMO_USERS]

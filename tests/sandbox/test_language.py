@@ -7,8 +7,7 @@ import json
 from django.urls import reverse
 
 from sandbox.host.models import UserPreference
-from tests.helpers import start_exam
-from tests.rest_api.test_candidate_views import Chain, snapshots_url
+from tests.helpers import Chain, snapshots_url, start_exam
 
 
 def _choose(client, language, next_url='/'):

@@ -16,14 +16,7 @@ from offline_delivery_plugin import api
 from offline_delivery_plugin.exceptions import AttemptNotInProgress, DeliveryRefused
 from offline_delivery_plugin.models import AttemptRecord, ItemAnswer
 from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam
-from tests.rest_api.test_candidate_views import CONTROL_WORD, ESSAY, Chain, post
-from tests.test_deliveries import _stored, refused
-
-
-@pytest.fixture
-def attempt(client, demo):
-    return start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+from tests.helpers import CONTROL_WORD, ESSAY, Chain, post, refused, start_exam, stored_answers
 
 
 class TestBinding:
@@ -74,14 +67,14 @@ class TestNoRollbackByAutosave:
         assert post(client, attempt['id'], made[2][2]).json()['acked_seq'] == 3
         late = post(client, attempt['id'], made[1][2]).json()
         assert late == {'acked_seq': 3, 'acked_hash': late['acked_hash'], 'stored': False}
-        assert _stored(attempt) == made[2][1]
+        assert stored_answers(attempt) == made[2][1]
 
     def test_the_same_sequence_number_with_other_answers_changes_nothing(self, client, demo, attempt):
         chain = Chain(attempt)
         post(client, attempt['id'], chain.next({CONTROL_WORD: 'first'}))
         second_tab = Chain(attempt).next({CONTROL_WORD: 'other tab'})  # also sequence number 1
         assert post(client, attempt['id'], second_tab).json()['stored'] is False
-        assert _stored(attempt) == {CONTROL_WORD: 'first'}
+        assert stored_answers(attempt) == {CONTROL_WORD: 'first'}
 
     def test_every_interleaving_keeps_the_newest(self, client, demo):
         """
@@ -102,7 +95,7 @@ class TestNoRollbackByAutosave:
                 acked = ack
             newest = max(arrivals, key=lambda entry: entry[0])
             assert acked == newest[0]
-            assert _stored(attempt) == newest[1]
+            assert stored_answers(attempt) == newest[1]
             assert AttemptRecord.objects.get(attempt_id=attempt['id']).last_save_seq == newest[0]
             proctoring_api.remove_exam_attempt(attempt['id'], requesting_user=demo.course_staff)
 
@@ -117,7 +110,7 @@ class TestNoRollbackByUpload:
                              seq=3, anchor={'seq': 1, 'hash': chain.prev})
         receipt = api.deliver_file(data, attempt['id'], None, 'staff')
         assert receipt.changed_items == (ESSAY,)
-        assert _stored(attempt) == {CONTROL_WORD: 'online', ESSAY: 'offline essay'}
+        assert stored_answers(attempt) == {CONTROL_WORD: 'online', ESSAY: 'offline essay'}
         online = dict(ItemAnswer.objects.filter(record__attempt_id=attempt['id']).values_list('item_id',
                                                                                             'online_value'))
         assert online[ESSAY] == 'online essay'  # what autosave had is kept beside it, for the Monitor
@@ -129,7 +122,7 @@ class TestNoRollbackByUpload:
         api.deliver_file(data, attempt['id'], None, 'staff')
         response = post(client, attempt['id'], early)  # held back by a proxy, arriving after the upload
         assert response.status_code == 409
-        assert _stored(attempt) == {CONTROL_WORD: 'from the file'}
+        assert stored_answers(attempt) == {CONTROL_WORD: 'from the file'}
         with pytest.raises(AttemptNotInProgress):
             api.save_snapshot(demo.verified_learner, attempt['id'], early['link'], early['answers_json'])
 
@@ -139,4 +132,4 @@ class TestNoRollbackByUpload:
         api.deliver_file(newer, attempt['id'], None, 'staff')
         with pytest.raises(DeliveryRefused):
             api.deliver_file(older, attempt['id'], None, 'staff')
-        assert _stored(attempt) == {CONTROL_WORD: 'newer'}
+        assert stored_answers(attempt) == {CONTROL_WORD: 'newer'}

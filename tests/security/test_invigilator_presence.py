@@ -21,8 +21,7 @@ from offline_delivery_plugin.exceptions import DeliveryRefused
 from offline_delivery_plugin.models import AuditEvent, InvigilatorPassword
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam, submit_exam
-from tests.rest_api.test_candidate_views import CONTROL_WORD, Chain, post
+from tests.helpers import CONTROL_WORD, Chain, post, start_exam, submit_exam
 
 STRONG = 'hall-C-kayak-orange-2027'
 

@@ -45,8 +45,7 @@ from offline_delivery_plugin.chain import genesis_hash, link_json
 from offline_delivery_plugin.crypto import b64
 from offline_delivery_plugin.models import AttemptRecord, BulkUpload, DeliveryFile, ExamRequest, ItemAnswer
 from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam, submit_exam
-from tests.rest_api.test_candidate_views import CONTROL_WORD, ESSAY, snapshots_url
+from tests.helpers import CONTROL_WORD, ESSAY, snapshots_url, submit_exam
 
 # Bulk uploads run their task in the test's process.
 pytestmark = pytest.mark.usefixtures('eager_celery')
@@ -55,11 +54,6 @@ DEEP_ARRAY = b'[' * 100_000
 DEEP_OBJECT = b'{"a":' * 100_000
 BOUNDARY = 'limits-boundary'
 LONE_SURROGATE = '\\ud800'  # the six characters of a JSON escape: valid JSON, and no Unicode text
-
-
-@pytest.fixture
-def attempt(client, demo):
-    return start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
 
 
 @pytest.fixture

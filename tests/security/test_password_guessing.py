@@ -16,7 +16,6 @@ from offline_delivery_plugin.crypto import verifier
 from offline_delivery_plugin.models import AuditEvent
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from tests.helpers import start_exam
-from tests.test_reopening import submitted  # noqa: F401  pylint: disable=unused-import
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +26,7 @@ def _clear_rate_limits():
 
 
 @pytest.fixture
-def locked_successor(client, demo, submitted):  # noqa: F811  pylint: disable=redefined-outer-name
+def locked_successor(client, demo, submitted):
     """A reopened attempt whose candidate waits for the invigilator password."""
     api.reopen_attempt(demo.course_key, demo.final_exam_id, submitted['id'], 10, '', demo.chief_invigilator)
     successor = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)

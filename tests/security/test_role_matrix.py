@@ -21,8 +21,7 @@ from offline_delivery_plugin import api
 from offline_delivery_plugin.models import ExamRequest, ResultsReport
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam, submit_exam
-from tests.rest_api.test_candidate_views import CONTROL_WORD, Chain
+from tests.helpers import CONTROL_WORD, Chain, start_exam, submit_exam
 
 #: The columns of every row below, in this order.
 ROLES = ('anonymous', 'another_learner', 'learner', 'audit_learner', 'other_course_staff', 'invigilator',

@@ -74,8 +74,7 @@ def _save_two_files_in_chromium(base_url, course_key, exam_id, folder):
     # pylint: disable=import-outside-toplevel
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-    from tests.browser.test_candidate_offline import CONTROL_WORD, ESSAY, start_final_exam, wait_until_sent
+    from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, CONTROL_WORD, ESSAY, start_final_exam, wait_until_sent
 
     saved = []
     with sync_playwright() as playwright:

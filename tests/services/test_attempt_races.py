@@ -28,8 +28,7 @@ from offline_delivery_plugin.reopening import MAX_FAILURES_PER_ATTEMPT
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from sandbox.host.models import CourseEnrollment
 from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam, submit_exam
-from tests.rest_api.test_candidate_views import CONTROL_WORD, ESSAY, Chain
+from tests.helpers import CONTROL_WORD, ESSAY, Chain, start_exam, submit_exam
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection
 
 from offline_delivery_plugin import api
-from tests.helpers import start_exam, submit_exam
+from tests.helpers import CONTROL_WORD, start_exam, submit_exam
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +52,6 @@ def test_a_worker_process_follows_the_attempt(client, demo, celery_worker_proces
 def test_a_worker_process_delivers_a_bulk_upload(client, demo, celery_worker_process, settings):
     settings.MEDIA_ROOT = celery_worker_process.media_root  # the storage the worker reads
     from tests.crypto_helpers import delivery_file  # pylint: disable=import-outside-toplevel
-    from tests.rest_api.test_candidate_views import CONTROL_WORD  # pylint: disable=import-outside-toplevel
 
     attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
     data = delivery_file(demo.verified_learner, attempt, {CONTROL_WORD: 'hej'})

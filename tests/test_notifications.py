@@ -98,7 +98,7 @@ def test_turned_off_or_no_address_sends_nothing(demo, settings, django_capture_o
 
 def test_a_mail_server_that_is_down_never_undoes_the_decision(demo, settings, caplog,
                                                                django_capture_on_commit_callbacks):
-    settings.EMAIL_BACKEND = 'tests.test_request_emails.RefusingBackend'
+    settings.EMAIL_BACKEND = 'tests.test_notifications.RefusingBackend'
     request = ask(demo, 'additional_time')
     client = Client()
     client.force_login(demo.course_staff)
@@ -118,7 +118,7 @@ def test_a_worker_tries_again_while_the_mail_server_refuses(demo, settings, capl
 
     request = ask(demo, 'additional_time')
     api.decide_exam_request(demo.course_key, request.request_id, demo.course_staff, approve=False)
-    settings.EMAIL_BACKEND = 'tests.test_request_emails.RefusingBackend'
+    settings.EMAIL_BACKEND = 'tests.test_notifications.RefusingBackend'
     task.push_request(is_eager=False, retries=0)  # as a worker runs it
     try:
         with mock.patch.object(task, 'retry', side_effect=Retry('again')) as retry, pytest.raises(Retry):

@@ -10,8 +10,7 @@ from django.db import transaction
 from offline_delivery_plugin import api
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from tests.crypto_helpers import delivery_file
-from tests.helpers import start_exam
-from tests.rest_api.test_candidate_views import CONTROL_WORD
+from tests.helpers import CONTROL_WORD, start_exam
 
 
 def stored_files(settings):

@@ -1,0 +1,97 @@
+"""
+Plain helpers and constants the browser tests share (and the tampering test, which drives Chromium itself): where
+Chromium is, signing in, starting the final exam, waiting for the page's saves, saving a delivery file, and
+axe-core's verdict. Fixtures are in ``tests/browser/conftest.py``.
+"""
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from offline_delivery_plugin import api
+from sandbox.host.demo import DEMO_PASSWORD, INVIGILATOR_PASSWORD
+
+CHROMIUM = os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium')
+CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+                 '--disable-sync', '--no-first-run', '--disable-quic']
+
+AXE = Path(__file__).resolve().parents[2] / 'node_modules' / 'axe-core' / 'axe.min.js'
+
+#: Labels of two items of the final exam, as the candidate sees them.
+CONTROL_WORD = 'Type the control word the invigilator gives you'
+ESSAY = 'Explain why an exam platform should keep answers'
+
+
+def log_in(page, base_url, username):
+    """Sign in on the sandbox's login page as the demo user ``username``."""
+    page.goto(f'{base_url}/login/')
+    page.get_by_label('Username').fill(username)
+    page.get_by_label('Password').fill(DEMO_PASSWORD)
+    page.get_by_role('button', name='Sign in').click()
+    expect(page.get_by_text(f'Signed in as {username}')).to_be_visible()
+
+
+def start_final_exam(page, live_server, demo, username='verified_learner'):
+    """Sign in as ``username``, start the final exam and wait until the candidate page is ready."""
+    log_in(page, live_server.url, username)
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')
+    page.get_by_role('button', name='Start the exam').click()
+    expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1)
+
+
+def server_answers(user, demo):
+    """The answers the server holds for the user's final-exam attempt, by block id."""
+    # pylint: disable=import-outside-toplevel
+    from edx_proctoring import api as proctoring_api
+
+    exam = proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)
+    attempt = proctoring_api.get_current_exam_attempt(exam['id'], user.id)
+    session = api.start_candidate_session(user, attempt['id'])
+    return {key.rsplit('@', 1)[1]: value for key, value in session.answers.items() if value}
+
+
+def wait_until_sent(page):
+    """The page says everything is on the server, and its last acknowledged snapshot is a real one."""
+    expect(page.locator('#offline-delivery[data-pending="0"]:not([data-acked-seq="0"])')).to_have_count(
+        1, timeout=15000)
+    expect(page.locator('.od-status')).to_have_text('All answers saved on the server.')
+
+
+def type_and_keep(page, label, text):
+    """Type into a field and wait until the page has written its state to IndexedDB (its local-save count grew)."""
+    saves = page.evaluate('performance.getEntriesByName("od-local-save").length')
+    page.get_by_label(label).fill(text)
+    page.wait_for_function('n => performance.getEntriesByName("od-local-save").length > n', arg=saves)
+
+
+def save_file(page, blank=False):
+    """"Save delivery as file" behind the invigilator password (``blank``: deliver blank); the download and receipt."""
+    page.get_by_role('button', name='Menu').click()
+    page.get_by_role('menuitem', name='Save delivery as file').click()
+    page.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
+    if blank:
+        page.get_by_label('Deliver blank').check()
+        page.once('dialog', lambda dialog: dialog.accept())
+    with page.expect_download(timeout=30000) as download_info:
+        page.get_by_role('button', name='Save delivery', exact=True).click()
+    expect(page.get_by_role('heading', name='Delivery saved as file')).to_be_visible()
+    receipt = page.locator('.od-receipt').text_content()
+    page.get_by_role('button', name='OK').click()
+    return download_info.value, receipt
+
+
+def serious_violations(page, include=None):
+    """axe-core's serious and critical violations on the page (or inside ``include``), in a readable form."""
+    if not AXE.exists():
+        pytest.fail(f'axe-core is not at {AXE}: run `make test` (it runs `npm ci`).')
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        """(include) => axe.run(include ? {include: [[include]]} : document,
+                                 {resultTypes: ['violations']})""", include)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + '; '.join(node['target'][0] if isinstance(node['target'][0], str) else str(node['target'])
+                    for node in violation['nodes'][:5])
+        for violation in results['violations'] if violation['impact'] in ('serious', 'critical')
+    ]
