@@ -2,7 +2,8 @@
 Who may do what, as ``rules`` predicates (the way edx-proctoring declares its permissions).
 
 Every permission takes the course key as its object: ``user.has_perm(VIEW_EXAMS, course_key)``. Each REST view
-names exactly one of these permissions; ``tests/rest_api/test_permissions.py`` checks every role against each.
+names exactly one of these permissions; ``tests/rest_api/test_views.py`` and ``tests/security/test_role_matrix.py``
+check every role against each endpoint.
 """
 import rules
 
