@@ -27,6 +27,9 @@ def test_course_staff_set_the_invigilator_password_in_the_tab(page, live_server,
     expect(tab).to_have_attribute('aria-selected', 'true')
     panel = page.get_by_role('tabpanel', name='Offline delivery & proctoring')
     expect(panel.get_by_role('link', name='Open the Monitor of Final exam (proctored)')).to_be_visible()
+    # The tab's module has attached its forms (until then they are disabled: nothing is sent, no password lands in
+    # a URL); a key press, unlike a click, does not wait for that.
+    expect(panel.locator('#offline-delivery-dashboard')).to_have_attribute('data-ready', 'true')
 
     label = 'New password for Practice exam'
     field = panel.get_by_label(label)

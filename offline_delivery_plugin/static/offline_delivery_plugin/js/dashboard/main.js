@@ -14,4 +14,10 @@ if (root) {
   setUpRequestDecisions(root);
   setUpAllowancesCsv(root);
   setUpReports(root);
+  // Rendered disabled (and the forms as POST), so that nothing is sent, and no password lands in a URL, before
+  // the handlers above are attached: a module runs after the page has shown.
+  Array.prototype.forEach.call(root.querySelectorAll('[data-needs-script]'), function (control) {
+    control.disabled = false;
+  });
+  root.setAttribute('data-ready', 'true');
 }

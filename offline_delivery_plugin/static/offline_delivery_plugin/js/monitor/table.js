@@ -54,19 +54,15 @@ function render(data) {
       }
       if (root.dataset.canReopen === 'true' &&
           (row.state === 'submitted_online' || row.state === 'delivered_offline')) {
-        var reopen = el('button', {type: 'button', 'class': 'btn btn-secondary reopen',
-                                   text: gettext('Open for resubmission')});
-        reopen.setAttribute('aria-label', interpolate(gettext('Open for resubmission: %(name)s'),
-                                                      {name: row.full_name || row.username}, true));
-        reopen.addEventListener('click', function () { openReopen(row); });
-        actions.appendChild(reopen);
+        actions.appendChild(rowButton('reopen', gettext('Open for resubmission'),
+                                      interpolate(gettext('Open for resubmission: %(name)s'),
+                                                  {name: row.full_name || row.username}, true),
+                                      function () { openReopen(row); }));
       }
-      var view = el('button', {type: 'button', 'class': 'btn btn-secondary view-answers',
-                               text: gettext('View answers')});
-      view.setAttribute('aria-label', interpolate(gettext('View answers of %(name)s'),
-                                                  {name: row.full_name || row.username}, true));
-      view.addEventListener('click', function () { showAnswers(row); });
-      actions.appendChild(view);
+      actions.appendChild(rowButton('view-answers', gettext('View answers'),
+                                    interpolate(gettext('View answers of %(name)s'),
+                                                {name: row.full_name || row.username}, true),
+                                    function () { showAnswers(row); }));
     }
     if (messages[row.user_id]) {
       actions.appendChild(el('p', {'class': messages[row.user_id].ok ? 'upload-ok' : 'upload-refused',
@@ -83,6 +79,14 @@ function render(data) {
 var busy = false;
 
 /** The table anew from the server, unless someone is in the middle of something on it. */
+/** A row's secondary button: its text, the label naming the candidate for screen readers, what a click does. */
+function rowButton(className, text, label, onClick) {
+  var button = el('button', {type: 'button', 'class': 'btn btn-secondary ' + className, text: text});
+  button.setAttribute('aria-label', label);
+  button.addEventListener('click', onClick);
+  return button;
+}
+
 export function refresh() {
   // A refresh never replaces the table while a file is being chosen or the answers are open.
   if (busy || document.querySelector('dialog[open]') ||
