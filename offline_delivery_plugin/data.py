@@ -209,6 +209,11 @@ class AnswerRow:
     changed_offline: bool
     #: Why the item would not take this answer back, or '' when it did (or no file was applied).
     not_applied: str = ''
+    #: The question the answer is to, and the answers as a person reads them (a choice's text, not ``choice_2``),
+    #: where the item is a capa problem; '' otherwise (staff read the value as it is).
+    question: str = ''
+    value_text: str = ''
+    online_text: str = ''
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from offline_delivery_plugin.crypto.envelope import sha256_hex
 from offline_delivery_plugin.data import DeliveryReceipt
 from offline_delivery_plugin.exceptions import DeliveryRefused, InvalidSnapshot
 from offline_delivery_plugin.models import AttemptRecord, AuditEvent, DeliveryFile, ItemAnswer, Reopening
+from offline_delivery_plugin.problems import apply_item_answers
 from offline_delivery_plugin.storage import plugin_storage
 
 __all__ = [
@@ -283,7 +284,7 @@ def _deliver(data, attempt, delivered_by, channel, reveal_owner):
             changed = store_answers(attempt_id, opened.answers, opened.header['seq'], ItemAnswer.SOURCE_FILE, now)
             # The applier: the answers go back into the course's items through their own save path, in this
             # transaction. An item that refuses one keeps its state; the answer stays here and staff see why.
-            not_applied = compat.apply_item_answers(user, course_key, answers_by_item(opened.answers))
+            not_applied = apply_item_answers(user, course_key, answers_by_item(opened.answers))
         record.last_save_seq = opened.header['seq']
         record.last_save_hash = points[-1][1]
         record.last_save_at = now

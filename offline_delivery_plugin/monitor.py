@@ -11,6 +11,7 @@ from offline_delivery_plugin import compat, proctoring
 from offline_delivery_plugin.attempts import attempt_deadline
 from offline_delivery_plugin.audit import CHANNEL_MONITOR
 from offline_delivery_plugin.data import AnswerRow, MonitorRow
+from offline_delivery_plugin.problems import readable_answers
 from offline_delivery_plugin.deliveries import deliver_file, newest_deliveries
 from offline_delivery_plugin.exams import PROCTORED_MODES, get_active_exam, get_attempt_at_exam
 from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, ItemAnswer
@@ -140,17 +141,29 @@ def get_attempt_answers(course_key, content_id, attempt_id):
         keys += [key for key in answers if key == item or key.startswith(f'{item}#')] or [item]
     keys += sorted(key for key in answers if key not in keys)
     names = compat.get_display_names(course_key, list(dict.fromkeys(key.partition('#')[0] for key in keys)))
+    held = readable_answers(attempt.user, course_key, {key: answers[key].value for key in keys if key in answers})
+    online = readable_answers(attempt.user, course_key, {
+        key: answers[key].online_value for key in keys if key in answers and answers[key].online_value})
+    fields_of = {}
+    for key in keys:
+        fields_of.setdefault(key.partition('#')[0], []).append(key)
     rows = []
     for key in keys:
         item, _sep, field = key.partition('#')
         answer = answers.get(key)
+        # A problem's question names the field; a field is named only when its item has several and no question.
+        label = names.get(item, item) if key in held or len(fields_of[item]) == 1 or not field else (
+            f'{names.get(item, item)} ({field})')
         rows.append(AnswerRow(
-            item_id=key, display_name=f'{names.get(item, item)} ({field})' if field else names.get(item, item),
+            item_id=key, display_name=label,
             value=answer.value if answer else '',
             online_value=answer.online_value if answer else '',
             source=answer.source if answer else '',
             changed_offline=bool(answer and answer.source == ItemAnswer.SOURCE_FILE
                                  and answer.value != answer.online_value),
             not_applied=not_applied.get(item, ''),
+            question=held[key].question if key in held else '',
+            value_text=held[key].text if key in held else '',
+            online_text=online[key].text if key in online else '',
         ))
     return rows

@@ -20,10 +20,19 @@ from tests.crypto_helpers import delivery_file
 
 ATTEMPT_API = '/api/edx_proctoring/v1/proctored_exam/attempt'
 
-#: Items of the demo course's final exam, by usage key.
-CONTROL_WORD = 'block-v1:SandboxU+EXAM101+2026+type@exam_short_text+block@final_control_word'
-ESSAY = 'block-v1:SandboxU+EXAM101+2026+type@exam_essay+block@final_essay_offline'
-NUMERIC = 'block-v1:SandboxU+EXAM101+2026+type@exam_numeric+block@final_num_bits'
+#: Answers of the demo course's final exam, by the key the candidate page gives them: the item's usage key and the
+#: field's name as the item renders it (capa's ``input_<id>_2_1``, the essay's ``answer``).
+COURSE_BLOCK = 'block-v1:SandboxU+EXAM101+2026+type@'
+
+
+def answer_key(block_type, block_id, field=None):
+    """The page's key of an item's answer: ``<usage key>#<field name>`` (capa: ``input_<block id>_2_1``)."""
+    return f'{COURSE_BLOCK}{block_type}+block@{block_id}#{field or f"input_{block_id}_2_1"}'
+
+
+CONTROL_WORD = answer_key('problem', 'final_control_word')
+ESSAY = answer_key('exam_essay', 'final_essay_offline', 'answer')
+NUMERIC = answer_key('problem', 'final_num_bits')
 
 
 def start_exam(client, user, course_key, content_id, proctored=True):

@@ -13,7 +13,6 @@ from importlib import import_module
 from django.conf import settings
 
 __all__ = [
-    'apply_item_answers',
     'can_download_reports',
     'get_anonymous_user_id',
     'get_course',
@@ -26,7 +25,12 @@ __all__ = [
     'is_course_instructor',
     'is_course_staff',
     'list_enrolled_candidates',
+    'load_learner_blocks',
 ]
+
+#: Block types that show content and hold no answer: not items of an exam (Open edX's HTML, video, discussion,
+#: poll and word cloud blocks; a course's instructions are HTML blocks).
+CONTENT_ONLY_BLOCK_TYPES = ('html', 'video', 'discussion', 'poll_question', 'word_cloud', 'annotatable')
 
 #: The functions every backend must provide, with the signatures of the wrappers below.
 BACKEND_FUNCTIONS = (
@@ -39,7 +43,6 @@ BACKEND_FUNCTIONS = (
     'get_exam_item_ids',
     'list_enrolled_candidates',
     'get_display_names',
-    'apply_item_answers',
     'can_download_reports',
     'get_user_language',
     'get_course_home_url',
@@ -103,7 +106,8 @@ def get_anonymous_user_id(user, course_key):
 
 def get_exam_item_ids(user, course_key, content_id):
     """
-    Return the usage ids of the answerable items of the exam subsection ``content_id``, in the order ``user`` sees.
+    Return the usage ids of the answerable items of the exam subsection ``content_id``, in the order ``user`` sees
+    (its leaf blocks, but for those of ``CONTENT_ONLY_BLOCK_TYPES``).
 
     Arguments:
         user: the candidate (randomised content differs per user).
@@ -128,25 +132,25 @@ def get_display_names(course_key, usage_ids):
     return _backend().get_display_names(course_key, usage_ids)
 
 
-def apply_item_answers(user, course_key, item_answers):
+def load_learner_blocks(user, course_key, usage_ids):
     """
-    Put answers back into the learner's state of the exam's items, through each item's own save path (the applier:
-    what an accepted delivery file's answers become in the course).
+    Load the learner's blocks outside a request, bound to the learner's state, ready to be written and saved: the
+    one host-specific step of the applier (``offline_delivery_plugin.problems``).
 
-    Called inside the transaction that accepts the file; a backend must leave an item it cannot apply untouched
-    (a savepoint per item) and report it, never raise for one item's answer.
+    The LMS backend loads each block as its instructor tasks do for rescoring (``get_block_for_descriptor`` with
+    no request, a ``FieldDataCache`` of the block, and a track function for the block's events); the caller
+    calls the block's own methods and then ``save()``.
 
     Arguments:
         user: the candidate.
         course_key (CourseKey): the course.
-        item_answers (dict): ``{usage_id: {field_name: value}}``; the field name '' stands for the item's only
-            answer field (the candidate page names an item's answer by the item alone when it has one field).
+        usage_ids (list): usage id strings.
 
     Returns:
-        dict: ``{usage_id: message}`` for each item that did not take its answer (the item's own words); the
-        answer itself is kept by the plugin either way.
+        dict: ``{usage_id: block}`` for each block that exists and that the learner may load; the others are left
+        out.
     """
-    return _backend().apply_item_answers(user, course_key, item_answers)
+    return _backend().load_learner_blocks(user, course_key, usage_ids)
 
 
 def can_download_reports(user, course_key):

@@ -83,6 +83,8 @@ def get_exam_item_ids(user, course_key, content_id):
     from opaque_keys.edx.keys import UsageKey
     from xmodule.modulestore.django import modulestore
 
+    from offline_delivery_plugin.compat import CONTENT_ONLY_BLOCK_TYPES
+
     store = modulestore()
     subsection = store.get_item(UsageKey.from_string(content_id).map_into_course(course_key))
     leaves = []
@@ -91,7 +93,7 @@ def get_exam_item_ids(user, course_key, content_id):
         block = stack.pop()
         if block.has_children:
             stack.extend(reversed(block.get_children()))
-        else:
+        elif block.location.block_type not in CONTENT_ONLY_BLOCK_TYPES:
             leaves.append(str(block.location))
     return leaves
 
@@ -126,47 +128,46 @@ def get_display_names(course_key, usage_ids):
     return names
 
 
-def apply_item_answers(user, course_key, item_answers):
+def load_learner_blocks(user, course_key, usage_ids):
     """
-    Put each answer into the learner's state of its problem the way the learner's own Save does.
-
-    The block is loaded for the learner outside a request, as the LMS's instructor tasks do for rescoring
-    (``FieldDataCache`` for the block, then ``get_block_for_descriptor`` without a request). A capa problem takes
-    the answer through its ``problem_save`` AJAX action (saved, not graded: grading follows the course's own
-    rules when the exam is submitted). Blocks without a save action the plugin knows are reported, not guessed at;
-    the plugin keeps their answers for staff either way.
+    Each block loaded for the learner outside a request, exactly as the LMS's instructor tasks load a problem for
+    rescoring: ``_get_module_instance_for_task`` in ``lms/djangoapps/instructor_task/tasks_helper/module_state.py``
+    (read at openedx/openedx-platform e57a655d). The descriptor comes from the modulestore, mapped into the course;
+    ``get_block_for_descriptor`` binds it to the learner with a ``FieldDataCache`` of the block, no request, no
+    request token, and a track function built like the task's (``task_track`` with ``page``), without which the
+    block's first event (capa's ``save_problem_success``) would call None. The caller saves with ``block.save()``,
+    as ``rescore_problem_module_state`` does. ``tests/test_platform_contract.py`` states each call's contract.
     """
-    from django.db import transaction
+    from common.djangoapps.track.views import task_track
     from lms.djangoapps.courseware.block_render import get_block_for_descriptor
+    from lms.djangoapps.courseware.courses import get_course_by_id
     from lms.djangoapps.courseware.model_data import FieldDataCache
     from opaque_keys.edx.keys import UsageKey
-    from webob.multidict import MultiDict
     from xmodule.modulestore.django import modulestore
+    from xmodule.modulestore.exceptions import ItemNotFoundError
+
+    task_info = {'student': user.username, 'task_id': None}
+
+    def track_function(event_type, event):
+        task_track({}, task_info, event_type, event, page='offline_delivery')
 
     store = modulestore()
-    refused = {}
-    for usage_id, fields in item_answers.items():
-        try:
-            with transaction.atomic():
+    blocks = {}
+    with store.bulk_operations(course_key):
+        course = get_course_by_id(course_key)
+        for usage_id in usage_ids:
+            try:
                 descriptor = store.get_item(UsageKey.from_string(usage_id).map_into_course(course_key))
-                cache = FieldDataCache.cache_for_block_descendents(course_key, user, descriptor)
-                block = get_block_for_descriptor(user, None, descriptor, cache, course_key)
-                if block is None or descriptor.category != 'problem':
-                    refused[usage_id] = 'The plugin does not know how to save answers into this kind of item.'
-                    continue
-                inputs = list(block.lcp.inputs)
-                if '' in fields and len(inputs) == 1:
-                    data = MultiDict({f'input_{inputs[0]}': fields['']})
-                else:
-                    data = MultiDict({name: value for name, value in fields.items() if name})
-                result = block.save_problem(data)
-                if not result.get('success'):
-                    refused[usage_id] = str(result.get('msg') or 'The problem did not save the answer.')
-                    transaction.set_rollback(True)
-        except Exception as error:  # pylint: disable=broad-except
-            # One problem's failure must not refuse the whole delivery: the answer stays with the plugin.
-            refused[usage_id] = f'The problem could not take the answer ({type(error).__name__}).'
-    return refused
+            except ItemNotFoundError:
+                continue
+            block = get_block_for_descriptor(
+                user=user, request=None, block=descriptor,
+                field_data_cache=FieldDataCache.cache_for_block_descendents(course_key, user, descriptor),
+                course_key=course_key, track_function=track_function, request_token=None, course=course,
+            )
+            if block is not None:
+                blocks[usage_id] = block
+    return blocks
 
 
 def can_download_reports(user, course_key):

@@ -3,13 +3,12 @@ The sandbox's backend for ``offline_delivery_plugin.compat``: the same functions
 ``offline_delivery_plugin.compat.edx_platform``, answered from the sandbox's own tables.
 """
 import hashlib
-import json
 
 from django.conf import settings
 from django.urls import reverse
 from opaque_keys.edx.keys import UsageKey
-from webob import Request
 
+from offline_delivery_plugin.compat import CONTENT_ONLY_BLOCK_TYPES
 from offline_delivery_plugin.data import Candidate, CourseInfo
 from sandbox.host.models import (
     AnonymousUserId,
@@ -94,7 +93,7 @@ def get_exam_item_ids(user, course_key, content_id):  # pylint: disable=unused-a
         block = stack.pop()
         if block.id in children:
             stack.extend(reversed(children[block.id]))
-        else:
+        elif block.block_type not in CONTENT_ONLY_BLOCK_TYPES:
             leaves.append(str(block.usage_key))
     return leaves
 
@@ -123,42 +122,19 @@ def can_download_reports(user, course_key):
         user, course_key, (*STAFF_ROLES, 'data_researcher'))))
 
 
-def apply_item_answers(user, course_key, item_answers):
+def load_learner_blocks(user, course_key, usage_ids):
     """
-    Each answer goes through the item's own ``submit_answer`` handler in the learner's runtime, exactly as the
-    learner's Save button sends it; an item that refuses (say, text in a numeric item) keeps its state.
+    The learner's blocks in the sandbox's runtime for that learner (one runtime, the learner's state of all of
+    them read in one query), with the sandbox's track function. Blocks not in the course are left out.
     """
     # pylint: disable=import-outside-toplevel
     from sandbox.host.runtime import SandboxRuntime
 
     course = Course.objects.get(course_key=course_key)
     runtime = SandboxRuntime(user, course)
-    runtime.state.prefetch([usage_id for usage_id in item_answers if usage_id in runtime.blocks])
-    refused = {}
-    for usage_id, fields in item_answers.items():
-        if usage_id not in runtime.blocks:
-            refused[usage_id] = 'This item is no longer in the course.'
-            continue
-        value = fields.get('', fields.get('answer'))
-        if value is None:
-            refused[usage_id] = 'The answer names fields this item does not have.'
-            continue
-        request = Request.blank('/', method='POST', body=json.dumps({'answer': value}).encode(),
-                                content_type='application/json')
-        # The sandbox's items check an answer before they store it, so a refused answer leaves nothing to undo
-        # (no savepoint per item; the LMS backend, whose problems may write part of their state, keeps one).
-        response = runtime.handle(runtime.get_block(usage_id), 'submit_answer', request)
-        if response.status_code != 200:
-            refused[usage_id] = _handler_message(response)
-    return refused
-
-
-def _handler_message(response):
-    try:
-        body = json.loads(response.body)
-    except ValueError:
-        return f'The item answered {response.status}.'
-    return str(body.get('error') or body.get('message') or f'The item answered {response.status}.')
+    wanted = [usage_id for usage_id in usage_ids if usage_id in runtime.blocks]
+    runtime.state.prefetch(wanted)
+    return {usage_id: runtime.get_block(usage_id) for usage_id in wanted}
 
 
 def get_user_language(user):

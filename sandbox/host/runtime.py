@@ -1,9 +1,12 @@
 """
 The sandbox's XBlock runtime: renders the exam items and runs their handlers for one learner.
 
-It plays the part of the LMS's ``LmsModuleSystem``/``DjangoXBlockUserStateClient`` pair at small scale: authored
-field values come from ``Block.fields``, the learner's state from ``StudentModule``, handlers are reached at
-``/xblock/<usage_id>/handler/<name>/``.
+It plays the part of the LMS's runtime for one learner at small scale (``prepare_runtime_for_user`` in
+``lms/djangoapps/courseware/block_render.py``, read at openedx/openedx-platform 5af5f01f): authored field values come
+from ``Block.fields``, the learner's state from ``StudentModule``, handlers are reached at
+``/xblock/<usage_id>/handler/<name>/`` and a block's own files at ``/xblock/resource/<type>/<path>``. The services
+are those of ``sandbox.host.xblock_services``; a ``grade`` event is stored as the LMS's ``handle_grade_event`` stores
+it (on the learner's ``StudentModule``), every other event goes to the track function.
 """
 import logging
 
@@ -14,7 +17,17 @@ from xblock.exceptions import NoSuchDefinition
 from xblock.fields import Scope, ScopeIds
 from xblock.runtime import IdReader, KeyValueStore, KvsFieldData, Runtime
 
+from sandbox.host import edxapp_backend
 from sandbox.host.models import Block, StudentModule
+from sandbox.host.xblock_services import (
+    CacheService,
+    DjangoXBlockUserService,
+    InheritanceMixin,
+    ReplaceURLService,
+    SandboxService,
+    XBlockI18nService,
+    XQueueService,
+)
 from sandbox.host.xblocks import BLOCK_TYPES
 
 log = logging.getLogger(__name__)
@@ -62,7 +75,8 @@ class CourseKeyValueStore(KeyValueStore):
         self._blocks = blocks
         self._modules = {}
 
-    def _module(self, usage_id, create=False):
+    def module(self, usage_id, create=False):
+        """The learner's ``StudentModule`` of the block (a new, unsaved one with ``create`` when there is none)."""
         if usage_id not in self._modules:
             module = StudentModule.objects.filter(
                 student=self._user, module_state_key=UsageKey.from_string(usage_id),
@@ -87,7 +101,7 @@ class CourseKeyValueStore(KeyValueStore):
         if key.scope in self.AUTHORED:
             return self._blocks[usage_id].fields[key.field_name]
         if key.scope == Scope.user_state:
-            module = self._module(usage_id)
+            module = self.module(usage_id)
             if module is None:
                 raise KeyError(key.field_name)
             return module.state[key.field_name]
@@ -111,7 +125,7 @@ class CourseKeyValueStore(KeyValueStore):
             usage_id = str(key.block_scope_id)
             if key.scope != Scope.user_state:
                 raise NotImplementedError(f'The learner runtime does not write {key.scope} fields.')
-            module = self._module(usage_id, create=True)
+            module = self.module(usage_id, create=True)
             module.state[key.field_name] = value
             touched.add(usage_id)
         for usage_id in touched:
@@ -119,7 +133,7 @@ class CourseKeyValueStore(KeyValueStore):
 
     def delete(self, key):
         usage_id = str(key.block_scope_id)
-        module = self._module(usage_id)
+        module = self.module(usage_id)
         if key.scope == Scope.user_state and module is not None and key.field_name in module.state:
             del module.state[key.field_name]
             module.save()
@@ -132,25 +146,50 @@ class CourseKeyValueStore(KeyValueStore):
         return True
 
 
+def log_track_function(event_type, event):
+    """The LMS's ``make_track_function`` hands events to its tracking log; the sandbox logs them."""
+    log.info('Tracking event %s: %s', event_type, sorted(event) if isinstance(event, dict) else event)
+
+
 class SandboxRuntime(Runtime):
     """
     An XBlock runtime for one learner and one course.
+
+    ``track_function`` is what the block's non-grade events go to, as the LMS's ``EventPublishingService`` hands
+    them to the track function it was given (the request's, or an instructor task's).
     """
 
-    def __init__(self, user, course):
+    #: capa reads the runtime's file system for problems that load files (``<include>``, images); the sandbox's
+    #: problems load none.
+    resources_fs = None
+
+    def __init__(self, user, course, track_function=log_track_function):
         self.user = user
         self.course = course
+        self.track_function = track_function
         self.blocks = {str(block.usage_key): block for block in Block.objects.filter(course=course)}
         self.state = CourseKeyValueStore(user, course, self.blocks)
         field_data = KvsFieldData(self.state)
         super().__init__(
-            id_reader=CourseIdReader(self.blocks), id_generator=None, services={'field-data': field_data},
+            id_reader=CourseIdReader(self.blocks), id_generator=None, mixins=(InheritanceMixin,),
+            services={
+                'field-data': field_data,
+                'user': DjangoXBlockUserService(
+                    user, user_is_staff=edxapp_backend.is_course_staff(user, course.course_key),
+                    anonymous_user_id=edxapp_backend.get_anonymous_user_id(user, course.course_key)),
+                'i18n': XBlockI18nService(),
+                'cache': CacheService(),
+                'sandbox': SandboxService(),
+                'replace_urls': ReplaceURLService(),
+                'xqueue': XQueueService(),
+            },
         )
 
     def get_block(self, usage_id, for_parent=None):
         """The block for this runtime's learner (scope ids carry the user, instead of the deprecated user_id)."""
         block_type = self.id_reader.get_block_type(usage_id)
-        keys = ScopeIds(self.user.id, block_type, usage_id, usage_id)
+        usage_key = UsageKey.from_string(str(usage_id))
+        keys = ScopeIds(self.user.id, block_type, usage_key, usage_key)
         return self.construct_xblock(block_type, keys, for_parent=for_parent)
 
     def load_block_type(self, block_type):
@@ -166,16 +205,19 @@ class SandboxRuntime(Runtime):
         return static(f'host/{resource}')
 
     def local_resource_url(self, block, uri):
-        return static(f'host/{block.scope_ids.block_type}/{uri}')
+        return reverse('host:xblock-resource', kwargs={'block_type': block.scope_ids.block_type, 'uri': uri})
 
     def publish(self, block, event_type, event_data):
         if event_type == 'grade':
-            module = StudentModule.objects.get(student=self.user, module_state_key=block.scope_ids.usage_id)
+            # The LMS's ``score_published_handler`` writes the score on the learner's StudentModule (creating it
+            # when the block has no state yet); the same row object the block's fields are saved to, so that a
+            # later ``block.save()`` keeps it.
+            module = self.state.module(str(block.scope_ids.usage_id), create=True)
             module.grade = event_data.get('value')
             module.max_grade = event_data.get('max_value')
-            module.save(update_fields=['grade', 'max_grade', 'modified'])
+            module.save()
         else:
-            log.info('XBlock event %s from %s', event_type, block.scope_ids.usage_id)
+            self.track_function(event_type, event_data)
 
     def wrap_xblock(self, block, view, frag, context):
         """Wrap like the base runtime, adding the handler URL prefix the page's JS runtime reads."""

@@ -23,6 +23,7 @@ urlpatterns = [
     re_path(rf'^studio/courses/{COURSE_ID}/subsection/{USAGE_ID}/settings/$', studio_views.subsection_settings,
             name='studio-subsection'),
     re_path(rf'^courses/{COURSE_ID}/subsection/{USAGE_ID}/$', views.subsection, name='subsection'),
+    re_path(r'^xblock/resource/(?P<block_type>[\w-]+)/(?P<uri>.+)$', views.xblock_resource, name='xblock-resource'),
     re_path(rf'^xblock/{USAGE_ID}/handler/(?P<handler>[\w-]+)/(?P<suffix>.*)$', views.xblock_handler,
             name='xblock-handler'),
 ]

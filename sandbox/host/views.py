@@ -8,24 +8,25 @@ Python API for reading, its REST API (from the page) for starting and submitting
 import contextlib
 import io
 import json
+import mimetypes
 from types import SimpleNamespace
 
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.management import call_command
-from django.http import HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from edx_proctoring import api as proctoring_api
 from edx_proctoring.exceptions import ProctoredExamNotFoundException
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 from web_fragments.fragment import Fragment
 from xblock.django.request import django_to_webob_request, webob_to_django_response
-from xblock.exceptions import NoSuchHandlerError
+from xblock.exceptions import DisallowedFileError, NoSuchHandlerError
 
 from offline_delivery_plugin import api as offline_delivery
 from sandbox.host import edxapp_backend
@@ -33,6 +34,7 @@ from sandbox.host.demo import COURSE_ID, DEMO_PASSWORD, DEMO_USERS, INVIGILATOR_
 from sandbox.host.middleware import LANGUAGES, remember_language
 from sandbox.host.models import Block, Course, CourseEnrollment, UserPreference
 from sandbox.host.runtime import SandboxRuntime
+from sandbox.host.xblocks import BLOCK_TYPES
 
 IN_PROGRESS = ('started', 'ready_to_submit')
 #: edx-proctoring's status for a proctored exam taken as an open exam: the LMS then shows it as a plain subsection.
@@ -290,6 +292,23 @@ def xblock_handler(request, usage_id, handler, suffix=''):
     except NoSuchHandlerError:
         return JsonResponse({'error': f'No handler {handler}.'}, status=404)
     return webob_to_django_response(response)
+
+
+@require_GET
+def xblock_resource(request, block_type, uri):  # pylint: disable=unused-argument
+    """
+    A file an XBlock ships for its pages (its ``public/`` JavaScript and CSS), as the LMS's ``xblock_resource``
+    view serves it (``openedx/core/djangoapps/common_views/xblock.py``): the block class opens it, which refuses
+    paths outside its public folder.
+    """
+    block_class = BLOCK_TYPES.get(block_type)
+    if block_class is None:
+        raise Http404('Unknown block type.')
+    try:
+        content = block_class.open_local_resource(uri)
+    except (DisallowedFileError, OSError) as error:
+        raise Http404('No such resource.') from error
+    return HttpResponse(content.read(), content_type=mimetypes.guess_type(uri)[0] or 'application/octet-stream')
 
 
 @login_required

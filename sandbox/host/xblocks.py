@@ -1,18 +1,18 @@
 """
-The sandbox's exam items: real XBlocks with real handlers, rendered by ``sandbox.host.runtime.SandboxRuntime``.
+The sandbox's course blocks, rendered by ``sandbox.host.runtime.SandboxRuntime``.
 
-Each item keeps the learner's answer in the ``user_state`` scope (``StudentModule`` rows, as in the LMS) and
-saves it through its ``submit_answer`` JSON handler, the way an LMS problem saves through its handler. The
-plugin captures answers from the rendered form inputs, whatever the block, and writes them back through the
-same handler.
+Exam questions are Open edX's own ``ProblemBlock`` (capa) and instructions its ``HtmlBlock``, both from
+``xblocks-contrib``, as the LMS loads them (``USE_EXTRACTED_PROBLEM_BLOCK``). Of its own the sandbox keeps the long
+written answer (``EssayBlock``), units (``VerticalBlock``, which runs openedx-filters as the LMS's does) and the
+containers of the course outline.
 """
-from decimal import Decimal, InvalidOperation
+from xblocks_contrib import HtmlBlock, ProblemBlock
 
 from django.utils.html import escape
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.exceptions import JsonHandlerError
-from xblock.fields import Integer, List, Scope, String
+from xblock.fields import Integer, Scope, String
 
 ITEM_JS = """
 function SandboxExamItem(runtime, element) {
@@ -34,43 +34,39 @@ function SandboxExamItem(runtime, element) {
 """
 
 
-class ExamItemBlock(XBlock):
+class EssayBlock(XBlock):
     """
-    Common behaviour of the exam items: a prompt, one answer per learner, a handler that saves it.
+    A long written answer: the one exam item the sandbox keeps of its own. Open edX publishes no block for a long
+    free-text answer that saves outside a request (capa's text inputs are one line; Open Response Assessment is a
+    workflow of its own), so this stands in for one (docs/sandbox.rst).
+
+    It keeps the learner's answer in the ``user_state`` scope (``StudentModule`` rows, as in the LMS), saves it
+    through its ``submit_answer`` JSON handler, and takes a delivered answer through ``take_delivered_answer``,
+    the plugin's applier protocol for blocks that are not capa problems (docs/sandbox.rst).
     """
 
     display_name = String(scope=Scope.settings, default='Question')
     prompt = String(scope=Scope.content, default='')
     answer = String(scope=Scope.user_state, default='')
-
-    input_kind = 'text'
+    max_length = Integer(scope=Scope.content, default=20000)
 
     def clean_answer(self, value):
         """Return the answer to store, or raise ValueError with a message for the learner."""
-        if len(value) > 1000:
-            raise ValueError('The answer is too long (at most 1000 characters).')
+        if not isinstance(value, str):
+            raise ValueError('The answer must be text.')
+        if len(value) > self.max_length:
+            raise ValueError(f'The answer is too long (at most {self.max_length} characters).')
         return value
 
-    def prompt_html(self, input_id):
-        """The question, as the label of the answer control."""
-        return f'<label class="item-prompt" for="{input_id}">{escape(self.prompt)}</label>'
-
-    def answer_input_html(self, input_id):
-        """The form control that holds the answer."""
-        return (
-            f'<input type="text" id="{input_id}" name="answer" value="{escape(self.answer)}" '
-            f'autocomplete="off" spellcheck="false">'
-        )
-
     def student_view(self, context=None):  # pylint: disable=unused-argument
-        """The question, its answer control and a Save button."""
+        """The question, its text area and a Save button."""
         input_id = f'answer-{self.scope_ids.usage_id}'.replace(':', '-').replace('@', '-').replace('+', '-')
         html = (
-            f'<div class="exam-item exam-item-{self.input_kind}">'
+            f'<div class="exam-item exam-item-essay">'
             f'<form class="exam-item-form" novalidate>'
             f'<h3 class="item-title">{escape(self.display_name)}</h3>'
-            f'{self.prompt_html(input_id)}'
-            f'{self.answer_input_html(input_id)}'
+            f'<label class="item-prompt" for="{input_id}">{escape(self.prompt)}</label>'
+            f'<textarea id="{input_id}" name="answer" rows="8" spellcheck="true">{escape(self.answer)}</textarea>'
             f'<button type="submit" class="item-save">Save answer</button>'
             f'<p class="item-status" role="status" aria-live="polite"></p>'
             f'</form></div>'
@@ -83,87 +79,21 @@ class ExamItemBlock(XBlock):
     @XBlock.json_handler
     def submit_answer(self, data, suffix=''):  # pylint: disable=unused-argument
         """Save the learner's answer; a 400 with ``error`` when the answer is not acceptable (nothing changes)."""
-        value = data.get('answer', '') if isinstance(data, dict) else None
-        if not isinstance(value, str):
-            raise JsonHandlerError(400, 'The answer must be text.')
         try:
-            self.answer = self.clean_answer(value)
+            self.answer = self.clean_answer(data.get('answer', '') if isinstance(data, dict) else None)
         except ValueError as error:
             raise JsonHandlerError(400, str(error)) from error
         return {'saved': True, 'message': 'Answer saved.', 'answer': self.answer}
 
-
-class ShortTextBlock(ExamItemBlock):
-    """A one-line text answer (a name, a term, a control word)."""
-
-    max_length = Integer(scope=Scope.content, default=200)
-
-    def clean_answer(self, value):
-        if len(value) > self.max_length:
-            raise ValueError(f'The answer is too long (at most {self.max_length} characters).')
-        return value
-
-
-class NumericBlock(ExamItemBlock):
-    """A number; stored as typed once it parses (comma or point as the decimal sign)."""
-
-    input_kind = 'numeric'
-
-    def answer_input_html(self, input_id):
-        return (
-            f'<input type="text" inputmode="decimal" id="{input_id}" name="answer" value="{escape(self.answer)}" '
-            f'autocomplete="off">'
-        )
-
-    def clean_answer(self, value):
-        value = value.strip()
-        if value == '':
-            return value
-        try:
-            Decimal(value.replace(',', '.'))
-        except InvalidOperation as error:
-            raise ValueError('Please enter a number, e.g. 3.14.') from error
-        return value
-
-
-class MultipleChoiceBlock(ExamItemBlock):
-    """One choice among several."""
-
-    input_kind = 'choice'
-    choices = List(scope=Scope.content, default=[])
-
-    def answer_input_html(self, input_id):
-        options = []
-        for index, choice in enumerate(self.choices):
-            checked = ' checked' if choice == self.answer else ''
-            options.append(
-                f'<label class="item-choice"><input type="radio" name="answer" id="{input_id}-{index}" '
-                f'value="{escape(choice)}"{checked}> {escape(choice)}</label>'
-            )
-        return f'<div role="radiogroup" aria-labelledby="{input_id}-prompt">{"".join(options)}</div>'
-
-    def prompt_html(self, input_id):
-        return f'<p class="item-prompt" id="{input_id}-prompt">{escape(self.prompt)}</p>'
-
-    def clean_answer(self, value):
-        if value and value not in self.choices:
-            raise ValueError('Please choose one of the options.')
-        return value
-
-
-class EssayBlock(ExamItemBlock):
-    """A long written answer."""
-
-    input_kind = 'essay'
-    max_length = Integer(scope=Scope.content, default=20000)
-
-    def answer_input_html(self, input_id):
-        return f'<textarea id="{input_id}" name="answer" rows="8" spellcheck="true">{escape(self.answer)}</textarea>'
-
-    def clean_answer(self, value):
-        if len(value) > self.max_length:
-            raise ValueError(f'The answer is too long (at most {self.max_length} characters).')
-        return value
+    def take_delivered_answer(self, fields):
+        """
+        The applier protocol: take the answer a delivery file brought, ``{field name: value}`` as the candidate page
+        captured this block's fields. Raises ValueError (the block's own words) when the answer is not acceptable;
+        the applier calls ``save()`` afterwards.
+        """
+        if set(fields) - {'answer', ''}:
+            raise ValueError('The answer names fields this item does not have.')
+        self.answer = self.clean_answer(fields.get('answer', fields.get('')))
 
 
 class VerticalBlock(XBlock):
@@ -210,8 +140,7 @@ BLOCK_TYPES = {
     'chapter': ContainerBlock,
     'sequential': ContainerBlock,
     'vertical': VerticalBlock,
-    'exam_short_text': ShortTextBlock,
-    'exam_numeric': NumericBlock,
-    'exam_multiple_choice': MultipleChoiceBlock,
+    'problem': ProblemBlock,
+    'html': HtmlBlock,
     'exam_essay': EssayBlock,
 }

@@ -133,8 +133,11 @@ LEARNING_MICROFRONTEND_URL = None
 PROCTORING_USER_OBFUSCATION_KEY = SECRET_KEY
 LMS_ROOT_URL = os.environ.get('LMS_ROOT_URL', 'http://127.0.0.1:8000')
 FEATURES = {'ENABLE_SPECIAL_EXAMS': True}
-# edx-proctoring adds its JavaScript bundle to the LMS's django-pipeline settings.
-PIPELINE = {'JAVASCRIPT': {}}
+# edx-proctoring adds its JavaScript bundle to the LMS's django-pipeline settings. Without the pipeline (as in the
+# LMS's development settings, REQUIRE_DEBUG on), XBlocks such as capa name their files as the block's own resources,
+# which the sandbox serves at /xblock/resource/ as the LMS's xblock_resource view does.
+PIPELINE = {'JAVASCRIPT': {}, 'PIPELINE_ENABLED': False}
+REQUIRE_DEBUG = True
 
 REST_FRAMEWORK = {
     'DEFAULT_RENDERER_CLASSES': ('rest_framework.renderers.JSONRenderer',),

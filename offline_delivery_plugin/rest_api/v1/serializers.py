@@ -165,6 +165,9 @@ class AnswerRowSerializer(serializers.Serializer):  # pylint: disable=abstract-m
     source = serializers.CharField(allow_blank=True)
     changed_offline = serializers.BooleanField()
     not_applied = serializers.CharField(allow_blank=True)
+    question = serializers.CharField(allow_blank=True)
+    value_text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    online_text = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
 class ReopenSerializer(serializers.Serializer):  # pylint: disable=abstract-method

@@ -17,13 +17,69 @@ FINAL_EXAM_RULES = (
     'Stay in view of the invigilators; raise your hand to leave the room.'
 )
 
-# The course tree: (block_type, block_id, fields, children). Items are the sandbox's XBlocks.
+
+def _problem(question, response):
+    """
+    A capa problem's OLX (``data``, as Studio stores it): one response whose ``<label>`` is the question, as
+    Studio's problem editor writes it (the label names the input for screen readers and for reports).
+    """
+    return '<problem>\n' + response.replace('<LABEL/>', f'<label>{question}</label>', 1) + '\n</problem>'
+
+
+def _text(answer, *more, kind='ci'):
+    additional = ''.join(f'<additional_answer answer="{other}"/>' for other in more)
+    return (f'<stringresponse answer="{answer}" type="{kind}"><LABEL/>{additional}'
+            f'<textline size="40"/></stringresponse>')
+
+
+def _choice(correct, *wrong_and_right):
+    choices = ''.join(f'<choice correct="{str(text == correct).lower()}">{text}</choice>' for text in wrong_and_right)
+    return (f'<multiplechoiceresponse><LABEL/><choicegroup type="MultipleChoice">{choices}'
+            f'</choicegroup></multiplechoiceresponse>')
+
+
+def _checkboxes(correct, *options):
+    choices = ''.join(f'<choice correct="{str(text in correct).lower()}">{text}</choice>' for text in options)
+    return f'<choiceresponse><LABEL/><checkboxgroup>{choices}</checkboxgroup></choiceresponse>'
+
+
+def _dropdown(correct, *options):
+    listed = ','.join(f"'{text}'" for text in options)
+    return f'<optionresponse><LABEL/><optioninput options="({listed})" correct="{correct}"/></optionresponse>'
+
+
+def _number(answer, tolerance=None):
+    tolerance = f'<responseparam type="tolerance" default="{tolerance}"/>' if tolerance else ''
+    return (f'<numericalresponse answer="{answer}"><LABEL/>{tolerance}<formulaequationinput/>'
+            f'</numericalresponse>')
+
+
+def _formula(answer, samples):
+    return (f'<formularesponse type="cs" samples="{samples}" answer="{answer}">'
+            f'<LABEL/><responseparam type="tolerance" default="0.01"/><formulaequationinput/>'
+            f'</formularesponse>')
+
+
+def problem(block_id, display_name, question, response):
+    """A course tree node for one capa problem."""
+    return ('problem', block_id, {'display_name': display_name, 'data': _problem(question, response)}, [])
+
+
+def instructions(block_id, display_name, html):
+    """A course tree node for Open edX's HTML block (the instructions of a unit)."""
+    return ('html', block_id, {'display_name': display_name, 'data': html}, [])
+
+
+# The course tree: (block_type, block_id, fields, children). Questions are Open edX's own capa problems (OLX in
+# ``data``, as Studio stores them), instructions its HTML block; the long written answers are the sandbox's essay
+# block, for which Open edX publishes no block (docs/sandbox.rst).
 COURSE_TREE = [
     ('chapter', 'week1', {'display_name': 'Week 1: Getting started'}, [
         ('sequential', 'welcome', {'display_name': 'Welcome'}, [
             ('vertical', 'welcome_unit', {'display_name': 'About this course'}, [
-                ('exam_short_text', 'welcome_name', {
-                    'display_name': 'Warm-up', 'prompt': 'What should we call you?'}, []),
+                instructions('welcome_text', 'About this course', '<p>Welcome to EXAM101. The exams of this course '
+                             'are written on site, in the exam hall.</p>'),
+                problem('welcome_name', 'Warm-up', 'What should we call you?', _text('.+', kind='regexp')),
             ]),
         ]),
     ]),
@@ -33,47 +89,47 @@ COURSE_TREE = [
             'default_time_limit_minutes': 60, 'exam_review_rules': FINAL_EXAM_RULES, 'graded': True,
             'format': 'Final Exam'}, [
             ('vertical', 'final_part_a', {'display_name': 'Part A: short answers'}, [
-                ('exam_short_text', 'final_control_word', {
-                    'display_name': 'Control word',
-                    'prompt': 'Type the control word the invigilator gives you (for example "hej"), or your name.',
-                    'max_length': 100}, []),
-                ('exam_short_text', 'final_term', {
-                    'display_name': 'Question 1',
-                    'prompt': 'Name the protocol that encrypts web traffic between a browser and a server.'}, []),
-                ('exam_multiple_choice', 'final_mc_cipher', {
-                    'display_name': 'Question 2', 'prompt': 'Which of these is an authenticated encryption mode?',
-                    'choices': ['AES-CBC', 'AES-GCM', 'AES-ECB', 'RC4']}, []),
-                ('exam_multiple_choice', 'final_mc_keys', {
-                    'display_name': 'Question 3', 'prompt': 'Which key may never leave the server?',
-                    'choices': ['The public key', 'The private key', 'The key id']}, []),
-                ('exam_numeric', 'final_num_bits', {
-                    'display_name': 'Question 4', 'prompt': 'How many bits long is an AES-256 key?'}, []),
-                ('exam_numeric', 'final_num_pi', {
-                    'display_name': 'Question 5', 'prompt': 'Give pi to two decimals.'}, []),
+                instructions('final_instructions', 'Instructions', '<p>Answer every question. Your answers are '
+                             'saved on this device as you type and sent to the server whenever it can be reached. '
+                             'Press <strong>Submit</strong> under a question when you are sure of your answer.</p>'),
+                problem('final_control_word', 'Control word', 'Type the control word the invigilator gives you '
+                        '(for example "hej"), or your name.', _text('.+', kind='regexp')),
+                problem('final_term', 'Question 1', 'Name the protocol that encrypts web traffic between a browser '
+                        'and a server.', _text('TLS', 'Transport Layer Security', 'SSL/TLS')),
+                problem('final_mc_cipher', 'Question 2', 'Which of these is an authenticated encryption mode?',
+                        _choice('AES-GCM', 'AES-CBC', 'AES-GCM', 'AES-ECB', 'RC4')),
+                problem('final_checkbox_bound', 'Question 3', 'Which of these does a delivery file bind, so that it '
+                        'can be uploaded for one attempt only?',
+                        _checkboxes(('The course', 'The attempt code'), 'The course', 'The attempt code',
+                                    'The room number', 'The colour of the screen')),
+                problem('final_dropdown_keys', 'Question 4', 'Which key may never leave the server?',
+                        _dropdown('The private key', 'The public key', 'The private key', 'The key id')),
+                problem('final_num_bits', 'Question 5', 'How many bits long is an AES-256 key?', _number('256')),
+                problem('final_num_pi', 'Question 6', 'Give pi to two decimals.', _number('3.14', '0.005')),
+                problem('final_formula_area', 'Question 7', 'Write the area of a circle of radius r (for example '
+                        '2*r, r^2 or pi*r).', _formula('pi*r^2', 'r@1:5#10')),
             ]),
             ('vertical', 'final_part_b', {'display_name': 'Part B: essays'}, [
                 ('exam_essay', 'final_essay_offline', {
-                    'display_name': 'Question 6',
+                    'display_name': 'Question 8',
                     'prompt': 'Explain why an exam platform should keep answers on the device when the network '
                               'fails, and what can go wrong.'}, []),
                 ('exam_essay', 'final_essay_procedure', {
-                    'display_name': 'Question 7',
+                    'display_name': 'Question 9',
                     'prompt': 'Describe, step by step, what an invigilator does when a candidate loses the '
                               'connection for more than a minute.'}, []),
-                ('exam_short_text', 'final_signature', {
-                    'display_name': 'Question 8', 'prompt': 'Type your initials to confirm the answers are yours.',
-                    'max_length': 10}, []),
+                problem('final_signature', 'Question 10', 'Type your initials to confirm the answers are yours.',
+                        _text('[A-Za-z. ]{1,10}', kind='regexp')),
             ]),
         ]),
         ('sequential', 'practice_exam', {
             'display_name': 'Practice exam', 'is_time_limited': True, 'is_proctored_enabled': True,
             'is_practice_exam': True, 'default_time_limit_minutes': 15, 'graded': False}, [
             ('vertical', 'practice_unit', {'display_name': 'Practice questions'}, [
-                ('exam_short_text', 'practice_control_word', {
-                    'display_name': 'Control word', 'prompt': 'Type "hej" to try the control word.'}, []),
-                ('exam_multiple_choice', 'practice_mc', {
-                    'display_name': 'Practice 1', 'prompt': 'How often does the page save your answers?',
-                    'choices': ['Every 15 seconds', 'Once an hour', 'Never']}, []),
+                problem('practice_control_word', 'Control word', 'Type "hej" to try the control word.',
+                        _text('hej')),
+                problem('practice_mc', 'Practice 1', 'How often does the page save your answers?',
+                        _choice('Every 15 seconds', 'Every 15 seconds', 'Once an hour', 'Never')),
                 ('exam_essay', 'practice_essay', {
                     'display_name': 'Practice 2', 'prompt': 'Write two sentences about anything.'}, []),
             ]),
@@ -82,11 +138,9 @@ COURSE_TREE = [
             'display_name': 'Timed quiz', 'is_time_limited': True, 'default_time_limit_minutes': 20,
             'graded': True, 'format': 'Quiz'}, [
             ('vertical', 'timed_unit', {'display_name': 'Quiz'}, [
-                ('exam_numeric', 'timed_num', {'display_name': 'Quiz 1', 'prompt': 'What is 6 times 7?'}, []),
-                ('exam_multiple_choice', 'timed_mc', {
-                    'display_name': 'Quiz 2', 'prompt': 'Which one is a prime?', 'choices': ['21', '23', '25']}, []),
-                ('exam_short_text', 'timed_text', {
-                    'display_name': 'Quiz 3', 'prompt': 'Name a colour of the Swedish flag.'}, []),
+                problem('timed_num', 'Quiz 1', 'What is 6 times 7?', _number('42')),
+                problem('timed_mc', 'Quiz 2', 'Which one is a prime?', _choice('23', '21', '23', '25')),
+                problem('timed_text', 'Quiz 3', 'Name a colour of the Swedish flag.', _text('blue', 'yellow')),
             ]),
         ]),
     ]),

@@ -1,6 +1,8 @@
 /*
  * Capturing answers from any block: the form inputs of every rendered block (an element with data-usage or
- * data-usage-id holding no other block), so that it works on any XBlock.
+ * data-usage-id holding no other block), so that it works on any XBlock. Open edX's capa problems render their
+ * inputs as ``input_<id>_2_1`` (a text line, a number, a formula, a radio group, a select) and a checkbox group as
+ * ``input_<id>_2_1[]``: each name is one answer, keyed ``item#name`` (docs/delivery-file.rst).
  */
 import {examRoot, state} from './page.js';
 
@@ -21,14 +23,15 @@ export function fieldsOf(block) {
   });
 }
 
-function names(block) {
+export function names(block) {
   var seen = [];
   fieldsOf(block).forEach(function (field) { if (seen.indexOf(field.name) < 0) { seen.push(field.name); } });
   return seen;
 }
 
-// One key per answer: the item id when the item has one field name, "item#name" otherwise.
-export function keyOf(block, name) { return names(block).length === 1 ? itemId(block) : itemId(block) + '#' + name; }
+// One key per answer: the item and the field's name, as the block rendered it (the applier hands the value back
+// to the block under that name).
+export function keyOf(block, name) { return itemId(block) + '#' + name; }
 
 /** The answer the fields called ``name`` of ``block`` hold (a checkbox group's as a JSON list of its values). */
 export function readField(block, name) {
@@ -60,9 +63,13 @@ function writeField(block, name, value) {
 /** The ids of the items rendered on this page (the delivery file lists them). */
 export function renderedItems() { return itemElements().map(itemId); }
 
-/** The fields show the answers this device holds; a field it holds nothing for gives its own value to the state. */
-export function restoreInputs() {
-  itemElements().forEach(function (block) {
+/**
+ * The fields show the answers this device holds; a field it holds nothing for gives its own value to the state.
+ * ``blocks`` (all of the exam's by default) are the ones to restore: a problem that re-rendered its fields (capa
+ * does after Save and Submit) is restored alone.
+ */
+export function restoreInputs(blocks) {
+  (blocks || itemElements()).forEach(function (block) {
     names(block).forEach(function (name) {
       var key = keyOf(block, name);
       if (Object.prototype.hasOwnProperty.call(state.answers, key)) {
@@ -72,6 +79,26 @@ export function restoreInputs() {
       }
     });
   });
+}
+
+/**
+ * Fields a block adds or replaces later (capa re-renders a problem after Save, Submit and Reset; a block may
+ * add inputs) show this device's answers too: ``onChange`` is called with each block whose fields changed.
+ */
+export function watchForNewFields(onChange) {
+  if (!window.MutationObserver) { return; }
+  new MutationObserver(function (mutations) {
+    var changed = [];
+    mutations.forEach(function (mutation) {
+      var block = mutation.target.closest && mutation.target.closest('[data-usage], [data-usage-id]');
+      var added = Array.prototype.some.call(mutation.addedNodes, function (node) {
+        return node.nodeType === 1 && (node.matches('input, textarea, select') ||
+                                       node.querySelector('input, textarea, select'));
+      });
+      if (block && added && changed.indexOf(block) < 0 && itemElements().indexOf(block) >= 0) { changed.push(block); }
+    });
+    if (changed.length) { onChange(changed); }
+  }).observe(examRoot, {childList: true, subtree: true});
 }
 
 /** Every field and button of the exam's blocks on or off (time up, delivered, waiting for the invigilator). */

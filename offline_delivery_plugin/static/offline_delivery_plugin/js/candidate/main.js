@@ -6,12 +6,13 @@
  * It needs, in the exam page, an element
  *   <div id="offline-delivery" data-attempt-id=".." data-session-url=".." data-snapshot-url=".."></div>
  * around (or beside) the exam's units. Answers are captured generically from the form inputs of every rendered
- * block (elements with data-usage or data-usage-id), so it works on any XBlock.
+ * block (elements with data-usage or data-usage-id), so it works on any XBlock: Open edX's capa problems as they
+ * render (answers.js).
  *
  * File format and chain: docs/delivery-file.rst. Strings go through Django's JavaScript catalog (gettext).
  */
 import {gettext} from '../shared/i18n.js';
-import {fieldsOf, keyOf, readField, restoreInputs, setInputsDisabled} from './answers.js';
+import {fieldsOf, keyOf, readField, restoreInputs, setInputsDisabled, watchForNewFields} from './answers.js';
 import {freshState, makeSnapshot, recordChange} from './chain.js';
 import {lockUntilInvigilator} from './gate.js';
 import {keepPageForOffline} from './offline-copy.js';
@@ -58,6 +59,7 @@ function start(fetched, stored) {
   if (fetched) { state.lastContact = Date.now(); }
   buildUi();
   restoreInputs();
+  watchForNewFields(restoreInputs);
   persist();
   tick();
   updateStatus();

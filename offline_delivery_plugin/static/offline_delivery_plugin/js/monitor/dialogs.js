@@ -16,14 +16,18 @@ export function showAnswers(row) {
   getJson(apiUrl(row, 'answers')).then(function (data) {
     data.items.forEach(function (item) {
       var tr = el('tr', {'class': item.changed_offline ? 'changed-offline' : ''});
-      tr.appendChild(el('th', {scope: 'row', text: item.display_name}));
-      var held = el('td', {text: item.value});
+      var name = el('th', {scope: 'row', text: item.display_name});
+      if (item.question) { name.appendChild(el('p', {'class': 'question', text: item.question})); }
+      tr.appendChild(name);
+      // A problem's answer as the candidate saw it (the choice's text); anything else as it was typed.
+      var held = el('td', {text: item.value_text || item.value});
       if (item.not_applied) {
         held.appendChild(el('p', {'class': 'not-applied', text: interpolate(
           gettext('Not put back into the question: %(reason)s'), {reason: item.not_applied}, true)}));
       }
       tr.appendChild(held);
-      var online = item.changed_offline ? item.online_value : (item.value ? gettext('(the same)') : '');
+      var online = item.changed_offline ? (item.online_text || item.online_value) :
+        (item.value ? gettext('(the same)') : '');
       tr.appendChild(el('td', {text: online || '\u2014'}));
       table.appendChild(tr);
     });
