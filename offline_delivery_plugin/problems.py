@@ -68,7 +68,9 @@ def apply_item_answers(user, course_key, item_answers):
             continue  # nothing was answered: the item keeps its state (an empty submit would use an attempt)
         try:
             with transaction.atomic():
-                _apply(block, fields)
+                not_graded = _apply(block, fields)
+            if not_graded:
+                refused[usage_id] = not_graded
         except AnswerNotTaken as refusal:
             refused[usage_id] = str(refusal)
         except Exception as error:  # pylint: disable=broad-except
@@ -83,9 +85,13 @@ def _is_answered(value):
 
 
 def _apply(block, fields):
+    """
+    Write one item's answer and ``save()``; raises AnswerNotTaken (its savepoint then undoes the item), or returns
+    why a saved answer was not graded (kept: the learner finds it in the problem).
+    """
     if _is_capa(block):
-        _apply_to_problem(block, fields)
-    elif callable(getattr(block, 'take_delivered_answer', None)):
+        return _apply_to_problem(block, fields)
+    if callable(getattr(block, 'take_delivered_answer', None)):
         try:
             block.take_delivered_answer(fields)
         except ValueError as error:
@@ -93,6 +99,7 @@ def _apply(block, fields):
     else:
         raise AnswerNotTaken(_('The plugin does not know how to save answers into this kind of item.'))
     block.save()
+    return None
 
 
 def _is_capa(block):
@@ -147,7 +154,7 @@ def _apply_to_problem(block, fields):
     data = problem_data(block, fields)
     answers = block.make_dict_of_responses(data)
     if block.lcp.done and block.lcp.student_answers == answers:
-        return  # the problem holds these answers, submitted (the candidate pressed Submit before going offline)
+        return None  # the problem holds these answers, submitted (the candidate pressed Submit before going offline)
     saved = block.save_problem(data)
     if not saved.get('success'):
         raise AnswerNotTaken(str(saved.get('msg') or _('The problem did not save the answer.')))
@@ -155,10 +162,13 @@ def _apply_to_problem(block, fields):
     try:
         submitted = block.submit_problem(data)
     except NotFoundError as error:  # capa's "Problem is closed." (``xblock.exceptions``, as the LMS's own)
-        raise AnswerNotTaken(_('Saved, not graded: {reason}').format(reason=error)) from error
+        return _('Saved, not graded: {reason}').format(reason=error)
     if submitted.get('success') not in GRADED:
-        block.save()  # capa keeps the answer it could not grade as the learner's (its handler saves too)
-        raise AnswerNotTaken(_('Saved, not graded: {reason}').format(reason=submitted.get('success')))
+        # Not saved again: capa's failed grading empties the answers it could not grade, and the learner should
+        # find the answer as delivered (saved above), not an empty problem.
+        return _('Saved, not graded: {reason}').format(reason=submitted.get('success'))
+    block.save()
+    return None
 
 
 class ReadableAnswer:

@@ -28,10 +28,6 @@ __all__ = [
     'load_learner_blocks',
 ]
 
-#: Block types that show content and hold no answer: not items of an exam (Open edX's HTML, video, discussion,
-#: poll and word cloud blocks; a course's instructions are HTML blocks).
-CONTENT_ONLY_BLOCK_TYPES = ('html', 'video', 'discussion', 'poll_question', 'word_cloud', 'annotatable')
-
 #: The functions every backend must provide, with the signatures of the wrappers below.
 BACKEND_FUNCTIONS = (
     'get_course',
@@ -43,6 +39,7 @@ BACKEND_FUNCTIONS = (
     'get_exam_item_ids',
     'list_enrolled_candidates',
     'get_display_names',
+    'load_learner_blocks',
     'can_download_reports',
     'get_user_language',
     'get_course_home_url',
@@ -107,7 +104,7 @@ def get_anonymous_user_id(user, course_key):
 def get_exam_item_ids(user, course_key, content_id):
     """
     Return the usage ids of the answerable items of the exam subsection ``content_id``, in the order ``user`` sees
-    (its leaf blocks, but for those of ``CONTENT_ONLY_BLOCK_TYPES``).
+    (its leaf blocks, but for those of ``data.CONTENT_ONLY_BLOCK_TYPES``).
 
     Arguments:
         user: the candidate (randomised content differs per user).

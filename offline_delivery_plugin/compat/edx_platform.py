@@ -5,7 +5,7 @@ This is the only module of the plugin that imports edx-platform. The imports are
 module can be imported (and its signatures checked) where edx-platform is not installed.
 """
 # pylint: disable=import-error,import-outside-toplevel
-from offline_delivery_plugin.data import Candidate, CourseInfo
+from offline_delivery_plugin.data import CONTENT_ONLY_BLOCK_TYPES, Candidate, CourseInfo
 
 
 def get_course(course_key):
@@ -82,8 +82,6 @@ def get_exam_item_ids(user, course_key, content_id):
     """
     from opaque_keys.edx.keys import UsageKey
     from xmodule.modulestore.django import modulestore
-
-    from offline_delivery_plugin.compat import CONTENT_ONLY_BLOCK_TYPES
 
     store = modulestore()
     subsection = store.get_item(UsageKey.from_string(content_id).map_into_course(course_key))

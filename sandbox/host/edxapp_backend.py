@@ -8,8 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from opaque_keys.edx.keys import UsageKey
 
-from offline_delivery_plugin.compat import CONTENT_ONLY_BLOCK_TYPES
-from offline_delivery_plugin.data import Candidate, CourseInfo
+from offline_delivery_plugin.data import CONTENT_ONLY_BLOCK_TYPES, Candidate, CourseInfo
 from sandbox.host.models import (
     AnonymousUserId,
     Block,

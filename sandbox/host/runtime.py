@@ -126,7 +126,7 @@ class CourseKeyValueStore(KeyValueStore):
             if key.scope != Scope.user_state:
                 raise NotImplementedError(f'The learner runtime does not write {key.scope} fields.')
             module = self.module(usage_id, create=True)
-            module.state[key.field_name] = value
+            module.state[key.field_name] = _as_json(value)
             touched.add(usage_id)
         for usage_id in touched:
             self._modules[usage_id].save()
@@ -149,6 +149,21 @@ class CourseKeyValueStore(KeyValueStore):
 def log_track_function(event_type, event):
     """The LMS's ``make_track_function`` hands events to its tracking log; the sandbox logs them."""
     log.info('Tracking event %s: %s', event_type, sorted(event) if isinstance(event, dict) else event)
+
+
+def _as_json(value):
+    """
+    A field's JSON value as stored. XBlock 6.1's ``ScoreField`` hands its ``Score`` namedtuple to storage as it is
+    and reads back only a ``{raw_earned, raw_possible}`` dict; a namedtuple is stored as that dict (as a list it
+    could not be read back). How the LMS's JSON state keeps it was not checked here (docs/sandbox.rst).
+    """
+    if isinstance(value, tuple) and hasattr(value, '_asdict'):
+        return {name: _as_json(item) for name, item in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_json(item) for item in value]
+    if isinstance(value, dict):
+        return {name: _as_json(item) for name, item in value.items()}
+    return value
 
 
 class SandboxRuntime(Runtime):
