@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 project = 'offline_delivery_plugin'
 author = 'The offline_delivery_plugin team'
-copyright = '2026, The offline_delivery_plugin team'  # noqa: A001  pylint: disable=redefined-builtin
+copyright = '2026, The offline_delivery_plugin team'
 release = re.search(r"__version__ = '([^']+)'", (ROOT / 'offline_delivery_plugin' / '__init__.py').read_text())[1]
 version = release
 

@@ -8,7 +8,6 @@ from typing import Optional
 
 from opaque_keys.edx.keys import CourseKey
 
-
 #: Block types that show content and hold no answer, so are not items of an exam (Open edX's HTML, video,
 #: discussion, poll, word cloud and annotation blocks; a unit's instructions are an HTML block).
 CONTENT_ONLY_BLOCK_TYPES = ('html', 'video', 'discussion', 'poll_question', 'word_cloud', 'annotatable')

@@ -11,10 +11,10 @@ from offline_delivery_plugin import compat, proctoring
 from offline_delivery_plugin.attempts import attempt_deadline
 from offline_delivery_plugin.audit import CHANNEL_MONITOR
 from offline_delivery_plugin.data import AnswerRow, MonitorRow
-from offline_delivery_plugin.problems import readable_answers
 from offline_delivery_plugin.deliveries import deliver_file, newest_deliveries
 from offline_delivery_plugin.exams import PROCTORED_MODES, get_active_exam, get_attempt_at_exam
 from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, ItemAnswer
+from offline_delivery_plugin.problems import readable_answers
 
 __all__ = [
     'STATES',

@@ -116,8 +116,9 @@ def problem_data(block, fields):
     """
     inputs = list(block.lcp.inputs)
     pairs = []
-    for name, value in fields.items():
-        if name == '' and len(inputs) == 1:
+    for captured, value in fields.items():
+        name = captured
+        if captured == '' and len(inputs) == 1:
             name = f'input_{inputs[0]}' + ('[]' if _json_list(value) is not None else '')
         input_id = _input_id(name)
         if input_id not in inputs or not isinstance(value, str):

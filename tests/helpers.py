@@ -165,3 +165,15 @@ def reopened_and_continued(client, demo, submit=True, learner=None):
     if submit:
         continuation = submit_exam(client, continuation)
     return proctoring_api.get_exam_attempt_by_id(original['id']), continuation
+
+
+def save_problem_answer(client, usage_id, value, dispatch='problem_save'):
+    """
+    A capa problem's own *Save* (or, with ``dispatch='problem_check'``, *Submit*) as its JavaScript posts it: form
+    data to the block's ``xmodule_handler``, the problem's only input named ``input_<block id>_2_1``.
+    """
+    block_id = usage_id.rsplit('@', 1)[1]
+    response = client.post(f'/xblock/{usage_id}/handler/xmodule_handler/{dispatch}',
+                           data={f'input_{block_id}_2_1': value})
+    assert response.status_code == 200, response.content
+    return response.json()

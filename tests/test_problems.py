@@ -139,7 +139,8 @@ def test_an_unanswered_problem_keeps_its_state(demo, attempt):
 
 
 @pytest.mark.parametrize('field, value, message', [
-    ('input_someone_elses_2_1', 'TLS', 'The answer names a field this problem does not have (input_someone_elses_2_1).'),
+    ('input_someone_elses_2_1', 'TLS',
+     'The answer names a field this problem does not have (input_someone_elses_2_1).'),
     ('answer', 'TLS', 'The answer names a field this problem does not have (answer).'),
     ('input_final_term_2_1[]', 'not a list', 'The answer to input_final_term_2_1[] is not a list of choices.'),
 ])

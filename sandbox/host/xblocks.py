@@ -6,13 +6,12 @@ Exam questions are Open edX's own ``ProblemBlock`` (capa) and instructions its `
 written answer (``EssayBlock``), units (``VerticalBlock``, which runs openedx-filters as the LMS's does) and the
 containers of the course outline.
 """
-from xblocks_contrib import HtmlBlock, ProblemBlock
-
 from django.utils.html import escape
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.exceptions import JsonHandlerError
 from xblock.fields import Integer, Scope, String
+from xblocks_contrib import HtmlBlock, ProblemBlock
 
 ITEM_JS = """
 function SandboxExamItem(runtime, element) {

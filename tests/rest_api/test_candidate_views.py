@@ -57,7 +57,7 @@ class TestSession:
         assert body['acked_seq'] == 0 and body['acked_hash'] == genesis_hash(attempt['attempt_code'])
         assert 3500 * 1000 <= body['deadline_ms'] - body['server_time_ms'] <= 3600 * 1000
         assert body['autosave_interval_seconds'] == 15 and body['connection_lost_after_seconds'] == 60
-        assert len(body['items']) == 9
+        assert len(body['items']) == 11
         assert body['public_key_spki_b64'] and body['kid']
         assert len(body['candidate_id']) == 32
 

@@ -2,7 +2,6 @@
 The demo as a new user meets it: the people on the start page, in ``make demo``'s output and in the README all come
 from ``DEMO_USERS``, and the demo course can be brought back to its first state to be walked again.
 """
-import json
 import re
 from io import StringIO
 from pathlib import Path
@@ -10,12 +9,11 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.urls import reverse
 
 from offline_delivery_plugin import api
 from sandbox.host.demo import DEMO_USERS, INVIGILATOR_PASSWORD
 from tests.crypto_helpers import delivery_file
-from tests.helpers import CONTROL_WORD, start_exam, submit_exam
+from tests.helpers import CONTROL_WORD, save_problem_answer, start_exam, submit_exam
 
 ROOT = Path(__file__).resolve().parents[2]
 USERNAMES = [demo_user.username for demo_user in DEMO_USERS]
@@ -70,10 +68,7 @@ def stored_files(settings):
 
 
 def answer(client, demo, block_type, block_id, value):
-    usage_id = str(demo.course_key.make_usage_key(block_type, block_id))
-    url = reverse('host:xblock-handler', kwargs={'usage_id': usage_id, 'handler': 'submit_answer', 'suffix': ''})
-    response = client.post(url, data=json.dumps({'answer': value}), content_type='application/json')
-    assert response.status_code == 200, response.content
+    save_problem_answer(client, str(demo.course_key.make_usage_key(block_type, block_id)), value)
 
 
 def walk_the_demo(client, demo, django_capture_on_commit_callbacks):
@@ -81,8 +76,8 @@ def walk_the_demo(client, demo, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         # Flow A then C: Vera writes online (and the warm-up outside the exam), an invigilator uploads her file.
         vera = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
-        answer(client, demo, 'exam_short_text', 'welcome_name', 'Vera')
-        answer(client, demo, 'exam_short_text', 'final_control_word', 'hej')
+        answer(client, demo, 'problem', 'welcome_name', 'Vera')
+        answer(client, demo, 'problem', 'final_control_word', 'hej')
         api.upload_delivery_file(delivery_file(demo.verified_learner, vera, {CONTROL_WORD: 'hej'}),
                                  demo.course_key, demo.final_exam_id, vera['id'], demo.invigilator)
         # Flow D: the chief invigilator opens it for resubmission.

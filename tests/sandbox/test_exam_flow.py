@@ -2,10 +2,8 @@
 The sandbox host as a learner meets it: start the proctored exam through edx-proctoring's attempt API, see the
 XBlock items, save answers through their handlers, submit.
 """
-import json
 from io import StringIO
 
-import pytest
 from django.urls import reverse
 
 from sandbox.host.models import StudentModule
@@ -14,10 +12,6 @@ from tests.helpers import start_exam, submit_exam
 
 def subsection_url(demo, content_id):
     return reverse('host:subsection', kwargs={'course_id': str(demo.course_key), 'usage_id': content_id})
-
-
-def handler_url(usage_id, handler='submit_answer'):
-    return reverse('host:xblock-handler', kwargs={'usage_id': usage_id, 'handler': handler, 'suffix': ''})
 
 
 def item_id(demo, block_type, block_id):
@@ -89,15 +83,29 @@ def test_learner_starts_the_proctored_exam_and_sees_the_xblock_items(client, dem
     assert attempt['taking_as_proctored'] is True
 
     page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
-    assert page.count('class="exam-item ') == 9
-    # Rendered by the XBlock runtime: wrapped with the block's usage id, type and JS init function.
-    assert f"data-usage='{item_id(demo, 'exam_short_text', 'final_control_word')}'" in page
-    assert "data-block-type='exam_multiple_choice'" in page
-    assert "data-init='SandboxExamItem'" in page
+    # Open edX's capa problems, rendered by the XBlock runtime: wrapped with the block's usage id, type and the
+    # JS init function capa names; their inputs as capa names them.
+    assert page.count("data-block-type='problem'") == 9
+    assert f"data-usage='{item_id(demo, 'problem', 'final_control_word')}'" in page
+    assert "data-init='Problem'" in page
+    assert 'name="input_final_control_word_2_1"' in page
+    assert 'name="input_final_checkbox_bound_2_1[]"' in page
+    assert '<select name="input_final_dropdown_keys_2_1"' in page
     assert 'Type the control word the invigilator gives you' in page
+    assert "data-block-type='html'" in page and 'Answer every question.' in page
+    assert page.count('class="exam-item exam-item-essay"') == 2
+    assert '/xblock/resource/problem/public/js/ProblemBlockDisplay.js' in page
     # The course has offline delivery on: the plugin's candidate page takes over saving and the timer.
     assert f'data-session-url="/offline-delivery/api/v1/attempts/{attempt["id"]}/session/"' in page
     assert 'offline_delivery_plugin/js/candidate.js' in page
+
+
+def test_the_problems_own_files_are_served_as_the_lms_serves_a_blocks_resources(client, demo):
+    response = client.get('/xblock/resource/problem/public/js/ProblemBlockDisplay.js')
+    assert response.status_code == 200 and response['Content-Type'] == 'text/javascript'
+    assert client.get('/xblock/resource/problem/../capa_block.py').status_code == 404
+    assert client.get('/xblock/resource/problem/public/../capa_block.py').status_code == 404
+    assert client.get('/xblock/resource/no_such_block/public/x.js').status_code == 404
 
 
 def test_without_offline_delivery_the_host_keeps_its_own_timer(client, demo):
@@ -109,46 +117,46 @@ def test_without_offline_delivery_the_host_keeps_its_own_timer(client, demo):
     assert 'candidate.js' not in page
 
 
-def test_answers_are_saved_through_the_xblock_handler_and_rendered_back(client, demo):
+def problem_call(client, usage_id, dispatch, data):
+    """A capa problem's own AJAX call, as its JavaScript posts it (``xmodule_handler/<dispatch>``, form data)."""
+    url = reverse('host:xblock-handler', kwargs={'usage_id': usage_id, 'handler': 'xmodule_handler',
+                                                 'suffix': dispatch})
+    return client.post(url, data=data)
+
+
+def test_answers_are_saved_through_the_problems_handler_and_rendered_back(client, demo):
     start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
-    control_word = item_id(demo, 'exam_short_text', 'final_control_word')
-    response = client.post(handler_url(control_word), data=json.dumps({'answer': 'hej'}),
-                           content_type='application/json')
+    control_word = item_id(demo, 'problem', 'final_control_word')
+    response = problem_call(client, control_word, 'problem_check', {'input_final_control_word_2_1': 'hej'})
     assert response.status_code == 200
-    assert response.json()['saved'] is True
+    assert response.json()['success'] == 'correct'
 
     module = StudentModule.objects.get(student=demo.verified_learner, module_state_key=control_word)
-    assert module.state == {'answer': 'hej'}
+    assert module.state['student_answers'] == {'final_control_word_2_1': 'hej'}
+    assert (module.grade, module.max_grade) == (1, 1)
     page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
     assert 'value="hej"' in page
 
 
-@pytest.mark.parametrize('block_type,block_id,answer,error', [
-    ('exam_numeric', 'final_num_bits', 'many', 'Please enter a number'),
-    ('exam_multiple_choice', 'final_mc_cipher', 'AES-XYZ', 'Please choose one of the options'),
-    ('exam_short_text', 'final_signature', 'x' * 11, 'too long'),
-])
-def test_bad_answers_get_a_clear_error_and_change_nothing(client, demo, block_type, block_id, answer, error):
+def test_a_number_capa_cannot_read_gets_its_own_message_and_no_score(client, demo):
     start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
-    usage_id = item_id(demo, block_type, block_id)
-    response = client.post(handler_url(usage_id), data=json.dumps({'answer': answer}),
-                           content_type='application/json')
-    assert response.status_code == 400
-    assert error in response.json()['error']
-    assert not StudentModule.objects.filter(student=demo.verified_learner, module_state_key=usage_id).exists()
+    usage_id = item_id(demo, 'problem', 'final_num_bits')
+    response = problem_call(client, usage_id, 'problem_check', {'input_final_num_bits_2_1': 'many'})
+    assert response.status_code == 200
+    assert 'many' in response.json()['success'] and response.json()['success'] not in ('correct', 'incorrect')
+    module = StudentModule.objects.filter(student=demo.verified_learner, module_state_key=usage_id).first()
+    assert module is None or module.grade is None
 
 
 def test_items_refuse_answers_before_the_exam_starts_and_after_it_ends(client, demo):
-    control_word = item_id(demo, 'exam_short_text', 'final_control_word')
+    control_word = item_id(demo, 'problem', 'final_control_word')
     client.force_login(demo.verified_learner)
-    before = client.post(handler_url(control_word), data=json.dumps({'answer': 'early'}),
-                         content_type='application/json')
+    before = problem_call(client, control_word, 'problem_save', {'input_final_control_word_2_1': 'early'})
     assert before.status_code == 409
 
     attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
     assert submit_exam(client, attempt)['status'] == 'submitted'
-    after = client.post(handler_url(control_word), data=json.dumps({'answer': 'late'}),
-                        content_type='application/json')
+    after = problem_call(client, control_word, 'problem_save', {'input_final_control_word_2_1': 'late'})
     assert after.status_code == 409
     assert not StudentModule.objects.filter(student=demo.verified_learner, module_state_key=control_word).exists()
     page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
@@ -159,8 +167,8 @@ def test_someone_not_in_the_course_sees_nothing(client, demo, other_course):
     client.force_login(other_course.staff)
     response = client.get(subsection_url(demo, demo.final_exam_id))
     assert response.status_code == 403
-    control_word = item_id(demo, 'exam_short_text', 'final_control_word')
-    assert client.post(handler_url(control_word), data='{}', content_type='application/json').status_code == 403
+    control_word = item_id(demo, 'problem', 'final_control_word')
+    assert problem_call(client, control_word, 'problem_save', {}).status_code == 403
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, demo):

@@ -1,7 +1,6 @@
 """
 The runtime services the sandbox registers with edx-proctoring answer from the sandbox's data, as the LMS's do.
 """
-import json
 
 from edx_proctoring import api as proctoring_api
 from edx_proctoring.runtime import get_runtime_service
@@ -13,13 +12,11 @@ from sandbox.host.models import (
     StudentModule,
     SubsectionGradeOverride,
 )
-from tests.helpers import start_exam
+from tests.helpers import save_problem_answer, start_exam
 
 
 def answer(client, usage_id, value):
-    response = client.post(f'/xblock/{usage_id}/handler/submit_answer/', data=json.dumps({'answer': value}),
-                           content_type='application/json')
-    assert response.status_code == 200, response.content
+    save_problem_answer(client, usage_id, value)
 
 
 def test_every_service_edx_proctoring_needs_is_registered(db):
@@ -46,7 +43,7 @@ def test_credit_state(demo):
 
 def test_clearing_an_attempt_deletes_the_learners_answers(client, demo):
     attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
-    control_word = str(demo.course_key.make_usage_key('exam_short_text', 'final_control_word'))
+    control_word = str(demo.course_key.make_usage_key('problem', 'final_control_word'))
     answer(client, control_word, 'hej')
     other = start_exam(client, demo.verified_learner2, demo.course_key, demo.final_exam_id)
     answer(client, control_word, 'hallå')
@@ -54,13 +51,14 @@ def test_clearing_an_attempt_deletes_the_learners_answers(client, demo):
     proctoring_api.remove_exam_attempt(attempt['id'], requesting_user=demo.course_staff)
 
     assert not StudentModule.objects.filter(student=demo.verified_learner).exists()
-    assert StudentModule.objects.get(student=demo.verified_learner2).state == {'answer': 'hallå'}
+    assert StudentModule.objects.get(student=demo.verified_learner2, module_state_key=control_word).state[
+        'student_answers'] == {'final_control_word_2_1': 'hallå'}
     assert proctoring_api.get_exam_attempt_by_id(other['id'])['status'] == 'started'
 
 
 def test_completing_an_attempt_completes_its_items(demo):
     get_runtime_service('instructor').complete_student_attempt('verified_learner', demo.final_exam_id)
-    assert BlockCompletion.objects.filter(user=demo.verified_learner).count() == 9
+    assert BlockCompletion.objects.filter(user=demo.verified_learner).count() == 11
 
 
 def test_staff_check_and_escalation_email(demo):

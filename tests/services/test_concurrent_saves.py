@@ -15,8 +15,8 @@ from tests.helpers import start_exam
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-CONTROL_WORD = 'block-v1:SandboxU+EXAM101+2026+type@exam_short_text+block@final_control_word'
-ESSAY = 'block-v1:SandboxU+EXAM101+2026+type@exam_essay+block@final_essay_offline'
+CONTROL_WORD = 'block-v1:SandboxU+EXAM101+2026+type@problem+block@final_control_word#input_final_control_word_2_1'
+ESSAY = 'block-v1:SandboxU+EXAM101+2026+type@exam_essay+block@final_essay_offline#answer'
 SAVES = 60
 THREADS = 6
 
