@@ -81,7 +81,8 @@ def apply_item_answers(user, course_key, item_answers):
 
 
 def _is_answered(value):
-    return value not in ('', '[]', None)
+    # capa's dropdown starts on "Select an option", whose value is ``option_<id>_dummy_default``.
+    return value not in ('', '[]', None) and not (isinstance(value, str) and value.endswith('_dummy_default'))
 
 
 def _apply(block, fields):

@@ -41,14 +41,23 @@ def start_final_exam(page, live_server, demo, username='verified_learner'):
 
 
 def server_answers(user, demo):
-    """The answers the server holds for the user's final-exam attempt, by block id."""
+    """
+    The answers the server holds for the user's final-exam attempt, by block id (one field per item here), without
+    the fields nobody answered (an empty text, an empty checkbox group, capa's "Select an option").
+    """
     # pylint: disable=import-outside-toplevel
     from edx_proctoring import api as proctoring_api
 
     exam = proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)
     attempt = proctoring_api.get_current_exam_attempt(exam['id'], user.id)
     session = api.start_candidate_session(user, attempt['id'])
-    return {key.rsplit('@', 1)[1]: value for key, value in session.answers.items() if value}
+    return answered(session.answers)
+
+
+def answered(answers):
+    """``{block id: value}`` of the answers somebody gave (one field per item in the demo's exam)."""
+    return {key.rsplit('@', 1)[1].partition('#')[0]: value for key, value in answers.items()
+            if value not in ('', '[]') and not value.endswith('_dummy_default')}
 
 
 def wait_until_sent(page):

@@ -150,7 +150,8 @@ def server_answers_after_submit(demo):
     attempt = proctoring_api.get_current_exam_attempt(exam['id'], demo.verified_learner.id)
     assert attempt['status'] == 'submitted'
     rows = ItemAnswer.objects.filter(record__attempt_id=attempt['id']).exclude(value='')
-    return {row.item_id.rsplit('@', 1)[1]: row.value for row in rows}
+    return {row.item_id.rsplit('@', 1)[1].partition('#')[0]: row.value for row in rows
+            if row.value not in ('[]',) and not row.value.endswith('_dummy_default')}
 
 
 
