@@ -4,8 +4,11 @@ download its own browser here. ``make test`` installs Chromium first where it ca
 """
 import contextlib
 import os
+import threading
+import time
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
 from tests.screenshots import SCREENSHOTS, keep
@@ -71,6 +74,34 @@ def persistent_chromium(playwright, tmp_path, transactional_db):
     for context in contexts:
         with contextlib.suppress(Exception):
             context.close()
+    _InFlight.wait_until_idle()
+
+
+class _InFlight:
+    """Requests the live server is still answering (Django's request signals), so teardown can wait for them."""
+
+    count = 0
+    lock = threading.Lock()
+
+    @classmethod
+    def started(cls, **kwargs):
+        with cls.lock:
+            cls.count += 1
+
+    @classmethod
+    def finished(cls, **kwargs):
+        with cls.lock:
+            cls.count -= 1
+
+    @classmethod
+    def wait_until_idle(cls, seconds=15):
+        deadline = time.monotonic() + seconds
+        while cls.count > 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+request_started.connect(_InFlight.started, dispatch_uid='browser-tests-in-flight')
+request_finished.connect(_InFlight.finished, dispatch_uid='browser-tests-in-flight')
 
 
 @pytest.fixture
@@ -79,11 +110,14 @@ def page(chromium, transactional_db):
     A fresh browser context (its own cookies and storage) and page, closed after the test.
 
     It asks for the database first so that it is closed *before* the database is flushed: a page still saving
-    (a timer, a service worker) must not write into a database being emptied.
+    (a timer, a service worker) must not write into a database being emptied. A request the page sent just before
+    it closed may still be running in the live server (an exam page with capa problems takes a while to render):
+    teardown waits for it too.
     """
     context = chromium.new_context(accept_downloads=True, viewport={'width': 1200, 'height': 900})
     yield context.new_page()
     context.close()
+    _InFlight.wait_until_idle()
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def test_time_runs_out_offline(page, live_server, demo, screenshot):
     with page.expect_download(timeout=30000) as download_info:
         page.get_by_role('button', name='Save delivery', exact=True).click()
     opened = api.open_delivery_file(Path(download_info.value.path()).read_bytes())
-    assert opened.answers[f'{demo.course_key.make_usage_key("exam_essay", "final_essay_offline")}'] == \
+    assert opened.answers[f'{demo.course_key.make_usage_key("exam_essay", "final_essay_offline")}#answer'] == \
         'written in the last minute'
 
 

@@ -106,7 +106,7 @@ def test_a_learner_asks_for_time_and_course_staff_approve_it_in_the_tab(chromium
     page.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')
     expect(page.locator('.interstitial')).to_contain_text('You have 1 hour and 15 minutes once you start')
     page.get_by_role('button', name='Start the exam').click()
-    expect(page.locator('.exam-item')).to_have_count(9)
+    expect(page.locator(".xblock-v1[data-block-type='problem']")).to_have_count(9)
     learner.close()
     staff.close()
 

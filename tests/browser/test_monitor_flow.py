@@ -46,7 +46,7 @@ def test_invigilator_uploads_the_candidates_file(chromium, live_server, demo, sc
     row.get_by_role('button', name='View answers of Vera Verified').click()
     dialog = monitor.get_by_role('dialog', name='Answers of Vera Verified')
     expect(dialog.get_by_role('row', name='Control word')).to_contain_text('hej')
-    expect(dialog.get_by_role('row', name='Question 6')).to_contain_text('written without a network')
+    expect(dialog.get_by_role('row', name='Question 8')).to_contain_text('written without a network')
     screenshot(monitor, 'monitor-answers')
     screenshot(monitor, 'card-c2-answers', dialog)
     dialog.get_by_role('button', name='Close').click()

@@ -54,7 +54,7 @@ def test_a_verified_learner_chooses_the_open_exam_where_the_course_allows_it(pag
     choice = page.get_by_role('button', name='Take it as an open exam (no credit)')
     screenshot(page, 'learner-proctored-or-open')
     choice.click()
-    expect(page.locator('.exam-item')).to_have_count(9)
+    expect(page.locator(".xblock-v1[data-block-type='problem']")).to_have_count(9)
     expect(page.locator('.track-note')).to_contain_text('as an open exam, without proctoring')
     exam = proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)
     attempt = proctoring_api.get_current_exam_attempt(exam['id'], demo.verified_learner.id)
