@@ -51,9 +51,9 @@ def exam_course(name, items):
         unit = Block.objects.create(course=course, parent=exam, block_type='vertical', position=0,
                                     usage_key=key.make_usage_key('vertical', 'u'), fields={'display_name': 'U'})
         Block.objects.bulk_create(
-            Block(course=course, parent=unit, block_type='exam_short_text', position=n,
-                  usage_key=key.make_usage_key('exam_short_text', f'q{n}'),
-                  fields={'display_name': f'Q{n}', 'prompt': f'Question {n}', 'max_length': 1000})
+            Block(course=course, parent=unit, block_type='problem', position=n,
+                  usage_key=key.make_usage_key('problem', f'q{n}'),
+                  fields={'display_name': f'Q{n}', 'data': PROBLEM_OLX.format(n=n)})
             for n in range(items))
         from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
 
@@ -62,6 +62,16 @@ def exam_course(name, items):
         publish_course(course, staff)
     content_id = str(key.make_usage_key('sequential', 'exam'))
     return course, proctoring_api.get_exam_by_content_id(str(key), content_id)
+
+
+#: Each bench item is a real capa problem (a text line any answer is right for), as the demo's control word.
+PROBLEM_OLX = ('<problem><stringresponse answer=".+" type="regexp"><label>Question {n}</label>'
+               '<textline size="40"/></stringresponse></problem>')
+
+
+def answer_field(item_id):
+    """The page's key of a bench item's answer: the item and capa's name of its only input."""
+    return f'{item_id}#input_{item_id.rsplit("@", 1)[1]}_2_1'
 
 
 def candidates(course, count, prefix):

@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 
-from benchmarks.common import ROOT, candidates, exam_course, result, session_key, start_attempts
+from benchmarks.common import ROOT, answer_field, candidates, exam_course, result, session_key, start_attempts
 
 ITEMS = 40
 CANDIDATES = int(os.environ.get('BENCH_INGEST_CANDIDATES', '240'))
@@ -39,7 +39,8 @@ class Candidate:
         self.seq = 0
         self.headers = {'Content-Type': 'application/json', 'X-CSRFToken': csrf, 'Referer': 'http://127.0.0.1/',
                         'Cookie': f'sessionid={session_key}; csrftoken={csrf}'}
-        self.answers = dict.fromkeys(items, 'Ett svar på ungefär en mening, som ett riktigt provsvar. ' * 2)
+        text = 'Ett svar på ungefär en mening, som ett riktigt provsvar. ' * 2
+        self.answers = dict.fromkeys(map(answer_field, items), text)
         self.items = items
 
     def next_body(self):
@@ -50,9 +51,9 @@ class Candidate:
 
         self.seq += 1
         item = self.items[self.seq % len(self.items)]
-        self.answers[item] = f'{self.seq} ' + self.answers[item][:150]
+        self.answers[answer_field(item)] = f'{self.seq} ' + self.answers[answer_field(item)][:150]
         answers_json = json.dumps(self.answers, separators=(',', ':'), ensure_ascii=False)
-        link = link_json(self.seq, self.prev, int(time.time() * 1000), answers_json, [item])
+        link = link_json(self.seq, self.prev, int(time.time() * 1000), answers_json, [answer_field(item)])
         self.prev = sha256_hex(link)
         return json.dumps({'link': link, 'answers_json': answers_json}).encode()
 

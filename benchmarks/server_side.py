@@ -11,7 +11,7 @@ import time
 import tracemalloc
 import zipfile
 
-from benchmarks.common import candidates, exam_course, result, start_attempts
+from benchmarks.common import answer_field, candidates, exam_course, result, start_attempts
 
 
 def _files(course, exam, prefix, count, items):
@@ -25,7 +25,7 @@ def _files(course, exam, prefix, count, items):
     text = 'Svar med åäö och en mening som liknar ett riktigt provsvar. ' * 3
     item_ids = api.start_candidate_session(users[0], attempts[0]['id']).items
     assert len(item_ids) == items, (len(item_ids), items)
-    return [(attempt, delivery_file(user, attempt, dict.fromkeys(item_ids, text)))
+    return [(attempt, delivery_file(user, attempt, dict.fromkeys(map(answer_field, item_ids), text)))
             for user, attempt in zip(users, attempts)]
 
 
