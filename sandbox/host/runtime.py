@@ -234,6 +234,20 @@ class SandboxRuntime(Runtime):
         else:
             self.track_function(event_type, event_data)
 
+    def _css_classes_for(self, block, view):
+        """
+        The wrapper's classes as the LMS's ``wrap_xblock`` gives them (``openedx/core/lib/xblock_utils/__init__.py``,
+        read at openedx/openedx-platform 14f7dc89): ``xblock``, ``xblock-<view>``, ``xblock-<view>-<type>``, and for
+        blocks styled the XModule way (capa's and the HTML block's ``uses_xmodule_styles_setup``)
+        ``xmodule_display xmodule_<ClassName>``, which capa's stylesheet is scoped under.
+        """
+        classes = super()._css_classes_for(block, view) + [
+            'xblock', f'xblock-{view}', f'xblock-{view}-{block.scope_ids.block_type}']
+        if getattr(block, 'uses_xmodule_styles_setup', False):
+            class_name = getattr(block, 'unmixed_class', block.__class__).__name__
+            classes += ['xmodule_display', f'xmodule_{class_name}']
+        return classes
+
     def wrap_xblock(self, block, view, frag, context):
         """Wrap like the base runtime, adding the handler URL prefix the page's JS runtime reads."""
         prefix = self.handler_url(block, 'HANDLER').rsplit('HANDLER', 1)[0]

@@ -117,8 +117,12 @@ class ReplaceURLService:
     """
 
     def replace_urls(self, text, static_replace_only=False):  # pylint: disable=unused-argument
-        """The text with course links made absolute (none to make here)."""
-        return text
+        """
+        The text with course links made absolute (none to make here), as a plain ``str``: the LMS rewrites with
+        ``re.sub``, which returns one, and capa relies on it (its ``problem_ajax.html`` puts the problem's HTML into
+        the ``data-content`` attribute, which Django escapes only when the HTML is not marked safe).
+        """
+        return ''.join([text])
 
 
 class XQueueService:

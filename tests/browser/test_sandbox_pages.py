@@ -68,6 +68,28 @@ def test_candidate_starts_the_proctored_exam_and_saves_an_answer(page, live_serv
     page.reload()
     expect(control_word).to_have_value('hej')  # restored from this device's copy
     expect(page.get_by_label('The attempt code')).to_be_checked()
+    expect(page.get_by_label('AES-GCM')).to_be_checked()
+    expect(page.get_by_label('Which key may never leave the server?')).to_have_value('The private key')
+
+
+def test_a_problems_own_submit_grades_it_through_capas_script(page, live_server, demo, screenshot):
+    """capa's own script runs on the exam page, as in the LMS: Submit posts ``problem_check`` and shows the result,
+    the problem re-renders, and the plugin's copy of the answer is still what the learner chose."""
+    from tests.browser.helpers import start_final_exam  # pylint: disable=import-outside-toplevel
+
+    start_final_exam(page, live_server, demo)
+    question = page.locator("[data-usage$='block@final_mc_cipher']")
+    question.get_by_label('AES-GCM').check()
+    question.get_by_role('button', name='Submit').click()
+    expect(question.locator('.notification.success')).to_contain_text('Correct (1/1 point)')
+    expect(question.get_by_label('AES-GCM')).to_be_checked()
+    screenshot(page, 'sandbox-problem-submitted')
+    module = StudentModule.objects.get(student=demo.verified_learner,
+                                       module_state_key=demo.course_key.make_usage_key('problem', 'final_mc_cipher'))
+    assert (module.grade, module.max_grade) == (1, 1)
+    assert module.state['student_answers'] == {'final_mc_cipher_2_1': 'choice_1'}
+    wait_until_sent(page)
+    assert server_answers(demo.verified_learner, demo) == {'final_mc_cipher': 'choice_1'}
 
 
 @pytest.mark.parametrize('username,path', [

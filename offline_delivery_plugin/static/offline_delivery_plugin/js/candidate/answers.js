@@ -97,13 +97,20 @@ export function watchForNewFields(onChange) {
       });
       if (block && added && changed.indexOf(block) < 0 && itemElements().indexOf(block) >= 0) { changed.push(block); }
     });
-    if (changed.length) { onChange(changed); }
+    if (changed.length) {
+      onChange(changed);
+      // A problem that re-rendered while the page is closed (time up, delivered, locked) stays closed.
+      if (inputsDisabled) { setInputsDisabled(true, changed); }
+    }
   }).observe(examRoot, {childList: true, subtree: true});
 }
 
+var inputsDisabled = false;
+
 /** Every field and button of the exam's blocks on or off (time up, delivered, waiting for the invigilator). */
-export function setInputsDisabled(disabled) {
-  itemElements().forEach(function (block) {
+export function setInputsDisabled(disabled, blocks) {
+  inputsDisabled = disabled;
+  (blocks || itemElements()).forEach(function (block) {
     fieldsOf(block).concat(Array.prototype.slice.call(block.querySelectorAll('button'))).forEach(function (f) {
       f.disabled = disabled;
     });
