@@ -9,7 +9,8 @@ from edx_proctoring.models import ProctoredExamStudentAttempt
 from playwright.sync_api import expect
 
 from sandbox.host.demo import DEMO_USERS
-from tests.browser.helpers import log_in, server_answers, wait_until_sent
+from sandbox.host.models import StudentModule
+from tests.browser.helpers import log_in, server_answers, start_final_exam, wait_until_sent
 from tests.helpers import start_exam
 
 pytestmark = pytest.mark.browser
@@ -75,8 +76,6 @@ def test_candidate_starts_the_proctored_exam_and_saves_an_answer(page, live_serv
 def test_a_problems_own_submit_grades_it_through_capas_script(page, live_server, demo, screenshot):
     """capa's own script runs on the exam page, as in the LMS: Submit posts ``problem_check`` and shows the result,
     the problem re-renders, and the plugin's copy of the answer is still what the learner chose."""
-    from tests.browser.helpers import start_final_exam  # pylint: disable=import-outside-toplevel
-
     start_final_exam(page, live_server, demo)
     question = page.locator("[data-usage$='block@final_mc_cipher']")
     question.get_by_label('AES-GCM').check()
