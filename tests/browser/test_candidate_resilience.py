@@ -198,9 +198,14 @@ def test_reload_with_the_server_gone_opens_the_kept_page_with_every_answer(page,
     expect(page.locator('#offline-delivery[data-page-kept="true"]')).to_have_count(1, timeout=15000)
     own_live_server.stop()  # no server at all: not even a connection
     type_and_keep(page, ESSAY, 'typed after the server went away')  # it can only be kept on the device
+    page.get_by_label('AES-GCM').check()
+    type_and_keep(page, CONTROL_WORD, 'hej')
     page.reload()
     expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1)
     expect(page.get_by_label(ESSAY)).to_have_value('typed after the server went away')
+    # capa's problems render from the kept copy of their own script, and show what this device holds.
+    expect(page.get_by_label(CONTROL_WORD)).to_have_value('hej')
+    expect(page.get_by_label('AES-GCM')).to_be_checked()
     expect(page.locator('.od-status')).to_have_text('Saved on this device; waiting to send to the server.')
     page.context.close()  # end the keep-alive connections while this test's warning filter applies
     time.sleep(1)
