@@ -71,7 +71,7 @@ def test_offline_warning_password_file_and_resync(page, live_server, demo, scree
     assert opened.blank is False
     assert opened.header['candidate'] == api.start_candidate_session(
         demo.verified_learner, int(re.search(r'attempt(\d+)', name)[1])).candidate_id
-    assert len(opened.items) == 9
+    assert len(opened.items) == 11
 
     page.get_by_role('button', name='OK').click()
     page.context.set_offline(False)
