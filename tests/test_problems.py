@@ -26,6 +26,11 @@ def learner_block(user, usage_id):
     return runtime.get_block(usage_id)
 
 
+def problem_html(block):
+    """The problem as the learner's page shows it: capa's own HTML, which its script renders from the unit's markup."""
+    return block.get_problem_html(encapsulate=False)
+
+
 def stored_grade(user, usage_id):
     """The score the runtime's ``grade`` event stored on the learner's StudentModule, as (earned, possible)."""
     from sandbox.host.models import StudentModule  # pylint: disable=import-outside-toplevel
@@ -34,10 +39,10 @@ def stored_grade(user, usage_id):
     return module.grade, module.max_grade
 
 
-def deliver(demo, attempt, answers):
-    """An accepted staff upload of a file with these answers; the receipt."""
+def deliver(demo, attempt, answers, channel='staff'):
+    """An accepted delivery of a file with these answers (a staff upload, or ``self``: the candidate's); the receipt."""
     data = delivery_file(demo.verified_learner, attempt, answers)
-    return api.deliver_file(data, attempt['id'], demo.invigilator, 'staff')
+    return api.deliver_file(data, attempt['id'], demo.invigilator if channel == 'staff' else None, channel)
 
 
 # (block id, the value as the page captures it, what capa stores, what the rendered problem shows, correct?)
@@ -70,7 +75,7 @@ def test_each_response_type_takes_scores_and_shows_the_delivered_answer(demo, at
     assert block.attempts == 1
     assert (block.score.raw_earned, block.score.raw_possible) == ((1, 1) if correct else (0, 1))
     assert stored_grade(demo.verified_learner, usage_id) == ((1, 1) if correct else (0, 1))
-    html = block.runtime.render(block, 'student_view').body_html()
+    html = problem_html(block)
     if shown:
         assert shown.strip() in html
     if isinstance(stored, list):  # every delivered checkbox is checked, the others are not
@@ -79,14 +84,21 @@ def test_each_response_type_takes_scores_and_shows_the_delivered_answer(demo, at
             assert ('checked' in tag) == (f'choice_{index}' in stored)
 
 
+def test_a_self_delivered_file_is_applied_the_same_way(demo, attempt):
+    receipt = deliver(demo, attempt, {answer_key('problem', 'final_mc_cipher'): 'choice_1',
+                                      answer_key('problem', 'final_num_bits'): '256'}, channel='self')
+    assert receipt.not_applied == ()
+    for block_id in ('final_mc_cipher', 'final_num_bits'):
+        assert learner_block(demo.verified_learner, problem(block_id)).score.raw_earned == 1, block_id
+
+
 def test_a_selected_option_and_a_chosen_radio_render_as_selected(demo, attempt):
     deliver(demo, attempt, {answer_key('problem', 'final_dropdown_keys'): 'The private key',
                             answer_key('problem', 'final_mc_cipher'): 'choice_1'})
-    html = learner_block(demo.verified_learner, problem('final_dropdown_keys')).runtime.render(
-        learner_block(demo.verified_learner, problem('final_dropdown_keys')), 'student_view').body_html()
+    html = problem_html(learner_block(demo.verified_learner, problem('final_dropdown_keys')))
     assert 'value="The private key" selected' in html.replace('selected="true"', 'selected')
     radio = learner_block(demo.verified_learner, problem('final_mc_cipher'))
-    html = radio.runtime.render(radio, 'student_view').body_html()
+    html = problem_html(radio)
     assert 'checked' in html.split('value="choice_1"')[1].split('>')[0]
     assert 'checked' not in html.split('value="choice_0"')[1].split('>')[0]
 

@@ -191,3 +191,70 @@ def test_a_folder_bigger_than_one_request_goes_up_in_batches(chromium, live_serv
     expect(monitor.locator('tr.state-delivered_offline')).to_have_count(2, timeout=15000)
     assert BulkUpload.objects.count() == 3
     staff.close()
+
+
+#: Each problem of the final exam: how the candidate answers it on the page, and what capa then holds.
+CAPA_ANSWERS = [
+    ('final_control_word', lambda page: page.get_by_label(CONTROL_WORD).fill('hej'), 'hej'),
+    ('final_term', lambda page: page.get_by_label('Name the protocol that encrypts web traffic between a browser '
+                                                  'and a server.').fill('TLS'), 'TLS'),
+    ('final_mc_cipher', lambda page: page.get_by_label('AES-GCM').check(), 'choice_1'),
+    ('final_checkbox_bound', lambda page: (page.get_by_label('The course').check(),
+                                           page.get_by_label('The attempt code').check()), ['choice_0', 'choice_1']),
+    ('final_dropdown_keys', lambda page: page.get_by_label('Which key may never leave the server?').select_option(
+        'The private key'), 'The private key'),
+    ('final_num_bits', lambda page: page.get_by_label('How many bits long is an AES-256 key?').fill('256'), '256'),
+    ('final_num_pi', lambda page: page.get_by_label('Give pi to two decimals.').fill('3.14'), '3.14'),
+    ('final_formula_area', lambda page: page.get_by_label(
+        'Write the area of a circle of radius r (for example 2*r, r^2 or pi*r).').fill('pi*r^2'), 'pi*r^2'),
+    ('final_signature', lambda page: page.get_by_label('Type your initials to confirm the answers are yours.').fill(
+        'VV'), 'VV'),
+]
+
+
+def test_a_file_of_the_pages_uploaded_in_the_monitor_leaves_every_problem_answered_and_scored(
+        chromium, live_server, demo):
+    """Done when (issue 17): a file written by the page for an exam of real capa problems, uploaded in the Monitor,
+    leaves every problem of that exam showing and scoring the delivered answers."""
+    # pylint: disable=import-outside-toplevel
+    from sandbox.host.models import StudentModule
+    from sandbox.host.runtime import SandboxRuntime
+
+    candidate = chromium.new_context(accept_downloads=True, viewport={'width': 1200, 'height': 900})
+    page = candidate.new_page()
+    start_final_exam(page, live_server, demo)
+    page.context.set_offline(True)  # everything is answered offline: only the file can bring it to the course
+    for _block_id, answer, _held in CAPA_ANSWERS:
+        answer(page)
+    page.get_by_label(ESSAY).fill('written without a network')
+    download, receipt = save_file(page)
+    file_path = Path(download.path())
+
+    invigilator = chromium.new_context(viewport={'width': 1300, 'height': 900})
+    monitor = invigilator.new_page()
+    log_in(monitor, live_server.url, 'invigilator')
+    monitor.goto(f'{live_server.url}/offline-delivery/courses/{demo.course_key}/exams/{demo.final_exam_id}/monitor/')
+    row = monitor.locator('tr[data-user="verified_learner"]')
+    row.get_by_label('Upload answers for Vera Verified').set_input_files(file_path)
+    expect(row.locator('.upload-ok')).to_contain_text(f'Receipt code {receipt}.', timeout=15000)
+    expect(row.locator('.upload-ok')).not_to_contain_text('could not be put back')
+
+    row.get_by_role('button', name='View answers of Vera Verified').click()
+    dialog = monitor.get_by_role('dialog', name='Answers of Vera Verified')
+    expect(dialog.get_by_role('row', name='Question 2')).to_contain_text('AES-GCM')
+    expect(dialog.get_by_role('row', name='Question 3')).to_contain_text('The course, The attempt code')
+    candidate.close()
+    invigilator.close()
+
+    runtime = SandboxRuntime(demo.verified_learner, demo.course)
+    for block_id, _answer, held in CAPA_ANSWERS:
+        usage_id = str(demo.course_key.make_usage_key('problem', block_id))
+        block = runtime.get_block(usage_id)
+        assert block.lcp.student_answers == {f'{block_id}_2_1': held}, block_id
+        assert (block.score.raw_earned, block.score.raw_possible) == (1, 1), block_id
+        module = StudentModule.objects.get(student=demo.verified_learner, module_state_key=usage_id)
+        assert (module.grade, module.max_grade) == (1, 1), block_id
+        assert block.lcp.correct_map.is_correct(f'{block_id}_2_1'), block_id
+        shown = block.get_problem_html(encapsulate=False)  # what the learner's page shows
+        if isinstance(held, str) and not held.startswith('choice_'):
+            assert f'value="{held}"' in shown or f'value="{held}" selected' in shown, block_id

@@ -2,6 +2,7 @@
 The sandbox host as a learner meets it: start the proctored exam through edx-proctoring's attempt API, see the
 XBlock items, save answers through their handlers, submit.
 """
+import html
 from io import StringIO
 
 from django.urls import reverse
@@ -82,9 +83,10 @@ def test_learner_starts_the_proctored_exam_and_sees_the_xblock_items(client, dem
     assert attempt['status'] == 'started'
     assert attempt['taking_as_proctored'] is True
 
-    page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
-    # Open edX's capa problems, rendered by the XBlock runtime: wrapped with the block's usage id, type and the
-    # JS init function capa names; their inputs as capa names them.
+    page = html.unescape(client.get(subsection_url(demo, demo.final_exam_id)).content.decode())
+    # Open edX's capa problems, rendered by the XBlock runtime: wrapped with the block's usage id, type and the JS
+    # init function capa names; their inputs as capa names them, in the problem's HTML that capa puts (escaped) in
+    # its wrapper's data-content for its script to render: the page is read unescaped.
     assert page.count("data-block-type='problem'") == 9
     assert f"data-usage='{item_id(demo, 'problem', 'final_control_word')}'" in page
     assert "data-init='Problem'" in page
@@ -134,7 +136,7 @@ def test_answers_are_saved_through_the_problems_handler_and_rendered_back(client
     module = StudentModule.objects.get(student=demo.verified_learner, module_state_key=control_word)
     assert module.state['student_answers'] == {'final_control_word_2_1': 'hej'}
     assert (module.grade, module.max_grade) == (1, 1)
-    page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
+    page = html.unescape(client.get(subsection_url(demo, demo.final_exam_id)).content.decode())
     assert 'value="hej"' in page
 
 

@@ -19,15 +19,18 @@ export function showAnswers(row) {
       var name = el('th', {scope: 'row', text: item.display_name});
       if (item.question) { name.appendChild(el('p', {'class': 'question', text: item.question})); }
       tr.appendChild(name);
-      // A problem's answer as the candidate saw it (the choice's text); anything else as it was typed.
-      var held = el('td', {text: item.value_text || item.value});
+      // A problem's answer as the candidate saw it (the choice's text; nothing for "Select an option"); any other
+      // item's as it was typed.
+      var readable = Boolean(item.question);
+      var value = readable ? item.value_text : item.value;
+      var held = el('td', {text: value});
       if (item.not_applied) {
         held.appendChild(el('p', {'class': 'not-applied', text: interpolate(
-          gettext('Not put back into the question: %(reason)s'), {reason: item.not_applied}, true)}));
+          gettext('The question says: %(reason)s'), {reason: item.not_applied}, true)}));
       }
       tr.appendChild(held);
-      var online = item.changed_offline ? (item.online_text || item.online_value) :
-        (item.value ? gettext('(the same)') : '');
+      var online = item.changed_offline ? (readable ? item.online_text : item.online_value) :
+        (value ? gettext('(the same)') : '');
       tr.appendChild(el('td', {text: online || '\u2014'}));
       table.appendChild(tr);
     });
