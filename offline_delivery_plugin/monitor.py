@@ -159,8 +159,11 @@ def get_attempt_answers(course_key, content_id, attempt_id):
             value=answer.value if answer else '',
             online_value=answer.online_value if answer else '',
             source=answer.source if answer else '',
-            changed_offline=bool(answer and answer.source == ItemAnswer.SOURCE_FILE
-                                 and answer.value != answer.online_value),
+            # Compared as read where the item is a problem: an untouched dropdown ("Select an option") or an empty
+            # checkbox group in the file is no change from having saved nothing online.
+            changed_offline=bool(answer and answer.source == ItemAnswer.SOURCE_FILE and (
+                held[key].text != (online[key].text if key in online else '') if key in held
+                else answer.value != answer.online_value)),
             not_applied=not_applied.get(item, ''),
             question=held[key].question if key in held else '',
             value_text=held[key].text if key in held else '',

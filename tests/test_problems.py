@@ -214,6 +214,7 @@ def test_staff_read_the_answers_as_words(demo, attempt):
         answer_key('problem', 'final_mc_cipher'): 'choice_1',
         answer_key('problem', 'final_checkbox_bound', 'input_final_checkbox_bound_2_1[]'): '["choice_0","choice_1"]',
         answer_key('problem', 'final_num_bits'): '256',
+        answer_key('problem', 'final_dropdown_keys'): 'option_final_dropdown_keys_2_1_dummy_default',
         ESSAY: 'offline text',
     })
     rows = {row.item_id: row for row in api.get_attempt_answers(demo.course_key, demo.final_exam_id, attempt['id'])}
@@ -223,6 +224,8 @@ def test_staff_read_the_answers_as_words(demo, attempt):
     boxes = rows[answer_key('problem', 'final_checkbox_bound', 'input_final_checkbox_bound_2_1[]')]
     assert boxes.value_text == 'The course, The attempt code'
     assert rows[answer_key('problem', 'final_num_bits')].value_text == '256'
+    untouched = rows[answer_key('problem', 'final_dropdown_keys')]
+    assert (untouched.value_text, untouched.changed_offline) == ('', False), 'Select an option is no answer'
     essay = rows[ESSAY]
     assert (essay.display_name, essay.value, essay.value_text, essay.question) == (
         'Question 8', 'offline text', '', '')
