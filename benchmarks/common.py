@@ -28,10 +28,16 @@ def setup():
 
 
 def exam_course(name, items):
-    """A course with one timed exam of ``items`` short-text items and offline delivery on: (course, exam)."""
+    """
+    A course with one timed exam of ``items`` capa problems, offline delivery on and the demo's invigilator password
+    set (a delivery file is co-signed with it): (course, exam).
+    """
     # pylint: disable=import-outside-toplevel
     from edx_proctoring import api as proctoring_api
     from opaque_keys.edx.keys import CourseKey
+
+    from offline_delivery_plugin import api
+    from sandbox.host.demo import INVIGILATOR_PASSWORD
 
     from sandbox.host.models import Block, Course, CourseAccessRole
     from sandbox.host.studio import publish_course
@@ -60,6 +66,8 @@ def exam_course(name, items):
         staff = get_user_model().objects.get(username='course_staff')
         CourseAccessRole.objects.create(user=staff, course=course, role='staff')
         publish_course(course, staff)
+        api.set_invigilator_password(key, str(key.make_usage_key('sequential', 'exam')), INVIGILATOR_PASSWORD,
+                                     set_by=staff)
     content_id = str(key.make_usage_key('sequential', 'exam'))
     return course, proctoring_api.get_exam_by_content_id(str(key), content_id)
 

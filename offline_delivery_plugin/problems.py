@@ -7,10 +7,10 @@ unchanged on both: turning the fields the candidate page captured into what the 
 checking the block's answer, and ``save()``.
 
 A capa problem (Open edX's ``ProblemBlock``, built in or from ``xblocks-contrib``) takes the answers as its own
-buttons send them (``handle_ajax``'s ``problem_save``, then ``problem_check``): a webob ``MultiDict`` of
-``input_<id>`` keys, a checkbox group as repeated ``input_<id>[]`` keys. Saved, then submitted: a delivered file is
-the candidate's hand-in, so each answered problem ends as if the candidate had pressed *Submit* on it (graded and
-scored by capa, by the course's own rules on attempts and correctness). Any other block takes a delivered answer
+*Submit* sends them (``handle_ajax``'s ``problem_check``): a webob ``MultiDict`` of ``input_<id>`` keys, a checkbox
+group as repeated ``input_<id>[]`` keys. A delivered file is the candidate's hand-in, so each answered problem ends
+as if the candidate had pressed *Submit* on it (graded and scored by capa, by the course's own rules on attempts and
+correctness); an answer capa cannot grade is saved instead, as its *Save* would. Any other block takes a delivered answer
 only if it offers ``take_delivered_answer(fields)``, the plugin's protocol for blocks that are not capa problems.
 """
 import json
@@ -153,24 +153,28 @@ def _json_list(value):
 
 
 def _apply_to_problem(block, fields):
+    """
+    Submit the answers as the learner's *Submit* does, then ``save()``. Where capa cannot grade them (an answer it
+    cannot read, a queued grader), they are saved as the learner's *Save* would, so the learner finds them in the
+    problem, and the reason is returned. A problem capa will not take answers for (closed, or waiting for a reset)
+    raises AnswerNotTaken and keeps its state.
+    """
     data = problem_data(block, fields)
     answers = block.make_dict_of_responses(data)
     if block.lcp.done and block.lcp.student_answers == answers:
         return None  # the problem holds these answers, submitted (the candidate pressed Submit before going offline)
+    try:
+        submitted = block.submit_problem(data)
+    except NotFoundError as error:  # capa's "Problem is closed." (``xblock.exceptions``, as the LMS's own)
+        raise AnswerNotTaken(str(error)) from error
+    if submitted.get('success') in GRADED:
+        block.save()
+        return None
     saved = block.save_problem(data)
     if not saved.get('success'):
         raise AnswerNotTaken(str(saved.get('msg') or _('The problem did not save the answer.')))
     block.save()
-    try:
-        submitted = block.submit_problem(data)
-    except NotFoundError as error:  # capa's "Problem is closed." (``xblock.exceptions``, as the LMS's own)
-        return _('Saved, not graded: {reason}').format(reason=error)
-    if submitted.get('success') not in GRADED:
-        # Not saved again: capa's failed grading empties the answers it could not grade, and the learner should
-        # find the answer as delivered (saved above), not an empty problem.
-        return _('Saved, not graded: {reason}').format(reason=submitted.get('success'))
-    block.save()
-    return None
+    return _('Saved, not graded: {reason}').format(reason=submitted.get('success'))
 
 
 class ReadableAnswer:

@@ -203,10 +203,12 @@ def test_the_uploader_is_not_the_one_who_answered(demo, attempt):
 
 def test_the_blocks_events_reach_the_track_function(demo, attempt, caplog):
     caplog.set_level('INFO', logger='sandbox.host.runtime')
-    deliver(demo, attempt, {answer_key('problem', 'final_num_bits'): '256'})
+    deliver(demo, attempt, {answer_key('problem', 'final_num_bits'): '256',
+                            answer_key('problem', 'final_num_pi'): 'about three'})
     events = [record.getMessage().split(':')[0] for record in caplog.records]
-    assert 'Tracking event save_problem_success' in events
-    assert 'Tracking event problem_check' in events
+    assert events.count('Tracking event problem_check') == 1, 'the graded submit'
+    assert 'Tracking event save_problem_success' in events, 'the answer capa could not grade, saved'
+    assert 'Tracking event grade' not in events, 'a grade is stored, not tracked (the LMS publishes it as a score)'
 
 
 def test_staff_read_the_answers_as_words(demo, attempt):
