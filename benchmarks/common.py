@@ -38,7 +38,6 @@ def exam_course(name, items):
 
     from offline_delivery_plugin import api
     from sandbox.host.demo import INVIGILATOR_PASSWORD
-
     from sandbox.host.models import Block, Course, CourseAccessRole
     from sandbox.host.studio import publish_course
 
