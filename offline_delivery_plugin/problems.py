@@ -7,11 +7,12 @@ unchanged on both: turning the fields the candidate page captured into what the 
 checking the block's answer, and ``save()``.
 
 A capa problem (Open edX's ``ProblemBlock``, built in or from ``xblocks-contrib``) takes the answers as its own
-*Submit* sends them (``handle_ajax``'s ``problem_check``): a webob ``MultiDict`` of ``input_<id>`` keys, a checkbox
-group as repeated ``input_<id>[]`` keys. A delivered file is the candidate's hand-in, so each answered problem ends
-as if the candidate had pressed *Submit* on it (graded and scored by capa, by the course's own rules on attempts and
-correctness); an answer capa cannot grade is saved instead, as its *Save* would. Any other block takes a delivered answer
-only if it offers ``take_delivered_answer(fields)``, the plugin's protocol for blocks that are not capa problems.
+*Submit* sends them (``handle_ajax``'s ``problem_check``): a webob ``MultiDict`` of ``input_<id>`` keys, a
+checkbox group as repeated ``input_<id>[]`` keys. A delivered file is the candidate's hand-in, so each answered
+problem ends as if the candidate had pressed *Submit* on it (graded and scored by capa, by the course's own rules
+on attempts and correctness); an answer capa cannot grade is saved instead, as its *Save* would. Any other block
+takes a delivered answer only if it offers ``take_delivered_answer(fields)``, the plugin's protocol for blocks that
+are not capa problems.
 """
 import json
 import logging
