@@ -17,19 +17,36 @@ from tests.helpers import start_exam
 pytestmark = pytest.mark.browser
 
 
-def test_invigilator_uploads_the_candidates_file(chromium, live_server, demo, screenshot):
+def candidates_file(chromium, live_server, demo, answer_online, answer_offline):
+    """
+    The candidate's browser: start the final exam, answer (``answer_online(page)``), lose the network, answer on
+    (``answer_offline(page)``) and save the delivery file behind the invigilator password. Returns the candidate's
+    context, the file's path and its receipt code.
+    """
     candidate = chromium.new_context(accept_downloads=True, viewport={'width': 1200, 'height': 900})
     page = candidate.new_page()
     start_final_exam(page, live_server, demo)
-    page.get_by_label(CONTROL_WORD).fill('hej')
+    answer_online(page)
     page.context.set_offline(True)
-    page.get_by_label(ESSAY).fill('written without a network')
+    answer_offline(page)
     download, receipt = save_file(page)
-    file_path = Path(download.path())
+    return candidate, Path(download.path()), receipt
 
+
+def invigilators_page(chromium, live_server):
+    """The invigilator's browser, signed in: a page of its own."""
     invigilator = chromium.new_context(viewport={'width': 1300, 'height': 900})
     monitor = invigilator.new_page()
     log_in(monitor, live_server.url, 'invigilator')
+    return monitor
+
+
+def test_invigilator_uploads_the_candidates_file(chromium, live_server, demo, screenshot):
+    candidate, file_path, receipt = candidates_file(
+        chromium, live_server, demo, lambda page: page.get_by_label(CONTROL_WORD).fill('hej'),
+        lambda page: page.get_by_label(ESSAY).fill('written without a network'))
+
+    monitor = invigilators_page(chromium, live_server)
     monitor.goto(f'{live_server.url}/courses/{demo.course_key}/')
     monitor.get_by_role('link', name='Monitor').first.click()
     expect(monitor.get_by_role('heading', name='Monitor: Final exam (proctored)')).to_be_visible()
@@ -54,7 +71,7 @@ def test_invigilator_uploads_the_candidates_file(chromium, live_server, demo, sc
     other = monitor.locator('tr[data-user="verified_learner2"]')
     expect(other.locator('.state')).to_have_text('Not started')
     candidate.close()
-    invigilator.close()
+    monitor.context.close()
 
 
 def test_flow_d_reopen_and_continue_after_the_password(chromium, live_server, demo, screenshot):
@@ -220,19 +237,14 @@ def test_a_file_of_the_pages_uploaded_in_the_monitor_leaves_every_problem_answer
     from sandbox.host.models import StudentModule
     from sandbox.host.runtime import SandboxRuntime
 
-    candidate = chromium.new_context(accept_downloads=True, viewport={'width': 1200, 'height': 900})
-    page = candidate.new_page()
-    start_final_exam(page, live_server, demo)
-    page.context.set_offline(True)  # everything is answered offline: only the file can bring it to the course
-    for _block_id, answer, _held in CAPA_ANSWERS:
-        answer(page)
-    page.get_by_label(ESSAY).fill('written without a network')
-    download, receipt = save_file(page)
-    file_path = Path(download.path())
+    def answer_every_problem(page):  # everything offline: only the file can bring it to the course
+        for _block_id, answer, _held in CAPA_ANSWERS:
+            answer(page)
+        page.get_by_label(ESSAY).fill('written without a network')
 
-    invigilator = chromium.new_context(viewport={'width': 1300, 'height': 900})
-    monitor = invigilator.new_page()
-    log_in(monitor, live_server.url, 'invigilator')
+    candidate, file_path, receipt = candidates_file(chromium, live_server, demo, lambda page: None,
+                                                    answer_every_problem)
+    monitor = invigilators_page(chromium, live_server)
     monitor.goto(f'{live_server.url}/offline-delivery/courses/{demo.course_key}/exams/{demo.final_exam_id}/monitor/')
     row = monitor.locator('tr[data-user="verified_learner"]')
     row.get_by_label('Upload answers for Vera Verified').set_input_files(file_path)
@@ -244,7 +256,7 @@ def test_a_file_of_the_pages_uploaded_in_the_monitor_leaves_every_problem_answer
     expect(dialog.get_by_role('row', name='Question 2')).to_contain_text('AES-GCM')
     expect(dialog.get_by_role('row', name='Question 3')).to_contain_text('The course, The attempt code')
     candidate.close()
-    invigilator.close()
+    monitor.context.close()
 
     runtime = SandboxRuntime(demo.verified_learner, demo.course)
     for block_id, _answer, held in CAPA_ANSWERS:
