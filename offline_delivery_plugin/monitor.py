@@ -141,9 +141,9 @@ def get_attempt_answers(course_key, content_id, attempt_id):
         keys += [key for key in answers if key == item or key.startswith(f'{item}#')] or [item]
     keys += sorted(key for key in answers if key not in keys)
     names = compat.get_display_names(course_key, list(dict.fromkeys(key.partition('#')[0] for key in keys)))
-    held = readable_answers(attempt.user, course_key, {key: answers[key].value for key in keys if key in answers})
-    online = readable_answers(attempt.user, course_key, {
-        key: answers[key].online_value for key in keys if key in answers and answers[key].online_value})
+    held, online = readable_answers(
+        attempt.user, course_key, {key: answers[key].value for key in keys if key in answers},
+        {key: answers[key].online_value for key in keys if key in answers and answers[key].online_value})
     fields_of = {}
     for key in keys:
         fields_of.setdefault(key.partition('#')[0], []).append(key)

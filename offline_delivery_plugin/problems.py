@@ -119,9 +119,7 @@ def problem_data(block, fields):
     inputs = list(block.lcp.inputs)
     pairs = []
     for captured, value in fields.items():
-        name = captured
-        if captured == '' and len(inputs) == 1:
-            name = f'input_{inputs[0]}' + ('[]' if _json_list(value) is not None else '')
+        name = _field_name(captured, inputs, value)
         input_id = _input_id(name)
         if input_id not in inputs or not isinstance(value, str):
             raise AnswerNotTaken(_('The answer names a field this problem does not have ({name}).').format(
@@ -134,6 +132,13 @@ def problem_data(block, fields):
         else:
             pairs.append((name, value))
     return MultiDict(pairs)
+
+
+def _field_name(captured, inputs, value):
+    """The field's name as the problem renders it; '' (files of earlier versions) names a problem's only input."""
+    if captured == '' and len(inputs) == 1:
+        return f'input_{inputs[0]}' + ('[]' if _json_list(value) is not None else '')
+    return captured
 
 
 def _input_id(name):
@@ -188,23 +193,29 @@ class ReadableAnswer:
         self.text = text
 
 
-def readable_answers(user, course_key, answers):
+def readable_answers(user, course_key, *answer_sets):
     """
     The answers as staff read them: a choice's text instead of ``choice_2``, a checkbox group's texts joined, and
     the question each field answers, as the LMS's problem responses report words them (capa's
-    ``find_question_label`` and ``find_answer_text``).
+    ``find_question_label`` and ``find_answer_text``). The learner's blocks are loaded once for every set.
 
     Arguments:
-        answers (dict): ``{answer key: value}`` as the plugin stores them (``item`` or ``item#field``).
+        answer_sets: dicts ``{answer key: value}`` as the plugin stores them (``item`` or ``item#field``), such as
+            the values held and the last online values.
 
     Returns:
-        dict: ``{answer key: ReadableAnswer}`` for the answers of capa problems it could read; any other answer is
-        left out (staff see its value as it is).
+        list: for each set, ``{answer key: ReadableAnswer}`` of the answers of capa problems it could read; any other
+        answer is left out (staff see its value as it is).
     """
+    usage_ids = list(dict.fromkeys(key.partition('#')[0] for answers in answer_sets for key in answers))
+    blocks = compat.load_learner_blocks(user, course_key, usage_ids) if usage_ids else {}
+    return [_read_set(blocks, answers) for answers in answer_sets]
+
+
+def _read_set(blocks, answers):
     by_item = {}
     for key in answers:
         by_item.setdefault(key.partition('#')[0], []).append(key)
-    blocks = compat.load_learner_blocks(user, course_key, list(by_item))
     readable = {}
     for usage_id, keys in by_item.items():
         block = blocks.get(usage_id)
@@ -222,9 +233,7 @@ def _read_problem(block, answers):
     inputs = list(block.lcp.inputs)
     readable = {}
     for key, value in answers.items():
-        name = key.partition('#')[2]
-        if name == '' and len(inputs) == 1:
-            name = f'input_{inputs[0]}'
+        name = _field_name(key.partition('#')[2], inputs, value)
         input_id = _input_id(name)
         if input_id not in inputs:
             continue
