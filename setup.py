@@ -58,6 +58,10 @@ setup(
         'cms.djangoapp': [
             'offline_delivery_plugin = offline_delivery_plugin.apps:OfflineDeliveryConfig',
         ],
+        # edx-proctoring's backends (edx_proctoring/apps.py loads those named in PROCTORING_BACKENDS).
+        'openedx.proctoring': [
+            'onsite_invigilation = offline_delivery_plugin.onsite:OnSiteInvigilationBackend',
+        ],
     },
     classifiers=[
         'Framework :: Django',

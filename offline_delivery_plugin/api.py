@@ -33,8 +33,11 @@ from offline_delivery_plugin.dashboard import get_course_dashboard
 from offline_delivery_plugin.deliveries import deliver_file, open_delivery_file
 from offline_delivery_plugin.exams import list_course_exams
 from offline_delivery_plugin.exceptions import (
+    AttemptNotFound,
     BulkUploadRefused,
+    CannotCheckIn,
     CannotReopen,
+    CannotReview,
     ExamNotFound,
     InvalidInvigilatorPassword,
     ReportNotAvailable,
@@ -66,6 +69,15 @@ from offline_delivery_plugin.learner_requests import (
 )
 from offline_delivery_plugin.monitor import get_attempt_answers, get_monitor, upload_delivery_file
 from offline_delivery_plugin.notifications import send_request_decided_email
+from offline_delivery_plugin.onsite import NOTE_MAX as HALL_REVIEW_NOTE_MAX
+from offline_delivery_plugin.onsite import (
+    check_in_from_monitor,
+    check_in_with_password,
+    get_check_in,
+    get_exam_url,
+    is_onsite_exam,
+    record_hall_review,
+)
 from offline_delivery_plugin.reopening import MAX_EXTRA_MINUTES as REOPEN_MAX_EXTRA_MINUTES
 from offline_delivery_plugin.reopening import REASON_MAX as REOPEN_REASON_MAX
 from offline_delivery_plugin.reopening import reopen_attempt, suggest_extra_minutes, unlock_attempt
@@ -86,6 +98,7 @@ __all__ = [
     'AUDIT_COLUMNS',
     'COURSE_SETTINGS_KEY',
     'DECISION_TEXT_MAX',
+    'HALL_REVIEW_NOTE_MAX',
     'INVIGILATOR_PASSWORD_MAX_LENGTH',
     'REMOVED_STATUS',
     'REOPEN_MAX_EXTRA_MINUTES',
@@ -94,8 +107,11 @@ __all__ = [
     'REPORT_LINK_SECONDS',
     'REQUEST_REASON_MAX',
     'SNAPSHOT_LINK_MAX_CHARS',
+    'AttemptNotFound',
     'BulkUploadRefused',
+    'CannotCheckIn',
     'CannotReopen',
+    'CannotReview',
     'ExamNotFound',
     'InvalidInvigilatorPassword',
     'ReportNotAvailable',
@@ -103,6 +119,8 @@ __all__ = [
     'UnlockRefused',
     'add_allowances_from_csv',
     'change_invigilator_password',
+    'check_in_from_monitor',
+    'check_in_with_password',
     'check_invigilator_password',
     'create_exam_request',
     'decide_exam_request',
@@ -115,14 +133,17 @@ __all__ = [
     'get_attempt_answers',
     'get_attempt_record',
     'get_bulk_upload',
+    'get_check_in',
     'get_course_dashboard',
     'get_course_delivery_settings',
     'get_course_home_url',
+    'get_exam_url',
     'get_learner_exam',
     'get_monitor',
     'get_password_verifier',
     'get_recent_course_delivery_settings',
     'has_pending_allowance_request',
+    'is_onsite_exam',
     'list_audit_events',
     'list_course_exams',
     'list_course_requests',
@@ -134,6 +155,7 @@ __all__ = [
     'open_report_download',
     'process_bulk_upload',
     'record_audit_event',
+    'record_hall_review',
     'render_candidate_page',
     'reopen_attempt',
     'request_results_report',

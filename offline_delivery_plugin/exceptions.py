@@ -11,7 +11,9 @@ __all__ = [
     'AttemptNotInProgress',
     'AttemptReopened',
     'BulkUploadRefused',
+    'CannotCheckIn',
     'CannotReopen',
+    'CannotReview',
     'CourseNotFound',
     'DeliveryRefused',
     'ExamNotFound',
@@ -121,6 +123,18 @@ class BulkUploadRefused(OfflineDeliveryError):
 
 class CannotReopen(OfflineDeliveryError):
     """The attempt cannot be opened for resubmission (not submitted, no time to give, a bad extra time)."""
+
+    http_status = 409
+
+
+class CannotCheckIn(OfflineDeliveryError):
+    """The candidate cannot be checked in at an on-site exam (not such an exam, or the attempt is past setup)."""
+
+    http_status = 409
+
+
+class CannotReview(OfflineDeliveryError):
+    """The hall's review cannot be recorded (not an on-site exam, not over yet, an incident without a note)."""
 
     http_status = 409
 

@@ -14,8 +14,11 @@ The API calls are wrappers that look the function up when called, so a test that
 """
 from django.db import transaction
 from edx_proctoring import api as _api
+from edx_proctoring.backends import get_backend_provider
+from edx_proctoring.backends.backend import ProctoringBackendProvider
 from edx_proctoring.exceptions import (
     ProctoredExamNotFoundException,
+    ProctoredExamReviewAlreadyExists,
     ProctoredExamReviewPolicyNotFoundException,
     StudentExamAttemptDoesNotExistsException,
 )
@@ -25,9 +28,11 @@ from edx_proctoring.models import ProctoredExamSoftwareSecureReview as Review
 from edx_proctoring.models import ProctoredExamStudentAllowance as Allowance
 from edx_proctoring.models import ProctoredExamStudentAttempt as Attempt
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as Status
+from edx_proctoring.statuses import ReviewStatus, SoftwareSecureReviewStatus
 
 __all__ = [
     'ADDITIONAL_TIME_GRANTED',
+    'AWAITING_SETUP',
     'FINISHED',
     'IN_PROGRESS',
     'LOCKED_FIELDS',
@@ -36,25 +41,33 @@ __all__ = [
     'Allowance',
     'Attempt',
     'ProctoredExamNotFoundException',
+    'ProctoredExamReviewAlreadyExists',
     'ProctoredExamReviewPolicyNotFoundException',
+    'ProctoringBackendProvider',
     'Review',
     'ReviewComment',
     'ReviewPolicy',
+    'ReviewStatus',
+    'SoftwareSecureReviewStatus',
     'Status',
     'StudentExamAttemptDoesNotExistsException',
     'add_allowance_for_user',
     'additional_time_granted',
     'get_all_exams_for_course',
+    'get_backend_provider',
     'get_current_exam_attempt',
     'get_exam_attempt',
     'get_exam_attempt_data',
     'get_exam_by_content_id',
     'get_exam_by_id',
+    'get_exam_url',
     'get_review_policy_by_exam_id',
     'get_total_allowed_time_for_exam',
     'is_in_progress',
     'is_pre_started',
     'lock_attempt',
+    'make_review',
+    'mark_exam_attempt_as_ready',
     'mark_exam_attempt_as_ready_to_resume',
     'may_still_get_allowance',
     'remove_exam_attempt',
@@ -72,6 +85,9 @@ FINISHED = (Status.submitted, Status.second_review_required, Status.verified, St
             Status.timed_out, Status.expired)
 #: What an invigilator may open for resubmission.
 REOPENABLE = (Status.submitted, Status.timed_out)
+#: A proctored attempt whose proctoring setup is not done yet: edx-proctoring's backend moves it to
+#: ``ready_to_start`` when it is (``mark_exam_attempt_as_ready``); frontend-lib-special-exams waits for that.
+AWAITING_SETUP = (Status.created, Status.download_software_clicked)
 
 #: The allowance types the plugin grants, by edx-proctoring's keys.
 ADDITIONAL_TIME_GRANTED = Allowance.ADDITIONAL_TIME_GRANTED[0]
@@ -123,6 +139,34 @@ def additional_time_granted(exam_id, user_id):
     return Allowance.get_additional_time_granted(exam_id, user_id)
 
 
+def make_review(attempt, payload, backend):
+    """
+    Record a proctoring review of ``attempt`` (edx-proctoring's serialised attempt) as edx-proctoring records a
+    provider's: ``backend.on_review_callback`` turns ``payload`` into a review status and comments, edx-proctoring
+    stores the review, and its ``finish_review_workflow`` moves the attempt to verified, rejected or second review
+    (``edx_proctoring/views.py``, ``BaseReviewCallback.make_review``).
+
+    Raises:
+        ProctoredExamReviewAlreadyExists: the attempt has a review and the site does not allow updates.
+    """
+    # pylint: disable=import-outside-toplevel
+    from edx_proctoring.views import BaseReviewCallback
+
+    return BaseReviewCallback().make_review(attempt, payload, backend=backend)
+
+
+def get_exam_url(course_id, content_id):
+    """
+    Where the learner takes the exam: the learning MFE's page of the subsection when the site names the MFE
+    (``LEARNING_MICROFRONTEND_URL``), else the LMS's ``jump_to`` (edx-proctoring's ``utils.get_exam_url``).
+    """
+    # pylint: disable=import-outside-toplevel
+    from django.conf import settings
+    from edx_proctoring.utils import get_exam_url as exam_url
+
+    return exam_url(course_id, content_id, bool(getattr(settings, 'LEARNING_MICROFRONTEND_URL', None)))
+
+
 def _through(name):
     """edx-proctoring's ``api.<name>``, looked up when called (so a test's replacement of it reaches every caller)."""
     def call(*args, **kwargs):
@@ -143,6 +187,7 @@ get_review_policy_by_exam_id = _through('get_review_policy_by_exam_id')
 get_total_allowed_time_for_exam = _through('get_total_allowed_time_for_exam')
 update_attempt_status = _through('update_attempt_status')
 update_exam_attempt = _through('update_exam_attempt')
+mark_exam_attempt_as_ready = _through('mark_exam_attempt_as_ready')
 mark_exam_attempt_as_ready_to_resume = _through('mark_exam_attempt_as_ready_to_resume')
 remove_exam_attempt = _through('remove_exam_attempt')
 add_allowance_for_user = _through('add_allowance_for_user')

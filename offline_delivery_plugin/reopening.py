@@ -5,19 +5,17 @@ attempt goes to edx-proctoring's ``error`` state and is made ready to resume, so
 a successor attempt with the remaining time; when the plugin first records it (``attempts``), it carries the answers
 over and locks it until an invigilator unlocks it here.
 """
-import contextlib
-
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from offline_delivery_plugin import keyring, proctoring
+from offline_delivery_plugin import proctoring
 from offline_delivery_plugin.attempts import attempt_deadline, lock_record, waits_for_invigilator
-from offline_delivery_plugin.audit import CHANNEL_MONITOR, CHANNEL_PASSWORD_GATE, record_audit_event
+from offline_delivery_plugin.audit import CHANNEL_MONITOR, record_audit_event
 from offline_delivery_plugin.exams import get_attempt_at_exam
-from offline_delivery_plugin.exceptions import AttemptNotFound, CannotReopen, UnlockRefused
+from offline_delivery_plugin.exceptions import AttemptNotFound, CannotReopen
 from offline_delivery_plugin.models import AttemptRecord, AuditEvent, Reopening
+from offline_delivery_plugin.password_gate import check_password_online
 
 __all__ = [
     'MAX_EXTRA_MINUTES',
@@ -30,13 +28,6 @@ __all__ = [
 #: The most extra minutes a reopening gives, and the longest reason kept for the audit trail.
 MAX_EXTRA_MINUTES = 600
 REASON_MAX = 500
-#: Online password checks: this many failures per attempt, or per client address, within the window lock it.
-MAX_FAILURES_PER_ATTEMPT = 5
-MAX_FAILURES_PER_CLIENT = 20
-FAILURE_WINDOW_SECONDS = 15 * 60
-
-
-
 
 def suggest_extra_minutes(course_key, content_id, attempt_id):
     """
@@ -95,35 +86,13 @@ def reopen_attempt(course_key, content_id, attempt_id, extra_minutes, reason, re
     return seconds
 
 
-def _take_a_try(key, limit):
-    """
-    Count one password try against ``key`` before it is checked, atomically (the cache's INCR): of N tries sent at
-    once, only the first ``limit`` are checked at all. Whether this try is within the limit.
-    """
-    cache.add(key, 0, FAILURE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between the two calls: this try opens a new one
-        cache.add(key, 0, FAILURE_WINDOW_SECONDS)
-        count = cache.incr(key)
-    return count <= limit
-
-
-def _give_back_a_try(key):
-    """A right password does not count against the client address's limit (a hall of candidates behind it)."""
-    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
-        cache.decr(key)
-
-
 def unlock_attempt(user, attempt_id, password, ip_address=None):
     """
     The invigilator types the password on the candidate's screen to let a reopened attempt continue. Checked on
     the server, limited per attempt and per client address, and audited (never the password itself).
 
-    Each try is counted before the password is checked, so parallel guesses cannot get past the limit. A right
-    password gives its count back to the client address (a hall of candidates behind one address), not to the
-    attempt, which it unlocks: of any number of tries at one attempt, at most ``MAX_FAILURES_PER_ATTEMPT`` are
-    checked, the right one among them.
+    Each try is counted before the password is checked, so parallel guesses cannot get past the limit
+    (``password_gate``).
 
     Raises:
         AttemptNotFound, UnlockRefused
@@ -133,18 +102,7 @@ def unlock_attempt(user, attempt_id, password, ip_address=None):
         raise AttemptNotFound(_('There is no such exam attempt of yours.'))
     if not waits_for_invigilator(record):
         return
-    keys = [f'offline-delivery:unlock-tries:attempt:{attempt_id}', f'offline-delivery:unlock-tries:client:{ip_address}']
-    limits = [MAX_FAILURES_PER_ATTEMPT, MAX_FAILURES_PER_CLIENT]
-    audit = {'course_key': record.course_id, 'content_id': record.content_id, 'attempt_id': attempt_id,
-             'actor': user, 'subject_id': user.id, 'ip_address': ip_address, 'channel': CHANNEL_PASSWORD_GATE}
-    within = [_take_a_try(key, limit) for key, limit in zip(keys, limits)]
-    if not all(within):
-        record_audit_event(kind='password', outcome=AuditEvent.REFUSED, reason='locked', **audit)
-        raise UnlockRefused(_('Too many wrong passwords: wait 15 minutes or ask the exam office.'), locked=True)
-    if not keyring.check_invigilator_password(record.course_id, record.content_id, password):
-        record_audit_event(kind='password', outcome=AuditEvent.REFUSED, reason='wrong', **audit)
-        raise UnlockRefused(_('Wrong invigilator password.'))
-    _give_back_a_try(keys[1])
+    audit = check_password_online(user, record.course_id, record.content_id, attempt_id, password, ip_address)
     with transaction.atomic():
         proctoring.lock_attempt(attempt_id)
         record = lock_record(attempt_id)

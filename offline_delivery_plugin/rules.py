@@ -105,6 +105,11 @@ VIEW_ANSWERS = 'offline_delivery_plugin.view_answers'
 #: Open a submitted attempt for resubmission (the chief invigilator and course staff; not every invigilator).
 REOPEN_ATTEMPT = 'offline_delivery_plugin.reopen_attempt'
 
+#: Check a candidate in at an exam proctored by on-site invigilation (the invigilator's confirmation).
+CHECK_IN_CANDIDATE = 'offline_delivery_plugin.check_in_candidate'
+#: Record the hall's review of a candidate's attempt (the chief invigilator's incident record).
+REVIEW_HALL_ATTEMPT = 'offline_delivery_plugin.review_hall_attempt'
+
 #: Set or rotate an exam's invigilator password.
 SET_INVIGILATOR_PASSWORD = 'offline_delivery_plugin.set_invigilator_password'
 #: Read the course's audit log (and export it as CSV).
@@ -130,6 +135,8 @@ rules.add_perm(REOPEN_ATTEMPT, is_course_staff | (is_chief_invigilator & course_
 rules.add_perm(VIEW_MONITOR, is_course_staff | is_chief_invigilator | is_invigilator)
 rules.add_perm(UPLOAD_DELIVERY, is_course_staff | (is_chief_invigilator & course_lets_chiefs_upload)
                | (is_invigilator & course_lets_invigilators_upload))
+rules.add_perm(CHECK_IN_CANDIDATE, is_course_staff | is_chief_invigilator | is_invigilator)
+rules.add_perm(REVIEW_HALL_ATTEMPT, is_course_staff | is_chief_invigilator)
 rules.add_perm(VIEW_ANSWERS, is_course_staff | is_chief_invigilator | is_invigilator)
 rules.add_perm(VIEW_EXAMS, is_course_staff | is_chief_invigilator | is_invigilator)
 rules.add_perm(VALIDATE_COURSE_SETTINGS, is_course_staff)

@@ -3,9 +3,11 @@ The plugin's URLs in the LMS, mounted by the host under ``offline-delivery/`` (s
 """
 from django.urls import include, path, re_path
 
+from offline_delivery_plugin.rest_api import converters  # noqa: F401  (registers <database_id:...>)
 from offline_delivery_plugin.rest_api.urls_common import CONTENT_ID_PATTERN, COURSE_ID_PATTERN
 from offline_delivery_plugin.views import (
     AuditPageView,
+    CheckInPageView,
     CourseDashboardView,
     ExamRequestsPageView,
     MonitorPageView,
@@ -26,6 +28,7 @@ urlpatterns = [
     re_path(rf'^courses/{COURSE_ID_PATTERN}/exams/{CONTENT_ID_PATTERN}/requests/$', ExamRequestsPageView.as_view(),
             name='exam-requests'),
     re_path(rf'^courses/{COURSE_ID_PATTERN}/$', CourseDashboardView.as_view(), name='course-dashboard'),
+    path('check-in/<database_id:attempt_id>/', CheckInPageView.as_view(), name='check-in'),
     re_path(rf'^courses/{COURSE_ID_PATTERN}/reports/(?P<token>[\w:-]+)/$', ReportDownloadView.as_view(),
             name='report-download'),
 ]

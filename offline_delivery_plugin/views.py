@@ -14,7 +14,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from offline_delivery_plugin import api, rules
 from offline_delivery_plugin.exceptions import CourseNotFound
-from offline_delivery_plugin.http import course_key_from_url
+from offline_delivery_plugin.http import client_address, course_key_from_url
 
 SERVICE_WORKER = 'offline_delivery_plugin/js/service-worker.js'
 #: How many decided requests the tab lists under the pending ones.
@@ -205,6 +205,43 @@ class ExamRequestsPageView(CoursePagePermissionMixin, View):
         except api.RequestRefused as refusal:
             return self.get(request, course_id, content_id, error=refusal.user_message, status=400)
         return redirect(f'{request.path}?done={done}')
+
+
+class CheckInPageView(LoginRequiredMixin, View):
+    """
+    The check-in at an exam proctored by on-site invigilation, on the candidate's screen: frontend-lib-special-exams'
+    *Start System Check* opens it (the backend's ``download_url``). The invigilator checks the candidate and types
+    the invigilator password; then the candidate goes back to the exam and selects *Start Exam*. A plain HTML form.
+
+    Permission: the attempt's own candidate (anyone else, or an attempt not at an on-site exam: 404). Every try is
+    counted and audited by the password gate.
+    """
+
+    def get(self, request, attempt_id, error='', status=200):
+        """The page."""
+        try:
+            check_in = api.get_check_in(request.user, attempt_id)
+        except api.AttemptNotFound as error_:
+            raise Http404(error_.user_message) from error_
+        course_key = course_key_from_url(check_in['course_id'])
+        return _page(request, 'offline_delivery_plugin/check_in.html', {
+            'check_in': check_in, 'error': error,
+            'exam_url': api.get_exam_url(check_in['course_id'], check_in['content_id']),
+            'password_max': api.INVIGILATOR_PASSWORD_MAX_LENGTH,
+        }, course_key=course_key, status=status)
+
+    def post(self, request, attempt_id):
+        """Check the password; then the page again, saying what happened."""
+        password = request.POST.get('password', '')
+        if not password or len(password) > api.INVIGILATOR_PASSWORD_MAX_LENGTH:
+            return self.get(request, attempt_id, error=_('Type the invigilator password.'), status=400)
+        try:
+            api.check_in_with_password(request.user, attempt_id, password, ip_address=client_address(request))
+        except (api.UnlockRefused, api.CannotCheckIn) as refusal:
+            return self.get(request, attempt_id, error=refusal.user_message, status=refusal.http_status)
+        except api.AttemptNotFound as error_:
+            raise Http404(error_.user_message) from error_
+        return redirect(request.path)
 
 
 def _page(request, template, context=None, course_key=None, status=200):

@@ -50,6 +50,35 @@ def start_exam(client, user, course_key, content_id, proctored=True):
     return proctoring_api.get_exam_attempt_by_id(response.json()['exam_attempt_id'])
 
 
+def use_onsite_invigilation(demo, content_id=None):
+    """Make the demo's proctored final exam (or ``content_id``) one proctored by on-site invigilation, as Studio does
+    on publish when the course team chose *On-site invigilation* as the course's proctoring provider."""
+    exam = proctoring_api.get_exam_by_content_id(str(demo.course_key), content_id or demo.final_exam_id)
+    proctoring_api.update_exam(exam['id'], backend='onsite_invigilation')
+    return exam['id']
+
+
+def create_onsite_attempt(client, demo, user=None):
+    """
+    ``user``'s (the verified learner's) attempt at the final exam proctored on site, created without starting the
+    clock, as frontend-lib-special-exams' *Continue to my proctored exam* creates it: waiting for check-in.
+    """
+    exam_id = use_onsite_invigilation(demo)
+    client.force_login(user or demo.verified_learner)
+    response = client.post(ATTEMPT_API, data=json.dumps({
+        'exam_id': exam_id, 'start_clock': 'false', 'attempt_proctored': 'true'}), content_type='application/json')
+    assert response.status_code == 200, response.content
+    return proctoring_api.get_exam_attempt_by_id(response.json()['exam_attempt_id'])
+
+
+def start_attempt(client, attempt, expect=200):
+    """Start an existing attempt (``action: start``), as the library's *Start exam* does; its status afterwards."""
+    response = client.put(f"{ATTEMPT_API}/{attempt['id']}", data=json.dumps({'action': 'start'}),
+                          content_type='application/json')
+    assert response.status_code == expect, response.content
+    return proctoring_api.get_exam_attempt_by_id(attempt['id']) if expect == 200 else response.json()
+
+
 def submit_exam(client, attempt):
     """End the attempt through edx-proctoring's REST API, as the page's "End my exam" button does."""
     response = client.put(f"{ATTEMPT_API}/{attempt['id']}", data=json.dumps({'action': 'submit'}),

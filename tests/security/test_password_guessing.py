@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from offline_delivery_plugin import api, reopening
+from offline_delivery_plugin import api, password_gate
 from offline_delivery_plugin.crypto import verifier
 from offline_delivery_plugin.models import AuditEvent
 from sandbox.host.demo import INVIGILATOR_PASSWORD
@@ -41,8 +41,8 @@ def _unlock(client, attempt_id, password, address):
 
 
 def test_one_client_address_is_limited_across_attempts(demo, locked_successor, monkeypatch):
-    monkeypatch.setattr(reopening, 'MAX_FAILURES_PER_ATTEMPT', 100)
-    monkeypatch.setattr(reopening, 'MAX_FAILURES_PER_CLIENT', 3)
+    monkeypatch.setattr(password_gate, 'MAX_FAILURES_PER_ATTEMPT', 100)
+    monkeypatch.setattr(password_gate, 'MAX_FAILURES_PER_CLIENT', 3)
     for number in range(3):
         with pytest.raises(api.UnlockRefused) as caught:
             api.unlock_attempt(demo.verified_learner, locked_successor['id'], f'guess{number}', '10.1.1.1')
@@ -58,15 +58,15 @@ def test_one_client_address_is_limited_across_attempts(demo, locked_successor, m
 def test_the_endpoint_answers_429_audits_every_try_and_never_logs_the_password(client, demo, locked_successor,
                                                                              caplog):
     client.force_login(demo.verified_learner)
-    guesses = [f'guess-{number}-secret' for number in range(reopening.MAX_FAILURES_PER_ATTEMPT)]
+    guesses = [f'guess-{number}-secret' for number in range(password_gate.MAX_FAILURES_PER_ATTEMPT)]
     with caplog.at_level(logging.DEBUG):
         statuses = [_unlock(client, locked_successor['id'], guess, '10.3.3.3').status_code for guess in guesses]
         locked = _unlock(client, locked_successor['id'], INVIGILATOR_PASSWORD, '10.3.3.3')
-    assert statuses == [400] * reopening.MAX_FAILURES_PER_ATTEMPT
+    assert statuses == [400] * password_gate.MAX_FAILURES_PER_ATTEMPT
     assert locked.status_code == 429
     assert 'Too many wrong passwords' in locked.json()['detail']
     reasons = list(AuditEvent.objects.filter(kind='password').values_list('detail__reason', flat=True))
-    assert reasons == ['wrong'] * reopening.MAX_FAILURES_PER_ATTEMPT + ['locked']
+    assert reasons == ['wrong'] * password_gate.MAX_FAILURES_PER_ATTEMPT + ['locked']
     written = caplog.text + str(list(AuditEvent.objects.values('detail')))
     for secret in [*guesses, INVIGILATOR_PASSWORD]:
         assert secret not in written

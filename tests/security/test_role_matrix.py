@@ -21,7 +21,14 @@ from offline_delivery_plugin import api
 from offline_delivery_plugin.models import ExamRequest, ResultsReport
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from tests.crypto_helpers import delivery_file
-from tests.helpers import CONTROL_WORD, Chain, start_exam, submit_exam
+from tests.helpers import (
+    CONTROL_WORD,
+    Chain,
+    create_onsite_attempt,
+    start_attempt,
+    start_exam,
+    submit_exam,
+)
 
 #: The columns of every row below, in this order.
 ROLES = ('anonymous', 'another_learner', 'learner', 'audit_learner', 'other_course_staff', 'invigilator',
@@ -63,6 +70,20 @@ class Hall:
         client = Client()
         return submit_exam(client, start_exam(client, self.demo.verified_learner, self.demo.course_key,
                                               self.exam_id))
+
+    @cached_property
+    def onsite_attempt(self):
+        """The learner's attempt at the proctored exam proctored on site, created and waiting for check-in (what
+        frontend-lib-special-exams' *Continue to my proctored exam* makes)."""
+        return create_onsite_attempt(Client(), self.demo)
+
+    @cached_property
+    def onsite_submitted_attempt(self):
+        """The learner's on-site attempt, checked in, started and submitted (what the hall reviews)."""
+        client = Client()
+        created = create_onsite_attempt(client, self.demo)
+        api.check_in_from_monitor(self.demo.course_key, self.exam_id, created['id'], self.demo.invigilator)
+        return submit_exam(client, start_attempt(client, created))
 
     @cached_property
     def learner_request(self):
@@ -139,6 +160,18 @@ def attempt(hall):
     return {'attempt_id': hall.attempt['id']}
 
 
+def onsite_attempt(hall):
+    return {'attempt_id': hall.onsite_attempt['id']}
+
+
+def onsite_attempt_in_exam(hall):
+    return {**exam(hall), 'attempt_id': hall.onsite_attempt['id']}
+
+
+def onsite_submitted_attempt_in_exam(hall):
+    return {**exam(hall), 'attempt_id': hall.onsite_submitted_attempt['id']}
+
+
 def unlockable_attempt(hall):
     api.sync_attempt_record(hall.attempt['id'])
     return attempt(hall)
@@ -173,6 +206,12 @@ ENDPOINTS = {
         Call('post', (302, 400, 302, 400, 403, 403, 403, 403, 403), body=lambda hall: {
             'data': {'action': 'withdraw', 'request_id': hall.learner_request.request_id}}),
     )),
+    # The check-in page of an on-site exam: the attempt's own candidate only (404 for anyone else: not theirs).
+    'offline_delivery_plugin:check-in': Endpoint(onsite_attempt, (
+        Call('get', (302, 404, 200, 404, 404, 404, 404, 404, 404)),
+        Call('post', (302, 404, 302, 404, 404, 404, 404, 404, 404),
+             body=lambda hall: {'data': {'password': INVIGILATOR_PASSWORD}}),
+    )),
     # Each role's own link: the data-download permission is checked again at download.
     'offline_delivery_plugin:report-download': Endpoint(lambda hall: {**course(hall), 'token': hall.report_token}, (
         Call('get', (302, 403, 403, 403, 403, 403, 403, 200, 200)),
@@ -205,6 +244,14 @@ ENDPOINTS = {
         Call('get', (401, 403, 403, 403, 403, 403, 200, 200, 200)),
         Call('post', (401, 403, 403, 403, 403, 403, 200, 200, 200),
              body=lambda hall: _json({'extra_minutes': 5, 'reason': 'Wi-Fi down in hall B'})),
+    )),
+    # On-site invigilation: every hall role checks candidates in; the review is the chief invigilator's.
+    'offline_delivery_plugin:v1:monitor-check-in': Endpoint(onsite_attempt_in_exam, (
+        Call('post', (401, 403, 403, 403, 403, 200, 200, 200, 200)),
+    )),
+    'offline_delivery_plugin:v1:hall-review': Endpoint(onsite_submitted_attempt_in_exam, (
+        Call('post', (401, 403, 403, 403, 403, 403, 200, 200, 200),
+             body=lambda hall: _json({'outcome': 'satisfactory'})),
     )),
     # Course staff only.
     'offline_delivery_plugin:v1:invigilator-password': Endpoint(exam, (
@@ -243,6 +290,10 @@ ENDPOINTS = {
     'offline_delivery_plugin:v1:attempt-deliveries': Endpoint(attempt, (
         Call('post', (401, 403, 200, 403, 403, 403, 403, 403, 403), body=lambda hall: {
             'data': hall.learner_file(), 'content_type': 'application/octet-stream'}),
+    )),
+    'offline_delivery_plugin:v1:attempt-check-in': Endpoint(onsite_attempt, (
+        Call('post', (401, 403, 200, 403, 403, 403, 403, 403, 403),
+             body=lambda hall: _json({'password': INVIGILATOR_PASSWORD})),
     )),
     'offline_delivery_plugin:v1:attempt-unlock': Endpoint(unlockable_attempt, (
         Call('post', (401, 403, 200, 403, 403, 403, 403, 403, 403),

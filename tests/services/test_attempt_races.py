@@ -24,7 +24,7 @@ from edx_proctoring.models import ProctoredExamStudentAttempt
 from offline_delivery_plugin import api
 from offline_delivery_plugin.exceptions import AttemptNotFound, AttemptNotInProgress, DeliveryRefused
 from offline_delivery_plugin.models import AttemptRecord, AuditEvent, DeliveryFile, ItemAnswer, Reopening
-from offline_delivery_plugin.reopening import MAX_FAILURES_PER_ATTEMPT
+from offline_delivery_plugin.password_gate import MAX_FAILURES_PER_ATTEMPT
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from sandbox.host.models import CourseEnrollment
 from tests.crypto_helpers import delivery_file

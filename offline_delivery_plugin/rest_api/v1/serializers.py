@@ -183,6 +183,13 @@ class UnlockSerializer(serializers.Serializer):  # pylint: disable=abstract-meth
     password = serializers.CharField(max_length=api.INVIGILATOR_PASSWORD_MAX_LENGTH, trim_whitespace=False)
 
 
+class HallReviewSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """The chief invigilator's incident record: the outcome, and a note (needed for an incident)."""
+
+    outcome = serializers.ChoiceField(choices=('satisfactory', 'unsatisfactory', 'second_review'))
+    note = serializers.CharField(max_length=api.HALL_REVIEW_NOTE_MAX, allow_blank=True, required=False, default='')
+
+
 class ExamRequestSerializer(serializers.Serializer):  # pylint: disable=abstract-method
     """``data.ExamRequestData`` on the wire."""
 

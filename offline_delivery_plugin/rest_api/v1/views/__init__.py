@@ -5,6 +5,7 @@ from here.
 """
 from offline_delivery_plugin.rest_api.v1.views.candidates import (
     CandidateSessionView,
+    CheckInView,
     SelfDeliveryView,
     SnapshotView,
     UnlockView,
@@ -21,6 +22,8 @@ from offline_delivery_plugin.rest_api.v1.views.monitor import (
     BulkUploadStatusView,
     BulkUploadView,
     ExamMonitorView,
+    HallReviewView,
+    MonitorCheckInView,
     ReopenView,
     UploadView,
 )
@@ -39,12 +42,15 @@ __all__ = [
     'BulkUploadStatusView',
     'BulkUploadView',
     'CandidateSessionView',
+    'CheckInView',
     'CourseExamRequestsView',
     'CourseExamsView',
     'CourseSettingsValidationView',
     'ExamMonitorView',
     'ExamRequestDecisionView',
+    'HallReviewView',
     'InvigilatorPasswordView',
+    'MonitorCheckInView',
     'MyExamRequestView',
     'MyExamRequestsView',
     'ReopenView',

@@ -1,6 +1,6 @@
 """
 REST API v1: the candidate page's endpoints (its session, its snapshots, a self-delivered file, the invigilator's
-unlock on the candidate's screen). Thin: check the permission, validate with a serializer, call one ``api``
+unlock and check-in on the candidate's screen). Thin: check the permission, validate with a serializer, call one ``api``
 function, answer.
 """
 from django.conf import settings
@@ -100,3 +100,25 @@ class UnlockView(AttemptViewMixin, APIView):
         api.unlock_attempt(request.user, attempt_id, form.validated_data['password'],
                            ip_address=client_address(request))
         return Response({'unlocked': True})
+
+
+class CheckInView(AttemptViewMixin, APIView):
+    """
+    **Use case**: at an exam proctored by on-site invigilation, the invigilator types the password on the
+    candidate's screen (the check-in page that *Start System Check* opens): the attempt is ready to start.
+
+    **Example request**: ``POST /offline-delivery/api/v1/attempts/{attempt_id}/check-in/`` with
+    ``{"password": ...}``
+
+    **Response**: 200 ``{"status": "ready_to_start"}`` (also when the candidate was checked in already); 400 for a
+    wrong password, 429 after too many, 409 when the attempt is past setup; 404 for an attempt that is not the
+    user's or not at an on-site exam. Every try is audited, never the password.
+    """
+
+    def post(self, request, attempt_id):
+        """Check the candidate in."""
+        form = UnlockSerializer(data=request.data)
+        if not form.is_valid():
+            return Response({'detail': _('Type the invigilator password.')}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({'status': api.check_in_with_password(request.user, attempt_id, form.validated_data['password'],
+                                                              ip_address=client_address(request))})

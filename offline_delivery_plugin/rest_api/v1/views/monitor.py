@@ -1,7 +1,7 @@
 """
 REST API v1: the Monitor's endpoints (the hall, a candidate's file, a whole USB stick, the answers behind them,
-opening an attempt for resubmission). Thin: check the permission, validate with a serializer, call one ``api``
-function, answer.
+opening an attempt for resubmission, and at on-site exams the check-in and the hall's review). Thin: check the
+permission, validate with a serializer, call one ``api`` function, answer.
 """
 from django.conf import settings
 from django.utils import timezone
@@ -16,6 +16,7 @@ from offline_delivery_plugin.http import client_address
 from offline_delivery_plugin.rest_api.v1.serializers import (
     AnswerRowSerializer,
     DeliveryReceiptSerializer,
+    HallReviewSerializer,
     MonitorRowSerializer,
     ReopenSerializer,
     UploadSerializer,
@@ -123,6 +124,52 @@ class ReopenView(CourseViewMixin, APIView):
                                      form.validated_data['extra_minutes'], form.validated_data['reason'],
                                      request.user, ip_address=client_address(request))
         return Response({'seconds_granted': seconds})
+
+
+class MonitorCheckInView(CourseViewMixin, APIView):
+    """
+    **Use case**: at an exam proctored by on-site invigilation, an invigilator confirms a candidate from the
+    Monitor (identity and seat checked): the candidate's attempt is ready to start.
+
+    **Example request**: ``POST .../courses/{course_id}/exams/{content_id}/attempts/{attempt_id}/check-in/``
+
+    **Response**: 200 ``{"status": "ready_to_start"}`` (also when the candidate was checked in already); 409 when
+    the exam is not on-site or the attempt is past setup. Audited.
+    """
+
+    permission_required = rules.CHECK_IN_CANDIDATE
+
+    def post(self, request, course_id, content_id, attempt_id):
+        """Check the candidate in."""
+        return Response({'status': api.check_in_from_monitor(self.course_key, content_id, int(attempt_id),
+                                                             request.user, ip_address=client_address(request))})
+
+
+class HallReviewView(CourseViewMixin, APIView):
+    """
+    **Use case**: the chief invigilator records how a candidate's exam went in the hall; it becomes edx-proctoring's
+    review of the attempt (the proctored results report's *review status*, the learner's result).
+
+    **Example request**: ``POST .../courses/{course_id}/exams/{content_id}/attempts/{attempt_id}/hall-review/``
+    with ``{"outcome": "satisfactory" | "unsatisfactory" | "second_review", "note": "..."}``
+
+    **Response**: 200 ``{"status"}``: the attempt's status afterwards (verified, rejected, second_review_required);
+    400 for a malformed record; 409 when the exam is not on-site, the attempt is not over, or an incident has no
+    note. Audited.
+    """
+
+    permission_required = rules.REVIEW_HALL_ATTEMPT
+
+    def post(self, request, course_id, content_id, attempt_id):
+        """Record the review."""
+        form = HallReviewSerializer(data=request.data)
+        if not form.is_valid():
+            return Response({'detail': _('Choose satisfactory, unsatisfactory or second review, with a note of at '
+                                         'most {max} characters.').format(max=api.HALL_REVIEW_NOTE_MAX),
+                             'errors': form.errors}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({'status': api.record_hall_review(
+            self.course_key, content_id, int(attempt_id), form.validated_data['outcome'],
+            form.validated_data['note'], request.user, ip_address=client_address(request))})
 
 
 class BulkUploadView(CourseViewMixin, APIView):

@@ -1,0 +1,281 @@
+"""
+On-site invigilation: an edx-proctoring backend for exam halls, the hall's check-in and the hall's review.
+
+edx-proctoring moves a proctored attempt from ``created`` to ``ready_to_start`` only when its backend says the
+proctoring setup is done (the proctoring software's callback); frontend-lib-special-exams will not start the exam
+before that. In an exam hall the setup is people: an invigilator checks the candidate's identity and seat and
+confirms them, by a click in the Monitor or by typing the invigilator password on the candidate's screen. That is
+the check-in below, and the only thing that moves an on-site attempt to ``ready_to_start``.
+
+The review is the hall's too: the chief invigilator records, per candidate, whether the exam went without incident
+(Satisfactory), with an incident that voids it (Unsatisfactory), or with one that needs a second look by the course
+team (second review). It goes into edx-proctoring as a provider's review goes (``proctoring.make_review``), so the
+proctored results report, the learner's result and credit read it as they read any backend's.
+
+The backend is registered through edx-proctoring's ``openedx.proctoring`` entry point (``setup.py``) under the
+name ``BACKEND_NAME``; a course team chooses it in Studio as any backend (Advanced Settings, *Proctoring Provider*).
+docs/decisions/0015-on-site-invigilation-backend.rst says why.
+"""
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from offline_delivery_plugin import proctoring
+from offline_delivery_plugin.audit import CHANNEL_MONITOR, record_audit_event
+from offline_delivery_plugin.exams import get_attempt_at_exam
+from offline_delivery_plugin.exceptions import AttemptNotFound, CannotCheckIn, CannotReview
+from offline_delivery_plugin.models import AuditEvent
+from offline_delivery_plugin.password_gate import check_password_online
+
+__all__ = [
+    'BACKEND_NAME',
+    'HALL_REVIEW_OUTCOMES',
+    'NOTE_MAX',
+    'OnSiteInvigilationBackend',
+    'check_in_from_monitor',
+    'check_in_with_password',
+    'get_check_in',
+    'get_exam_url',
+    'is_onsite_exam',
+    'record_hall_review',
+]
+
+#: The backend's name in ``PROCTORING_BACKENDS`` and in a course's *Proctoring Provider* setting.
+BACKEND_NAME = 'onsite_invigilation'
+
+#: The chief invigilator's outcomes, and edx-proctoring's standard review status for each
+#: (``edx_proctoring/statuses.py``, ``ReviewStatus``).
+SATISFACTORY, UNSATISFACTORY, SECOND_REVIEW = 'satisfactory', 'unsatisfactory', 'second_review'
+HALL_REVIEW_OUTCOMES = {
+    SATISFACTORY: proctoring.ReviewStatus.passed,
+    UNSATISFACTORY: proctoring.ReviewStatus.suspicious,
+    SECOND_REVIEW: proctoring.ReviewStatus.suspicious,
+}
+#: The longest incident note kept (in edx-proctoring's review comment and the audit trail).
+NOTE_MAX = 1000
+#: What a review may be recorded for: an attempt that is over.
+REVIEWABLE = (proctoring.Status.submitted, proctoring.Status.second_review_required, proctoring.Status.verified,
+              proctoring.Status.rejected, proctoring.Status.timed_out)
+
+
+class OnSiteInvigilationBackend(proctoring.ProctoringBackendProvider):
+    """
+    edx-proctoring's backend for exams taken in a hall under invigilators (``ProctoringBackendProvider``). No
+    software to install and nothing sent anywhere: the setup is the invigilator's check-in, the review is the chief
+    invigilator's record.
+    """
+
+    verbose_name = 'On-site invigilation'
+    # Only "no incident" passes: an incident either voids the exam or goes to a second review
+    # (edx-proctoring's models.ProctoredExamSoftwareSecureReview.is_passing reads this).
+    passing_statuses = (proctoring.SoftwareSecureReviewStatus.clean,)
+
+    def register_exam_attempt(self, exam, context):
+        """The attempt's code is its reference here: there is no remote system to register it with."""
+        return context['attempt_code']
+
+    def start_exam_attempt(self, exam, attempt):
+        """Nothing to tell anyone: the hall sees the candidate start."""
+        return None
+
+    def stop_exam_attempt(self, exam, attempt):
+        """Nothing to tell anyone."""
+        return None
+
+    def mark_erroneous_exam_attempt(self, exam, attempt):
+        """Nothing to tell anyone."""
+        return None
+
+    def remove_exam_attempt(self, exam, attempt):
+        """Nothing is kept outside edx-proctoring: removing the attempt there removes it everywhere."""
+        return True
+
+    def get_software_download_url(self):
+        """No software: the per-attempt check-in page stands in for it (``get_attempt``)."""
+        return None
+
+    def get_attempt(self, attempt):
+        """
+        The attempt as edx-proctoring serialises it, with ``download_url`` set to the plugin's check-in page for it:
+        frontend-lib-special-exams' *Start System Check* opens that URL (``software_download_url``), where the
+        invigilator types the password on the candidate's screen.
+        """
+        check_in = reverse('offline_delivery_plugin:check-in', kwargs={'attempt_id': attempt['id']})
+        return {**attempt, 'download_url': settings.LMS_ROOT_URL.rstrip('/') + check_in}
+
+    def on_review_callback(self, attempt, payload):
+        """
+        Turn the chief invigilator's record (``{"outcome", "note"}``, from ``record_hall_review``) into
+        edx-proctoring's normalised review: ``{"status", "comments"}``.
+        """
+        status = HALL_REVIEW_OUTCOMES[payload['outcome']]
+        comments = []
+        if payload.get('note'):
+            comments.append({'comment': payload['note'],
+                             'status': proctoring.SoftwareSecureReviewStatus.from_standard_status[status]})
+        return {'status': status, 'comments': comments, 'payload': {}}
+
+    def on_exam_saved(self, exam):
+        """Nothing to sync: the exam lives in edx-proctoring only."""
+        return None
+
+    def get_proctoring_config(self):
+        """
+        What frontend-lib-special-exams shows on its *Set up and start your proctored exam* screen
+        (``exam_proctoring_backend.instructions``, one paragraph each), in the learner's language.
+        """
+        return {
+            'name': self.verbose_name,
+            'instructions': [
+                _('This exam is taken in an exam hall. Stay in your seat and raise your hand: an invigilator '
+                  'checks your identity and confirms you.'),
+                _('The invigilator confirms you in the Monitor, or types the invigilator password on your screen '
+                  'after you select Start System Check.'),
+                _('Once you are confirmed, select Start Exam.'),
+            ],
+        }
+
+
+def is_onsite_exam(exam):
+    """Whether ``exam`` (edx-proctoring's dict) is proctored by on-site invigilation."""
+    if not exam.get('is_proctored'):
+        return False
+    try:
+        backend = proctoring.get_backend_provider(exam)
+    except NotImplementedError:  # an exam naming a backend this site no longer configures
+        return False
+    return isinstance(backend, OnSiteInvigilationBackend)
+
+
+def get_exam_url(course_id, content_id):
+    """Where the candidate goes back to after the check-in: the exam's page (see ``proctoring.get_exam_url``)."""
+    return proctoring.get_exam_url(course_id, content_id)
+
+
+def get_check_in(user, attempt_id):
+    """
+    The candidate's own on-site attempt waiting for (or past) check-in, as ``{"attempt_id", "exam_name",
+    "course_id", "content_id", "status", "checked_in"}``: what the check-in page shows.
+
+    Raises:
+        AttemptNotFound: no such attempt of ``user`` at an on-site exam.
+    """
+    attempt = proctoring.get_exam_attempt(attempt_id)
+    if attempt is None or attempt['user']['id'] != user.id or not is_onsite_exam(attempt['proctored_exam']):
+        raise AttemptNotFound(_('There is no such exam attempt of yours at an exam in a hall.'))
+    exam = attempt['proctored_exam']
+    return {'attempt_id': attempt['id'], 'exam_name': exam['exam_name'], 'course_id': exam['course_id'],
+            'content_id': exam['content_id'], 'status': attempt['status'],
+            'checked_in': attempt['status'] not in proctoring.AWAITING_SETUP}
+
+
+def check_in_with_password(user, attempt_id, password, ip_address=None):
+    """
+    The invigilator types the exam's invigilator password on the candidate's screen: the candidate's attempt is
+    ready to start. The password gate counts and audits every try (``password_gate``).
+
+    Returns the attempt's status afterwards.
+
+    Raises:
+        AttemptNotFound, UnlockRefused (wrong password, too many tries), CannotCheckIn
+    """
+    check_in = get_check_in(user, attempt_id)
+    if check_in['checked_in']:
+        return check_in['status']
+    audit = check_password_online(user, check_in['course_id'], check_in['content_id'], attempt_id, password,
+                                  ip_address)
+    return _check_in(attempt_id, audit)
+
+
+def check_in_from_monitor(course_key, content_id, attempt_id, invigilator, ip_address=None):
+    """
+    An invigilator confirms the candidate from the Monitor: their attempt at this on-site exam is ready to start.
+
+    Returns the attempt's status afterwards.
+
+    Raises:
+        ExamNotFound, AttemptNotFound, CannotCheckIn
+    """
+    attempt = get_attempt_at_exam(course_key, content_id, attempt_id)
+    audit = {'course_key': course_key, 'content_id': content_id, 'attempt_id': attempt.id, 'actor': invigilator,
+             'subject_id': attempt.user_id, 'ip_address': ip_address, 'channel': CHANNEL_MONITOR}
+    if not is_onsite_exam(proctoring.get_exam_by_id(attempt.proctored_exam_id)):
+        record_audit_event(kind='check_in', outcome=AuditEvent.REFUSED, reason='not_onsite', **audit)
+        raise CannotCheckIn(_('This exam is not proctored by on-site invigilation: there is nobody to check in.'))
+    return _check_in(attempt.id, audit)
+
+
+def _check_in(attempt_id, audit):
+    """
+    Move the attempt to ready_to_start, decided under its row lock; a check-in of one already in (or started) is a
+    no-op. A refusal is audited after the transaction, so that it stays.
+    """
+    with transaction.atomic():
+        attempt = proctoring.lock_attempt(attempt_id)
+        if attempt is None:
+            raise AttemptNotFound(_('This candidate has no attempt at this exam.'))
+        status = attempt['status']
+        if status in proctoring.AWAITING_SETUP:
+            proctoring.mark_exam_attempt_as_ready(attempt_id)
+            record_audit_event(kind='check_in', outcome=AuditEvent.OK, **audit)
+            return proctoring.Status.ready_to_start
+    if status in (proctoring.Status.ready_to_start, *proctoring.IN_PROGRESS):
+        return status
+    record_audit_event(kind='check_in', outcome=AuditEvent.REFUSED, reason='status', status=status, **audit)
+    raise CannotCheckIn(_('Only a candidate who has not started can be checked in; this attempt is '
+                          '{status}.').format(status=status))
+
+
+def record_hall_review(course_key, content_id, attempt_id, outcome, note, reviewer, ip_address=None):
+    """
+    The chief invigilator's incident record for one candidate, as edx-proctoring's review of the attempt:
+    ``satisfactory`` (no incident: the attempt is verified), ``unsatisfactory`` (an incident that voids it:
+    rejected) or ``second_review`` (an incident for the course team to judge: second review required). Decided
+    under the attempt's row lock; a later record replaces the earlier one where the site allows review updates
+    (edx-proctoring's ``ALLOW_REVIEW_UPDATES``, on by default).
+
+    Returns the attempt's status afterwards.
+
+    Raises:
+        ExamNotFound, AttemptNotFound, CannotReview
+    """
+    exam_attempt = get_attempt_at_exam(course_key, content_id, attempt_id)
+    note = (note or '').strip()[:NOTE_MAX]
+    audit = {'course_key': course_key, 'content_id': content_id, 'attempt_id': exam_attempt.id, 'actor': reviewer,
+             'subject_id': exam_attempt.user_id, 'ip_address': ip_address, 'channel': CHANNEL_MONITOR}
+    exam = proctoring.get_exam_by_id(exam_attempt.proctored_exam_id)
+    refusal = ''
+    if outcome not in HALL_REVIEW_OUTCOMES:
+        refusal, message = 'outcome', _('Choose satisfactory, unsatisfactory or second review.')
+    elif not is_onsite_exam(exam):
+        refusal, message = 'not_onsite', _('This exam is not proctored by on-site invigilation.')
+    elif outcome != SATISFACTORY and not note:
+        refusal, message = 'note', _('Say what happened: an incident needs a note.')
+    if refusal:
+        record_audit_event(kind='hall_review', outcome=AuditEvent.REFUSED, reason=refusal, **audit)
+        raise CannotReview(message)
+    # The reviewer's e-mail makes edx-proctoring record who reviewed, and an unsatisfactory record by a person is
+    # final (rejected); a second review is asked for by leaving the reviewer out, which edx-proctoring answers with
+    # second_review_required (REQUIRE_FAILURE_SECOND_REVIEWS, on by default). Who recorded it is in the audit trail
+    # either way.
+    payload = {'outcome': outcome, 'note': note, 'recorded_by': reviewer.username}
+    if outcome != SECOND_REVIEW and reviewer.email and \
+            get_user_model().objects.filter(email=reviewer.email).count() == 1:  # edx-proctoring looks it up
+        payload['reviewed_by'] = reviewer.email
+    with transaction.atomic():
+        attempt = proctoring.lock_attempt(exam_attempt.id)
+        if attempt is not None and attempt['status'] in REVIEWABLE:
+            try:
+                proctoring.make_review(proctoring.get_exam_attempt(exam_attempt.id), payload,
+                                       proctoring.get_backend_provider(exam))
+            except proctoring.ProctoredExamReviewAlreadyExists as error:
+                raise CannotReview(_('This attempt has a review already, and this site does not allow changing '
+                                     'it.')) from error
+            record_audit_event(kind='hall_review', outcome=AuditEvent.OK, result=outcome, note_chars=len(note),
+                               **audit)
+            return proctoring.lock_attempt(exam_attempt.id)['status']
+    status = attempt['status'] if attempt else _('gone')
+    record_audit_event(kind='hall_review', outcome=AuditEvent.REFUSED, reason='status', status=status, **audit)
+    raise CannotReview(_('Only a submitted attempt can be reviewed; this one is {status}.').format(status=status))
