@@ -60,7 +60,7 @@ setup(
         ],
         # edx-proctoring's backends (edx_proctoring/apps.py loads those named in PROCTORING_BACKENDS).
         'openedx.proctoring': [
-            'onsite_invigilation = offline_delivery_plugin.onsite:OnSiteInvigilationBackend',
+            'onsite_invigilation = offline_delivery_plugin.onsite_backend:OnSiteInvigilationBackend',
         ],
     },
     classifiers=[

@@ -14,6 +14,7 @@ from offline_delivery_plugin.data import AnswerRow, MonitorRow
 from offline_delivery_plugin.deliveries import deliver_file, newest_deliveries
 from offline_delivery_plugin.exams import PROCTORED_MODES, get_active_exam, get_attempt_at_exam
 from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, ItemAnswer
+from offline_delivery_plugin.onsite_backend import is_onsite_exam
 from offline_delivery_plugin.problems import readable_answers
 
 __all__ = [
@@ -31,7 +32,12 @@ SUBMITTED_ONLINE = 'submitted_online'
 DELIVERED_OFFLINE = 'delivered_offline'
 #: Opened for resubmission: waiting for the candidate to continue, or for the invigilator password on their screen.
 REOPENED = 'reopened'
-STATES = (NOT_STARTED, WRITING, CONNECTION_LOST, SUBMITTED_ONLINE, DELIVERED_OFFLINE, REOPENED)
+#: At an exam proctored by on-site invigilation: the attempt is made and waits for an invigilator's check-in, or
+#: the candidate is checked in and may start.
+AWAITING_CHECK_IN = 'awaiting_check_in'
+CHECKED_IN = 'checked_in'
+STATES = (NOT_STARTED, AWAITING_CHECK_IN, CHECKED_IN, WRITING, CONNECTION_LOST, SUBMITTED_ONLINE, DELIVERED_OFFLINE,
+          REOPENED)
 
 
 
@@ -45,6 +51,7 @@ def get_monitor(course_key, content_id, now=None):
     """
     now = now or timezone.now()
     exam = get_active_exam(course_key, content_id)
+    onsite = is_onsite_exam(exam)
     lost_after = timedelta(seconds=settings.OFFLINE_DELIVERY_CONNECTION_LOST_AFTER_SECONDS)
     candidates = {
         candidate.user_id: candidate for candidate in compat.list_enrolled_candidates(course_key)
@@ -75,7 +82,7 @@ def get_monitor(course_key, content_id, now=None):
             username=candidate.username if candidate else attempt['user__username'],
             full_name=candidate.full_name if candidate else '',
             mode=candidate.mode if candidate else '',
-            state=_state(attempt, record, receipts, now, lost_after),
+            state=_state(attempt, record, receipts, now, lost_after, onsite),
             attempt_id=attempt['id'] if attempt else None,
             proctoring_status=attempt['status'] if attempt else '',
             last_save_at=record.get('last_save_at'),
@@ -87,9 +94,14 @@ def get_monitor(course_key, content_id, now=None):
     return exam, rows
 
 
-def _state(attempt, record, receipts, now, lost_after):
+#: At an on-site exam, what the hall's check-in makes of an attempt that has not started.
+CHECK_IN_STATES = {**dict.fromkeys(proctoring.AWAITING_SETUP, AWAITING_CHECK_IN),
+                   proctoring.Status.ready_to_start: CHECKED_IN}
+
+
+def _state(attempt, record, receipts, now, lost_after, onsite):
     if attempt is None or proctoring.is_pre_started(attempt['status']):
-        return NOT_STARTED
+        return CHECK_IN_STATES.get(attempt['status'], NOT_STARTED) if attempt and onsite else NOT_STARTED
     if attempt['ready_to_resume'] or (record.get('requires_unlock') and not record.get('unlocked_at')):
         return REOPENED
     if attempt['id'] in receipts:

@@ -108,6 +108,8 @@ class MonitorPageView(CoursePagePermissionMixin, View):
             'course_id': str(course_key), 'content_id': content_id, 'exam': exam,
             'can_upload': rules_lib.has_perm(rules.UPLOAD_DELIVERY, request.user, course_key),
             'can_reopen': rules_lib.has_perm(rules.REOPEN_ATTEMPT, request.user, course_key),
+            'can_check_in': rules_lib.has_perm(rules.CHECK_IN_CANDIDATE, request.user, course_key),
+            'can_review': rules_lib.has_perm(rules.REVIEW_HALL_ATTEMPT, request.user, course_key),
             'can_set_password': rules_lib.has_perm(rules.SET_INVIGILATOR_PASSWORD, request.user, course_key),
             # The most files one request may carry; the page uploads a bigger folder in batches of this size.
             'batch_files': settings.DATA_UPLOAD_MAX_NUMBER_FILES,

@@ -16,7 +16,7 @@ from edx_proctoring.models import ProctoredExamSoftwareSecureComment, ProctoredE
 
 from offline_delivery_plugin import api
 from offline_delivery_plugin.models import AuditEvent
-from offline_delivery_plugin.onsite import OnSiteInvigilationBackend
+from offline_delivery_plugin.onsite_backend import OnSiteInvigilationBackend
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from tests.helpers import (
     ATTEMPT_API,

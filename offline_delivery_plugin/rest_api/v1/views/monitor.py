@@ -30,10 +30,10 @@ class ExamMonitorView(CourseViewMixin, APIView):
 
     **Example request**: ``GET /offline-delivery/api/v1/courses/{course_id}/exams/{content_id}/monitor/``
 
-    **Response**: ``{"exam": {exam_id, exam_name, content_id, time_limit_mins}, "server_time", "rows": [{user_id,
-    username, full_name, mode, state, attempt_id, proctoring_status, last_save_at, last_save_seq, last_contact_at,
-    seconds_left, receipt}]}``; ``state`` is one of not_started, writing, connection_lost, submitted_online,
-    delivered_offline.
+    **Response**: ``{"exam": {exam_id, exam_name, content_id, time_limit_mins, onsite}, "server_time", "rows":
+    [{user_id, username, full_name, mode, state, attempt_id, proctoring_status, last_save_at, last_save_seq,
+    last_contact_at, seconds_left, receipt}]}``; ``state`` is one of not_started, awaiting_check_in and checked_in
+    (on-site exams), writing, connection_lost, submitted_online, delivered_offline, reopened.
     """
 
     permission_required = rules.VIEW_MONITOR
@@ -43,7 +43,7 @@ class ExamMonitorView(CourseViewMixin, APIView):
         exam, rows = api.get_monitor(self.course_key, content_id)
         return Response({
             'exam': {'exam_id': exam['id'], 'exam_name': exam['exam_name'], 'content_id': exam['content_id'],
-                     'time_limit_mins': exam['time_limit_mins']},
+                     'time_limit_mins': exam['time_limit_mins'], 'onsite': api.is_onsite_exam(exam)},
             'server_time': timezone.now(),
             'rows': MonitorRowSerializer(rows, many=True).data,
         })

@@ -1,5 +1,6 @@
 /*
- * The Monitor's dialogs: the answers the server holds for a candidate, and opening an attempt for resubmission.
+ * The Monitor's dialogs and row actions: the answers the server holds for a candidate, opening an attempt for
+ * resubmission, and at an on-site exam the check-in and the hall's result.
  */
 import {el} from '../shared/dom.js';
 import {getJson, post, readJson} from '../shared/http.js';
@@ -76,6 +77,38 @@ export function openReopen(row) {
   };
   dialog.showModal();
   minutes.focus();
+}
+
+/** An invigilator confirms the candidate (identity and seat checked): their attempt is ready to start. */
+export function checkIn(row) {
+  post(apiUrl(row, 'check-in'), {}, root).then(readJson).then(function () {
+    messages[row.user_id] = {ok: true, text: gettext('Checked in: the candidate can select Start Exam.')};
+  }).catch(function (failure) {
+    messages[row.user_id] = {ok: false, text: failure.message};
+  }).then(refresh);
+}
+
+/** The chief invigilator's incident record for one candidate: it becomes the proctored session's result. */
+export function openReview(row) {
+  var dialog = document.getElementById('review-dialog');
+  var note = dialog.querySelector('#review-note');
+  var error = dialog.querySelector('.review-error');
+  dialog.querySelector('#review-title').textContent = interpolate(gettext('The hall\'s result: %(name)s'),
+                                                                   {name: row.full_name || row.username}, true);
+  dialog.querySelector('#review-satisfactory').checked = true;
+  note.value = '';
+  error.textContent = '';
+  dialog.querySelector('form').onsubmit = function (event) {
+    event.preventDefault();
+    var outcome = dialog.querySelector('input[name="outcome"]:checked').value;
+    post(apiUrl(row, 'hall-review'), {outcome: outcome, note: note.value}, root).then(readJson).then(function () {
+      messages[row.user_id] = {ok: true, text: gettext('The result is recorded.')};
+      dialog.close();
+      refresh();
+    }).catch(function (failure) { error.textContent = failure.message; });
+  };
+  dialog.showModal();
+  dialog.querySelector('#review-satisfactory').focus();
 }
 
 /** Every dialog's Close button closes it. */

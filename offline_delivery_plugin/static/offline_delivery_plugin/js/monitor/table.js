@@ -6,12 +6,14 @@ import {el} from '../shared/dom.js';
 import {formatDuration, formatTimeOfDay} from '../shared/format.js';
 import {getJson} from '../shared/http.js';
 import {gettext, interpolate} from '../shared/i18n.js';
-import {openReopen, showAnswers} from './dialogs.js';
+import {checkIn, openReopen, openReview, showAnswers} from './dialogs.js';
 import {messages, root} from './page.js';
 import {upload} from './uploads.js';
 
 var STATES = {
   not_started: gettext('Not started'),
+  awaiting_check_in: gettext('Waiting for check-in'),
+  checked_in: gettext('Checked in'),
   writing: gettext('Writing'),
   connection_lost: gettext('Connection lost'),
   submitted_online: gettext('Submitted online'),
@@ -19,12 +21,27 @@ var STATES = {
   reopened: gettext('Opened for resubmission')
 };
 
+/** The proctored session's result of an attempt the hall reviewed (edx-proctoring's status after the review). */
+var REVIEWED = {
+  verified: gettext('Satisfactory'),
+  rejected: gettext('Unsatisfactory'),
+  second_review_required: gettext('Second review')
+};
+
+var onsite = false;
+
 function summary() { return root.querySelector('.monitor-summary'); }
+
+function stateText(row) {
+  var text = STATES[row.state] || row.state;
+  return REVIEWED[row.proctoring_status] ? text + ' \u00b7 ' + REVIEWED[row.proctoring_status] : text;
+}
 
 function left(seconds) { return seconds === null ? '\u2014' : formatDuration(seconds); }
 
 function render(data) {
   var counts = {};
+  onsite = Boolean(data.exam.onsite);
   var body = root.querySelector('.monitor-table tbody');
   body.textContent = '';
   data.rows.forEach(function (row) {
@@ -33,13 +50,25 @@ function render(data) {
     tr.appendChild(el('th', {scope: 'row'}, [
       el('span', {'class': 'name', text: row.full_name || row.username}),
       el('span', {'class': 'username', text: ' (' + row.username + ')'})]));
-    tr.appendChild(el('td', {'class': 'state', text: STATES[row.state] || row.state}));
+    tr.appendChild(el('td', {'class': 'state', text: stateText(row)}));
     tr.appendChild(el('td', {text: row.last_save_seq === null ? '\u2014'
       : formatTimeOfDay(row.last_save_at) + ' (#' + row.last_save_seq + ')'}));
     tr.appendChild(el('td', {text: left(row.seconds_left)}));
     tr.appendChild(el('td', {'class': 'receipt', text: row.receipt || '\u2014'}));
     var actions = el('td', {'class': 'actions'});
-    if (row.attempt_id) {
+    var name = row.full_name || row.username;
+    if (row.attempt_id && onsite && row.state === 'awaiting_check_in' && root.dataset.canCheckIn === 'true') {
+      actions.appendChild(rowButton('check-in btn-primary', gettext('Check in'),
+                                    interpolate(gettext('Check in %(name)s'), {name: name}, true),
+                                    function () { checkIn(row); }));
+    }
+    if (row.attempt_id && onsite && root.dataset.canReview === 'true' &&
+        (row.state === 'submitted_online' || row.state === 'delivered_offline')) {
+      actions.appendChild(rowButton('review', gettext('Record the hall\'s result'),
+                                    interpolate(gettext('Record the hall\'s result: %(name)s'), {name: name}, true),
+                                    function () { openReview(row); }));
+    }
+    if (row.attempt_id && !(onsite && proctoringPreStart(row))) {
       if (root.dataset.canUpload === 'true') {
         var id = 'upload-' + row.user_id;
         var input = el('input', {type: 'file', id: id, 'class': 'upload-input'});
@@ -75,6 +104,9 @@ function render(data) {
     return STATES[s] + ': ' + counts[s];
   }).join(' \u00b7 ');
 }
+
+/** An on-site attempt that has not started: nothing to upload, answer or reopen yet, only the check-in. */
+function proctoringPreStart(row) { return row.state === 'awaiting_check_in' || row.state === 'checked_in'; }
 
 var busy = false;
 
