@@ -276,3 +276,12 @@ def test_a_value_the_lms_would_refuse_stops_tutor(tmp_path_factory, plugin_site,
     result = project.run('config', 'save', '--set', setting, check=False)
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
+
+
+def test_on_site_invigilation_is_offered_beside_the_configured_backends(default_project):
+    configured = {'DEFAULT': 'software_secure', 'software_secure': {'secret_key': 's'}}
+    for service in ('lms', 'cms'):
+        backends = _run_settings(default_project, service, PROCTORING_BACKENDS=configured)['PROCTORING_BACKENDS']
+        assert backends == {**configured, 'onsite_invigilation': {}}
+        assert _run_settings(default_project, service)['PROCTORING_BACKENDS'] == {
+            'DEFAULT': 'null', 'null': {}, 'onsite_invigilation': {}}

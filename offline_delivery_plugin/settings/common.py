@@ -10,8 +10,6 @@ from pathlib import Path
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / 'templates'
 
 GATE_MIDDLEWARE = 'offline_delivery_plugin.middleware.PendingRequestGate'
-#: The on-site invigilation backend's name (onsite.BACKEND_NAME; settings are read before the app is loaded).
-ONSITE_BACKEND = 'onsite_invigilation'
 
 DEFAULTS = {
     # .. setting_name: OFFLINE_DELIVERY_EDXAPP_BACKEND
@@ -119,11 +117,6 @@ def plugin_settings(settings):
             setattr(settings, name, value)
     # A learner with a pending allowance request cannot start that exam (middleware.PendingRequestGate).
     _append(settings, 'MIDDLEWARE', GATE_MIDDLEWARE)
-    # edx-proctoring instantiates only the backends PROCTORING_BACKENDS names: offer on-site invigilation
-    # (onsite.py) to course teams, unless the operator configured it already.
-    backends = getattr(settings, 'PROCTORING_BACKENDS', None)
-    if isinstance(backends, dict) and ONSITE_BACKEND not in backends:
-        backends[ONSITE_BACKEND] = {}
     # The legacy Instructor Dashboard renders a plugin's section with a Mako template found through
     # MAKO_TEMPLATE_DIRS_BASE (see extensions/filters.py); hosts without Mako have no such setting.
     _append(settings, 'MAKO_TEMPLATE_DIRS_BASE', TEMPLATES_DIR, also_as=str(TEMPLATES_DIR))

@@ -19,6 +19,9 @@ class Course(models.Model):
     enable_proctored_exams = models.BooleanField(default=False)
     allow_proctoring_opt_out = models.BooleanField(default=False)
     proctoring_escalation_email = models.EmailField(blank=True)
+    #: ``proctoring_provider``: the edx-proctoring backend of the course's proctored exams, by its name in
+    #: ``PROCTORING_BACKENDS`` (Studio's "Proctoring Provider"); empty means the site's ``DEFAULT``.
+    proctoring_provider = models.CharField(max_length=255, blank=True)
     #: ``other_course_settings``: the free-form Advanced Settings dict; the plugin keeps its keys here.
     other_course_settings = models.JSONField(default=dict, blank=True)
 

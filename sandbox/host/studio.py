@@ -6,12 +6,24 @@ Studio owns the ``ProctoredExam`` rows; the plugin only reads them.
 """
 import logging
 
+from django.conf import settings
 from edx_proctoring import api as proctoring_api
 from edx_proctoring.exceptions import ProctoredExamNotFoundException, ProctoredExamReviewPolicyNotFoundException
 
 from sandbox.host.models import Block
 
 log = logging.getLogger(__name__)
+
+
+def available_providers():
+    """The backends a course team may choose: every name in ``PROCTORING_BACKENDS`` but ``DEFAULT`` (the
+    platform's ``xmodule/course_block.py``, ``get_available_providers``)."""
+    return sorted(name for name in settings.PROCTORING_BACKENDS if name != 'DEFAULT')
+
+
+def proctoring_provider(course):
+    """The course's Proctoring Provider, the site's default where the course names none."""
+    return course.proctoring_provider or settings.PROCTORING_BACKENDS['DEFAULT']
 
 
 def _existing_exam(course_id, content_id):
@@ -48,6 +60,9 @@ def publish_course(course, publisher):
             'is_practice_exam': is_practice,
             'is_active': True,
             'hide_after_due': bool(fields.get('hide_after_due')),
+            # The course's Proctoring Provider (openedx-platform cms/djangoapps/contentstore/proctoring.py,
+            # register_special_exams @ cd437136: 'backend': course.proctoring_provider).
+            'backend': proctoring_provider(course),
         }
         exam = _existing_exam(course_id, content_id)
         if exam is None:

@@ -17,7 +17,7 @@ from offline_delivery_plugin import api as offline_delivery
 from offline_delivery_plugin.exceptions import InvalidCourseSettings
 from sandbox.host import edxapp_backend
 from sandbox.host.models import Block
-from sandbox.host.studio import publish_course
+from sandbox.host.studio import available_providers, proctoring_provider, publish_course
 from sandbox.host.views import _course_or_404, _denied
 
 #: "Set as a Special Exam" choices, in Studio's words.
@@ -37,8 +37,8 @@ def _staff_course(request, course_id):
 def advanced_settings(request, course_id):
     """
     The course's Advanced Settings that matter for exams: Enable Proctored Exams, Allow Opting Out of Proctored
-    Exams, and Other Course Settings (a JSON object; the plugin's keys under ``offline_delivery``, checked by the
-    plugin before anything is saved).
+    Exams, Proctoring Provider (one of ``PROCTORING_BACKENDS``), and Other Course Settings (a JSON object; the
+    plugin's keys under ``offline_delivery``, checked by the plugin before anything is saved).
     """
     course, denied = _staff_course(request, course_id)
     if denied:
@@ -47,26 +47,31 @@ def advanced_settings(request, course_id):
     form = {
         'enable_proctored_exams': course.enable_proctored_exams,
         'allow_proctoring_opt_out': course.allow_proctoring_opt_out,
+        'proctoring_provider': proctoring_provider(course),
         'other_course_settings': json.dumps(course.other_course_settings, indent=2, ensure_ascii=False),
     }
     if request.method == 'POST':
         form = {
             'enable_proctored_exams': request.POST.get('enable_proctored_exams') == 'on',
             'allow_proctoring_opt_out': request.POST.get('allow_proctoring_opt_out') == 'on',
+            'proctoring_provider': request.POST.get('proctoring_provider', proctoring_provider(course)),
             'other_course_settings': request.POST.get('other_course_settings', ''),
         }
+        if form['proctoring_provider'] not in available_providers():
+            errors['proctoring_provider'] = 'Choose one of: {}.'.format(', '.join(available_providers()))
         other = _other_course_settings(form['other_course_settings'], errors)
         if not errors:
             with transaction.atomic():
                 course.enable_proctored_exams = form['enable_proctored_exams']
                 course.allow_proctoring_opt_out = form['allow_proctoring_opt_out']
+                course.proctoring_provider = form['proctoring_provider']
                 course.other_course_settings = other
                 course.save()
                 publish_course(course, request.user)
             return redirect(f'{request.path}?saved=1')
     saved = request.GET.get('saved') == '1'
     return render(request, 'host/studio_advanced.html', {
-        'course': course, 'form': form, 'errors': errors, 'saved': saved,
+        'course': course, 'form': form, 'errors': errors, 'saved': saved, 'providers': available_providers(),
     }, status=400 if errors else 200)
 
 

@@ -207,3 +207,8 @@ LOGGING = {
 }
 
 add_plugins(__name__, PROJECT_TYPE, 'common')
+
+# The proctoring backends course teams may choose (Studio's Proctoring Provider), as an operator configures them:
+# edx-proctoring's default (its plugin settings, just applied) and the plugin's on-site invigilation
+# (offline_delivery_plugin/onsite_backend.py, registered through the openedx.proctoring entry point).
+PROCTORING_BACKENDS = {**globals()['PROCTORING_BACKENDS'], 'onsite_invigilation': {}}

@@ -7,6 +7,7 @@ import json
 import pytest
 from edx_proctoring import api as proctoring_api
 
+from offline_delivery_plugin import api
 from sandbox.host.models import Block, Course
 
 
@@ -42,6 +43,27 @@ def test_advanced_settings_are_saved_and_published(client, demo):
     assert (course.enable_proctored_exams, course.allow_proctoring_opt_out) == (True, False)
     assert course.other_course_settings == other
     assert 'have been saved' in client.get(response['Location']).content.decode()
+
+
+def test_the_proctoring_provider_is_the_exams_backend(client, demo):
+    client.force_login(demo.course_staff)
+    course = Course.objects.get(course_key=demo.course_key)
+    page = client.get(advanced_url(demo)).content.decode()
+    assert '<option value="onsite_invigilation">' in page and '<option value="null" selected>' in page
+    response = client.post(advanced_url(demo), {
+        'enable_proctored_exams': 'on', 'proctoring_provider': 'onsite_invigilation',
+        'other_course_settings': json.dumps(course.other_course_settings)})
+    assert response.status_code == 302
+    exam = proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)
+    assert exam['backend'] == 'onsite_invigilation'
+    assert api.is_onsite_exam(exam)
+
+    refused = client.post(advanced_url(demo), {
+        'enable_proctored_exams': 'on', 'proctoring_provider': 'proctortrack',
+        'other_course_settings': json.dumps(course.other_course_settings)})
+    assert refused.status_code == 400
+    assert '<code>proctoring_provider</code>' in refused.content.decode()
+    assert Course.objects.get(course_key=demo.course_key).proctoring_provider == 'onsite_invigilation'
 
 
 @pytest.mark.parametrize('text,key', [
