@@ -171,6 +171,8 @@ def record_hall_review(course_key, content_id, attempt_id, outcome, note, review
             record_audit_event(kind='hall_review', outcome=AuditEvent.OK, result=outcome, note_chars=len(note),
                                **audit)
             return proctoring.lock_attempt(exam_attempt.id)['status']
-    status = attempt['status'] if attempt else _('gone')
+    if attempt is None:
+        raise AttemptNotFound(_('This candidate has no attempt at this exam.'))
+    status = attempt['status']
     record_audit_event(kind='hall_review', outcome=AuditEvent.REFUSED, reason='status', status=status, **audit)
     raise CannotReview(_('Only a submitted attempt can be reviewed; this one is {status}.').format(status=status))
