@@ -6,6 +6,7 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do command -v $$p >/de
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+MFE_PORT ?= 2000
 PYTEST_ARGS ?=
 # The service-backed run (make test-services): its own database on the machine's MariaDB, Redis as the broker.
 SERVICES_DATABASE_URL ?= mysql://root@127.0.0.1:3306/offline_delivery_ci
@@ -47,15 +48,27 @@ $(VENV)/.bench: $(VENV)/.services requirements/bench.txt
 
 # axe-core for the accessibility checks in Chromium, pinned in package.json and package-lock.json.
 node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js) is needed for the accessibility checks." >&2; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js) is needed for the accessibility checks and the MFE shell." >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# The sandbox's learning MFE shell: its src/ and the real @edx/frontend-lib-special-exams (package-lock.json), bundled
+# by esbuild (pinned there too). react-intl is frontend-platform's own copy, as in an MFE's build.
+MFE_SHELL = var/mfe-shell/shell.js
+$(MFE_SHELL): node_modules/.installed $(wildcard sandbox/mfe_shell/src/*)
+	@mkdir -p $(dir $@)
+	node_modules/.bin/esbuild sandbox/mfe_shell/src/index.jsx --bundle --minify --outfile=$@ --log-level=warning \
+		--loader:.js=jsx --loader:.svg=dataurl --loader:.scss=empty --loader:.css=empty \
+		--alias:env.config=./sandbox/mfe_shell/src/env.config.jsx \
+		--alias:react-intl=./node_modules/@edx/frontend-platform/node_modules/react-intl \
+		--define:process.env.NODE_ENV='"production"' '--define:process.env={}' --define:global=window
+	cp node_modules/@openedx/paragon/dist/core.min.css node_modules/@openedx/paragon/dist/light.min.css $(dir $@)
 
 $(VENV)/.docs: $(VENV)/.test requirements/docs.txt
 	$(PY) -m pip install -q -r requirements/docs.txt
 	@touch $@
 
-demo: $(VENV)/.sandbox ## set up and serve the sandbox on 127.0.0.1:$(PORT) (SQLite, eager Celery)
+demo: $(VENV)/.sandbox $(MFE_SHELL) ## set up and serve the sandbox on 127.0.0.1:$(PORT) and its MFE shell on :$(MFE_PORT) (SQLite, eager Celery)
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo
 	@echo
@@ -63,17 +76,19 @@ demo: $(VENV)/.sandbox ## set up and serve the sandbox on 127.0.0.1:$(PORT) (SQL
 	@echo "  Course:    http://127.0.0.1:$(PORT)/courses/course-v1:SandboxU+EXAM101+2026/"
 	@echo "  Password:  edx, for every login above (make demo-reset: the course as new, to walk the demo again)"
 	@echo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) -m sandbox.mfe_shell.server --lms http://127.0.0.1:$(PORT) --port $(MFE_PORT) & shell=$$!; \
+		trap 'kill $$shell' EXIT INT TERM; \
+		SANDBOX_MFE_URL=http://127.0.0.1:$(MFE_PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 demo-reset: $(VENV)/.sandbox ## bring the demo course back to its first state (every attempt, answer, request and report gone)
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py reset_demo
 
-test: $(VENV)/.test node_modules/.installed ## set up and run the whole suite on the embedded defaults (unit, integration, browser)
+test: $(VENV)/.test node_modules/.installed $(MFE_SHELL) ## set up and run the whole suite on the embedded defaults (unit, integration, browser)
 	bash scripts/ensure-chromium.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-services: $(VENV)/.services node_modules/.installed ## the same suite on MariaDB, with Redis and a real Celery worker
+test-services: $(VENV)/.services node_modules/.installed $(MFE_SHELL) ## the same suite on MariaDB, with Redis and a real Celery worker
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-services.sh "$(SERVICES_DATABASE_URL)" "$(SERVICES_BROKER_URL)"
 	DATABASE_URL="$(SERVICES_DATABASE_URL)" CELERY_BROKER_URL="$(SERVICES_BROKER_URL)" OFFLINE_DELIVERY_SERVICES=1 \
@@ -94,7 +109,7 @@ bench: $(VENV)/.bench ## the benchmarks on MariaDB (gunicorn, Chromium); JSON li
 
 STRESS_DATABASE_URL ?= mysql://root@127.0.0.1:3306/offline_delivery_stress
 
-stress: $(VENV)/.bench node_modules/.installed ## the long battery: browser chaos, then 1,000 candidates with database cuts and restarts
+stress: $(VENV)/.bench node_modules/.installed $(MFE_SHELL) ## the long battery: browser chaos, then 1,000 candidates with database cuts and restarts
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-services.sh "$(STRESS_DATABASE_URL)" "$(SERVICES_BROKER_URL)"
 	OFFLINE_DELIVERY_STRESS=1 $(PY) -m pytest $(PYTEST_ARGS)

@@ -17,5 +17,7 @@ urlpatterns = [
     path('admin/', admin.site.urls),
     path('i18n/', include('django.conf.urls.i18n')),
     path('jsi18n/', JavaScriptCatalog.as_view(), name='javascript-catalog'),
+    # edx-drf-extensions' CSRF token endpoint, which frontend-platform asks before a POST (csrf/api/v1/token).
+    path('', include('csrf.urls')),
     path('studio/', include((get_plugin_url_patterns('cms.djangoapp'), 'studio'), namespace='studio')),
 ] + get_plugin_url_patterns('lms.djangoapp')

@@ -4,7 +4,7 @@ The sandbox host's pages.
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from sandbox.host import studio_views, views
+from sandbox.host import courseware_api, studio_views, views
 
 app_name = 'host'
 
@@ -24,6 +24,10 @@ urlpatterns = [
             name='studio-subsection'),
     re_path(rf'^courses/{COURSE_ID}/subsection/{USAGE_ID}/$', views.subsection, name='subsection'),
     re_path(r'^xblock/resource/(?P<block_type>[\w-]+)/(?P<uri>.+)$', views.xblock_resource, name='xblock-resource'),
+    # What the learning MFE (the sandbox's MFE shell) reads from the LMS.
+    path('api/user/v1/me', courseware_api.me, name='user-me'),
+    re_path(rf'^api/courseware/sequence/{USAGE_ID}$', courseware_api.sequence_metadata, name='sequence-metadata'),
+    re_path(rf'^xblock/{USAGE_ID}$', courseware_api.render_xblock, name='render-xblock'),
     re_path(rf'^xblock/{USAGE_ID}/handler/(?P<handler>[\w-]+)/(?P<suffix>.*)$', views.xblock_handler,
             name='xblock-handler'),
 ]

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from corsheaders.defaults import default_headers as corsheaders_default_headers
 from edx_django_utils.plugins import add_plugins, get_plugin_apps
 
 PROJECT_TYPE = 'lms.djangoapp'
@@ -37,10 +38,13 @@ INSTALLED_APPS = [
     'waffle',
     'simple_history',
     'eventtracking.django.apps.EventTrackingConfig',
+    'corsheaders',
+    'csrf',
     'sandbox.host',
 ] + get_plugin_apps(PROJECT_TYPE)
 
 MIDDLEWARE = [
+    'corsheaders.middleware.CorsMiddleware',
     'django.middleware.security.SecurityMiddleware',
     'django.contrib.sessions.middleware.SessionMiddleware',
     'django.middleware.locale.LocaleMiddleware',
@@ -130,6 +134,15 @@ TECH_SUPPORT_EMAIL = CONTACT_EMAIL
 # The LMS's course id pattern, used in edx-proctoring's URLs.
 COURSE_ID_PATTERN = r'(?P<course_id>[^/+]+(/|\+)[^/+]+(/|\+)[^/?]+)'
 LEARNING_MICROFRONTEND_URL = None
+# The learning MFE shell's origin (sandbox/mfe_shell): another port of the same host, as Tutor serves the MFEs from
+# their own origin (apps.<LMS host>). The LMS lets it call its APIs with the session (CORS with credentials, the
+# CSRF trusted origins, as edx-platform does for its MFEs) and frame render_xblock.
+SANDBOX_MFE_URL = os.environ.get('SANDBOX_MFE_URL', 'http://127.0.0.1:2000')
+CORS_ALLOWED_ORIGINS = [SANDBOX_MFE_URL]
+CORS_ALLOW_CREDENTIALS = True
+# frontend-platform's CSRF token request sends USE-JWT-COOKIE; the LMS allows it (its CORS_ALLOW_HEADERS).
+CORS_ALLOW_HEADERS = (*corsheaders_default_headers, 'use-jwt-cookie', 'content-range', 'content-disposition')
+CSRF_TRUSTED_ORIGINS = [SANDBOX_MFE_URL]
 PROCTORING_USER_OBFUSCATION_KEY = SECRET_KEY
 LMS_ROOT_URL = os.environ.get('LMS_ROOT_URL', 'http://127.0.0.1:8000')
 FEATURES = {'ENABLE_SPECIAL_EXAMS': True}

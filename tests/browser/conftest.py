@@ -36,6 +36,27 @@ def chromium(playwright):
     browser.close()
 
 
+@pytest.fixture(scope='session')
+def mfe_shell(live_server):
+    """
+    The sandbox's learning MFE shell (sandbox/mfe_shell) on its own origin, for the session: the port the test
+    settings gave it (``SANDBOX_MFE_URL``, which CORS and CSRF trust), the live server as its LMS. Returns its URL.
+    """
+    # pylint: disable=import-outside-toplevel
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    from sandbox.mfe_shell.server import BUNDLE, serve_in_thread
+
+    if not BUNDLE.exists():
+        pytest.fail(f'The MFE shell is not built ({BUNDLE}): run `make test`, which builds it.')
+    origin = urlsplit(settings.SANDBOX_MFE_URL)
+    server, url = serve_in_thread(live_server.url, host=origin.hostname, port=origin.port)
+    yield url
+    server.shutdown()
+
+
 @pytest.fixture
 def persistent_chromium(playwright, tmp_path, transactional_db):
     """
@@ -78,25 +99,41 @@ def persistent_chromium(playwright, tmp_path, transactional_db):
 
 
 class _InFlight:
-    """Requests the live server is still answering (Django's request signals), so teardown can wait for them."""
+    """
+    Requests the live server is still answering (Django's request signals), so teardown can wait for them.
 
-    count = 0
+    A request is kept by the thread answering it (the live server answers each connection in a thread of its own,
+    and Django sends both signals in it). A request whose ``request_finished`` never comes (its client went away
+    mid-answer) is forgotten once its thread ends: a counter would stay above zero from then on, and every later
+    teardown would wait its whole time for nothing.
+    """
+
+    threads = {}
     lock = threading.Lock()
 
     @classmethod
     def started(cls, **kwargs):
         with cls.lock:
-            cls.count += 1
+            cls.threads[threading.get_ident()] = threading.current_thread()
 
     @classmethod
     def finished(cls, **kwargs):
         with cls.lock:
-            cls.count -= 1
+            cls.threads.pop(threading.get_ident(), None)
+
+    @classmethod
+    def busy(cls):
+        """Whether a request is still being answered by a thread that is alive."""
+        with cls.lock:
+            for ident, thread in list(cls.threads.items()):
+                if not thread.is_alive():
+                    del cls.threads[ident]
+            return bool(cls.threads)
 
     @classmethod
     def wait_until_idle(cls, seconds=15):
         deadline = time.monotonic() + seconds
-        while cls.count > 0 and time.monotonic() < deadline:
+        while cls.busy() and time.monotonic() < deadline:
             time.sleep(0.05)
 
 

@@ -1,0 +1,58 @@
+"""
+The learner's exam as the learning MFE shows it: the sandbox's MFE shell on its own origin, with the real
+@edx/frontend-lib-special-exams around the exam subsection and each unit in an iframe of the LMS's render_xblock.
+
+A proctored exam proctored on site goes through the library's own screens: the entrance, *Set up and start your
+proctored exam* with the hall's instructions, the invigilator's check-in on the page *Start System Check* opens,
+*Start Exam*, the rules, and then the units.
+"""
+import pytest
+from edx_proctoring import api as proctoring_api
+from playwright.sync_api import expect
+
+from sandbox.host.demo import INVIGILATOR_PASSWORD
+from tests.browser.helpers import log_in
+from tests.helpers import use_onsite_invigilation
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_proctored_exam_in_a_hall_starts_after_the_check_in(page, live_server, mfe_shell, demo, settings, screenshot):
+    # edx-proctoring's links to the exam (the check-in page's way back) are the MFE's, as on a site with the MFE.
+    settings.LEARNING_MICROFRONTEND_URL = mfe_shell
+    settings.LMS_ROOT_URL = live_server.url
+    use_onsite_invigilation(demo)
+    log_in(page, live_server.url, 'verified_learner')
+    exam_url = f'{mfe_shell}/course/{demo.course_key}/{demo.final_exam_id}'
+    page.goto(exam_url)
+
+    expect(page.get_by_text('This exam is proctored')).to_be_visible(timeout=20000)
+    expect(page.locator('#unit-iframe')).to_have_count(0)
+    page.get_by_role('button', name='Continue to my proctored exam.').click()
+
+    expect(page.get_by_text('Set up and start your proctored exam.')).to_be_visible()
+    expect(page.get_by_text('This exam is taken in an exam hall.')).to_be_visible()
+    screenshot(page, 'mfe-onsite-setup')
+    page.get_by_role('button', name='Start Exam').click()
+    # The library's own refusal while the check-in is not done.
+    expect(page.get_by_text('You must complete the proctoring setup before you can start the exam.')).to_be_visible()
+    page.get_by_role('button', name='Ok').click()
+
+    page.get_by_role('button', name='Start System Check').click()
+    expect(page.get_by_role('heading', name='Final exam (proctored): check-in')).to_be_visible()
+    page.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
+    page.get_by_role('button', name='Confirm the candidate').click()
+    expect(page.get_by_role('status')).to_have_text('You are checked in.')
+    page.get_by_role('link', name='Back to the exam').click()
+
+    # Back in the MFE, the attempt is ready to start: the library's last screen before the clock runs.
+    expect(page.get_by_text('You have 1 hour to complete this exam.')).to_be_visible(timeout=20000)
+    screenshot(page, 'mfe-onsite-ready')
+    page.get_by_role('button', name='Start exam', exact=True).click()
+
+    unit = page.frame_locator('#unit-iframe')
+    expect(unit.get_by_role('heading', name='Control word')).to_be_visible(timeout=30000)
+    attempt = proctoring_api.get_current_exam_attempt(
+        proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)['id'], demo.verified_learner.id)
+    assert attempt['status'] == 'started'
+    screenshot(page, 'mfe-exam-unit')
