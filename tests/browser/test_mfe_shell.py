@@ -56,3 +56,27 @@ def test_a_proctored_exam_in_a_hall_starts_after_the_check_in(page, live_server,
         proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)['id'], demo.verified_learner.id)
     assert attempt['status'] == 'started'
     screenshot(page, 'mfe-exam-unit')
+
+
+def test_the_start_gates_refusal_reaches_the_library_as_its_own_errors_do(page, live_server, mfe_shell, demo):
+    """
+    The start gate answers the library's start with a 403 whose ``detail`` is the plugin's reason. The library shows
+    an API error as ``message || detail`` of the error frontend-platform's interceptor hands it, whose ``message``
+    is always "Axios Error (Response): <status> ..." (frontend-platform 8.7.1, auth/utils.js processAxiosError):
+    so the learner reads that, as for edx-proctoring's own refusals, and the reason stays in the response.
+    """
+    from offline_delivery_plugin import api  # pylint: disable=import-outside-toplevel
+
+    api.create_exam_request(demo.verified_learner, demo.course_key, demo.timed_exam_id, 'additional_time',
+                            'Dyslexia, confirmed by Disability Services.')
+    log_in(page, live_server.url, 'verified_learner')
+    page.goto(f'{mfe_shell}/course/{demo.course_key}/{demo.timed_exam_id}')
+    start = page.get_by_role('button', name='I am ready to start this timed exam.')
+    expect(start).to_be_visible(timeout=20000)
+    with page.expect_response(lambda response: response.request.method == 'POST'
+                              and '/proctored_exam/attempt' in response.url) as refused:
+        start.click()
+    assert refused.value.status == 403
+    assert 'still pending' in refused.value.json()['detail']
+    expect(page.get_by_test_id('exam-api-error-component')).to_contain_text('Axios Error (Response): 403')
+    expect(page.locator('#unit-iframe')).to_have_count(0)
