@@ -11,7 +11,7 @@ from edx_proctoring import api as proctoring_api
 from playwright.sync_api import expect
 
 from sandbox.host.demo import INVIGILATOR_PASSWORD
-from tests.browser.helpers import log_in
+from tests.browser.helpers import CONTROL_WORD, ESSAY, log_in, server_answers
 from tests.helpers import use_onsite_invigilation
 
 pytestmark = pytest.mark.browser
@@ -55,7 +55,23 @@ def test_a_proctored_exam_in_a_hall_starts_after_the_check_in(page, live_server,
     attempt = proctoring_api.get_current_exam_attempt(
         proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)['id'], demo.verified_learner.id)
     assert attempt['status'] == 'started'
+
+    # The plugin's candidate page runs in the unit's iframe and saves what is typed there; moving to the next unit
+    # (a new iframe) keeps the first unit's answer in the same attempt's autosave. Its own clock still shows beside
+    # the library's: "one clock" is the rest of issue 18.
+    expect(unit.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=15000)
+    unit.get_by_label(CONTROL_WORD).fill('hej')
+    expect(unit.locator('#offline-delivery[data-pending="0"]:not([data-acked-seq="0"])')).to_have_count(
+        1, timeout=15000)
     screenshot(page, 'mfe-exam-unit')
+    page.get_by_role('button', name='2', exact=True).click()
+    expect(unit.get_by_label(ESSAY)).to_be_visible(timeout=30000)
+    expect(unit.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=15000)
+    unit.get_by_label(ESSAY).fill('written in the second unit')
+    expect(unit.locator('#offline-delivery[data-pending="0"]:not([data-acked-seq="0"])')).to_have_count(
+        1, timeout=15000)
+    held = server_answers(demo.verified_learner, demo)
+    assert (held['final_control_word'], held['final_essay_offline']) == ('hej', 'written in the second unit')
 
 
 def test_the_start_gates_refusal_reaches_the_library_as_its_own_errors_do(page, live_server, mfe_shell, demo):
