@@ -13,7 +13,7 @@ SERVICES_DATABASE_URL ?= mysql://root@127.0.0.1:3306/offline_delivery_ci
 SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/7
 
 .PHONY: help demo demo-reset serve test test-services test-edx-proctoring bench stress quality docs requirements translations clean
-I18N_IGNORE := -i '.venv/*' -i 'sandbox/*' -i 'tests/*' -i 'benchmarks/*' -i 'stress/*' -i 'docs/*' -i 'var/*' -i 'test-results/*' \
+I18N_IGNORE := -i '.venv/*' -i 'sandbox/*' -i 'tests/*' -i 'benchmarks/*' -i 'stress/*' -i 'docs/*' -i 'var/*' -i 'node_modules/*' -i 'test-results/*' \
 	-i 'offline_delivery_plugin/static/offline_delivery_plugin/js/service-worker.js'
 
 help: ## list the targets

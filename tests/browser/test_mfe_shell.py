@@ -57,13 +57,16 @@ def test_a_proctored_exam_in_a_hall_starts_after_the_check_in(page, live_server,
     assert attempt['status'] == 'started'
 
     # The plugin's candidate page runs in the unit's iframe and saves what is typed there; moving to the next unit
-    # (a new iframe) keeps the first unit's answer in the same attempt's autosave. Its own clock still shows beside
-    # the library's: "one clock" is the rest of issue 18.
+    # (a new iframe) keeps the first unit's answer in the same attempt's autosave. The clock is the library's: the
+    # page shows none of its own while it reaches the server.
     expect(unit.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=15000)
+    expect(unit.locator('.od-status')).to_have_text('All answers saved on the server.')
+    expect(unit.locator('.od-timer')).to_be_hidden()
     unit.get_by_label(CONTROL_WORD).fill('hej')
     expect(unit.locator('#offline-delivery[data-pending="0"]:not([data-acked-seq="0"])')).to_have_count(
         1, timeout=15000)
     screenshot(page, 'mfe-exam-unit')
+    page.clock.install()
     page.get_by_role('button', name='2', exact=True).click()
     expect(unit.get_by_label(ESSAY)).to_be_visible(timeout=30000)
     expect(unit.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=15000)
@@ -72,6 +75,13 @@ def test_a_proctored_exam_in_a_hall_starts_after_the_check_in(page, live_server,
         1, timeout=15000)
     held = server_answers(demo.verified_learner, demo)
     assert (held['final_control_word'], held['final_essay_offline']) == ('hej', 'written in the second unit')
+
+    # Without the network the page counts on its own, and says so.
+    page.context.set_offline(True)
+    page.clock.run_for(61000)
+    expect(unit.locator('.od-lost')).to_be_visible()
+    expect(unit.locator('.od-timer')).to_contain_text('Time left (counted on this device): 0:5')
+    page.context.set_offline(False)
 
 
 def test_the_start_gates_refusal_reaches_the_library_as_its_own_errors_do(page, live_server, mfe_shell, demo):

@@ -1,6 +1,11 @@
 /*
  * The countdown: on this device's clock, so it goes on without the network; the warnings at 20 % and 5 % of the
  * learner's time; and the end of the time, which seals the answers.
+ *
+ * In the learning MFE (the unit is framed by it) the clock and its warnings are frontend-lib-special-exams': the
+ * page shows its own countdown only while the connection is lost, where the library cannot ask the server, and
+ * never repeats the library's warnings. It still counts, and seals the answers at the deadline, in every case
+ * (docs/decisions/0016-one-clock.rst).
  */
 import {el} from '../shared/dom.js';
 import {formatDuration} from '../shared/format.js';
@@ -38,14 +43,22 @@ function warnAboutTime(left) {
   });
 }
 
+/** Whether the page is a unit in the learning MFE's iframe, where the library shows the clock. */
+var IN_MFE = window.self !== window.top;
+
 /** Once a second: the time left, its warnings, the end of the time, and whether the connection is lost. */
 export function tick() {
   if (state.deliveredReceipt) { return; }
   var left = secondsLeft();
-  ui.timer.textContent = interpolate(gettext('Time left: %(time)s'), {time: formatDuration(left)}, true);
-  warnAboutTime(left);
+  var lost = Date.now() - state.lastContact > session.connection_lost_after_seconds * 1000;
+  var ownClock = !IN_MFE || lost || state.finalised;
+  ui.timer.hidden = !ownClock;
+  var format = gettext('Time left: %(time)s');
+  if (IN_MFE) { format = gettext('Time left (counted on this device): %(time)s'); }
+  ui.timer.textContent = ownClock ? interpolate(format, {time: formatDuration(left)}, true) : '';
+  if (!IN_MFE) { warnAboutTime(left); }
   if (left === 0 && !state.finalised) { finalise(); }
-  if (Date.now() - state.lastContact > session.connection_lost_after_seconds * 1000) { showLost(true); }
+  if (lost) { showLost(true); }
 }
 
 // Time is up: nothing more can be typed; the answers are sealed into a last snapshot, sent if the server can

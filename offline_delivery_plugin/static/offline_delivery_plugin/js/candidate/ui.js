@@ -82,6 +82,7 @@ export function showReopened(text) {
 
 // The exam is delivered: no clock counts down any more, and nothing offers to end or save it again.
 export function showDelivered() {
+  ui.timer.hidden = false;
   ui.timer.textContent = interpolate(gettext('Delivered: receipt code %(receipt)s.'),
                                      {receipt: state.deliveredReceipt}, true);
   ui.timer.classList.remove('od-timer-low');
