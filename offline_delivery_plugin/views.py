@@ -215,9 +215,18 @@ class CheckInPageView(LoginRequiredMixin, View):
     *Start System Check* opens it (the backend's ``download_url``). The invigilator checks the candidate and types
     the invigilator password; then the candidate goes back to the exam and selects *Start Exam*. A plain HTML form.
 
-    Permission: the attempt's own candidate (anyone else, or an attempt not at an on-site exam: 404). Every try is
-    counted and audited by the password gate.
+    Permission: ``rules.WRITE_OWN_ATTEMPT`` on the attempt, its own candidate (anyone else, or an attempt not at an
+    on-site exam: 404, which says nothing of whose it is). Every try is counted and audited by the password gate.
     """
+
+    permission_required = rules.WRITE_OWN_ATTEMPT
+
+    def dispatch(self, request, *args, **kwargs):
+        """Log in, then the attempt's own candidate only."""
+        if request.user.is_authenticated and not rules_lib.has_perm(self.permission_required, request.user,
+                                                                    kwargs['attempt_id']):
+            raise Http404(_('There is no such exam attempt of yours at an exam in a hall.'))
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, attempt_id, error='', status=200):
         """The page."""
