@@ -92,7 +92,11 @@ test-services: $(VENV)/.services node_modules/.installed $(MFE_SHELL) ## the sam
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-services.sh "$(SERVICES_DATABASE_URL)" "$(SERVICES_BROKER_URL)"
 	DATABASE_URL="$(SERVICES_DATABASE_URL)" CELERY_BROKER_URL="$(SERVICES_BROKER_URL)" OFFLINE_DELIVERY_SERVICES=1 \
-		$(PY) -m pytest $(PYTEST_ARGS)
+		$(PY) -m pytest -m "$(SERVICES_MARKERS)" $(PYTEST_ARGS)
+
+# The service-backed run leaves out the Chromium tests (make test runs every one of them); SERVICES_MARKERS=
+# (empty) runs them on MariaDB too.
+SERVICES_MARKERS ?= not browser
 
 # Arguments for both runs of edx-proctoring's suite, e.g. EDX_PROCTORING_SUITE_ARGS='-k test_views'.
 EDX_PROCTORING_SUITE_ARGS ?=

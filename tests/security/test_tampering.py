@@ -49,10 +49,10 @@ ENVELOPE_REASONS = ('malformed', 'unsupported_version', 'unknown_key', 'tampered
 B64URL = frozenset(b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')
 B64URL_ORDER = b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 VALUE_FIELDS = ('protected', 'epk', 'iv', 'ciphertext', 'cosig')
-#: Generated mutations through the full path: the issue's 10,000 in make test (about 20 s), ten times more in
-#: make stress.
+#: Generated mutations through the full path: the issue's 10,000 in make test, three times more in make stress
+#: (100,000 took most of the stress run's 28 minutes on the CI machine, 2026-12-01).
 MAKE_TEST_EXAMPLES = 10_000
-STRESS_EXAMPLES = 100_000
+STRESS_EXAMPLES = 30_000
 
 
 # -- The page writes the files -----------------------------------------------------------------------------------
@@ -667,7 +667,7 @@ def test_generated_mutations_are_refused(db, hall):  # pylint: disable=unused-ar
 
 
 @pytest.mark.stress
-def test_a_hundred_thousand_generated_mutations_are_refused(db, hall):  # pylint: disable=unused-argument
+def test_thirty_thousand_generated_mutations_are_refused(db, hall):  # pylint: disable=unused-argument
     tally = run_generated_mutations(hall, STRESS_EXAMPLES)
     assert tally.tried >= STRESS_EXAMPLES
 
