@@ -74,10 +74,10 @@ from offline_delivery_plugin.onsite import (
     check_in_from_monitor,
     check_in_with_password,
     get_check_in,
-    get_exam_url,
     is_onsite_exam,
     record_hall_review,
 )
+from offline_delivery_plugin.proctoring import get_exam_url
 from offline_delivery_plugin.reopening import MAX_EXTRA_MINUTES as REOPEN_MAX_EXTRA_MINUTES
 from offline_delivery_plugin.reopening import REASON_MAX as REOPEN_REASON_MAX
 from offline_delivery_plugin.reopening import reopen_attempt, suggest_extra_minutes, unlock_attempt

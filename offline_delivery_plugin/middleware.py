@@ -12,6 +12,7 @@ request passes untouched. ``plugin_settings`` adds it to the LMS's ``MIDDLEWARE`
 """
 import json
 
+from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -109,7 +110,7 @@ def _checked_in(proctoring, attempt, exam_id, user_id):
     earlier = proctoring.Attempt.objects.filter(proctored_exam_id=exam_id, user_id=user_id)
     if attempt is not None:
         earlier = earlier.exclude(id=attempt['id'])
-    return earlier.filter(ready_to_resume=True).exists() or earlier.filter(resumed=True).exists()
+    return earlier.filter(Q(ready_to_resume=True) | Q(resumed=True)).exists()
 
 
 def _body(request):

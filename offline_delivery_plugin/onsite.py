@@ -32,7 +32,6 @@ __all__ = [
     'check_in_from_monitor',
     'check_in_with_password',
     'get_check_in',
-    'get_exam_url',
     'is_onsite_exam',
     'record_hall_review',
 ]
@@ -44,9 +43,10 @@ REVIEWABLE = (proctoring.Status.submitted, proctoring.Status.second_review_requi
               proctoring.Status.rejected, proctoring.Status.timed_out)
 
 
-def get_exam_url(course_id, content_id):
-    """Where the candidate goes back to after the check-in: the exam's page (see ``proctoring.get_exam_url``)."""
-    return proctoring.get_exam_url(course_id, content_id)
+def _monitor_audit(course_key, content_id, attempt, actor, ip_address):
+    """The audit fields of a Monitor action by ``actor`` on ``attempt`` (edx-proctoring's model instance)."""
+    return {'course_key': course_key, 'content_id': content_id, 'attempt_id': attempt.id, 'actor': actor,
+            'subject_id': attempt.user_id, 'ip_address': ip_address, 'channel': CHANNEL_MONITOR}
 
 
 def get_check_in(user, attempt_id):
@@ -94,8 +94,7 @@ def check_in_from_monitor(course_key, content_id, attempt_id, invigilator, ip_ad
         ExamNotFound, AttemptNotFound, CannotCheckIn
     """
     attempt = get_attempt_at_exam(course_key, content_id, attempt_id)
-    audit = {'course_key': course_key, 'content_id': content_id, 'attempt_id': attempt.id, 'actor': invigilator,
-             'subject_id': attempt.user_id, 'ip_address': ip_address, 'channel': CHANNEL_MONITOR}
+    audit = _monitor_audit(course_key, content_id, attempt, invigilator, ip_address)
     if not is_onsite_exam(proctoring.get_exam_by_id(attempt.proctored_exam_id)):
         record_audit_event(kind='check_in', outcome=AuditEvent.REFUSED, reason='not_onsite', **audit)
         raise CannotCheckIn(_('This exam is not proctored by on-site invigilation: there is nobody to check in.'))
@@ -138,8 +137,7 @@ def record_hall_review(course_key, content_id, attempt_id, outcome, note, review
     """
     exam_attempt = get_attempt_at_exam(course_key, content_id, attempt_id)
     note = (note or '').strip()[:NOTE_MAX]
-    audit = {'course_key': course_key, 'content_id': content_id, 'attempt_id': exam_attempt.id, 'actor': reviewer,
-             'subject_id': exam_attempt.user_id, 'ip_address': ip_address, 'channel': CHANNEL_MONITOR}
+    audit = _monitor_audit(course_key, content_id, exam_attempt, reviewer, ip_address)
     exam = proctoring.get_exam_by_id(exam_attempt.proctored_exam_id)
     refusal = ''
     if outcome not in HALL_REVIEW_OUTCOMES:
