@@ -19,7 +19,7 @@ from django.core.cache import caches
 from django.db import connections
 from django.test import Client, override_settings
 from django.utils import timezone
-from edx_proctoring.models import ProctoredExamStudentAttempt
+from edx_proctoring.models import ProctoredExamSoftwareSecureReview, ProctoredExamStudentAttempt
 
 from offline_delivery_plugin import api
 from offline_delivery_plugin.exceptions import AttemptNotFound, AttemptNotInProgress, DeliveryRefused
@@ -28,7 +28,7 @@ from offline_delivery_plugin.password_gate import MAX_FAILURES_PER_ATTEMPT
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from sandbox.host.models import CourseEnrollment
 from tests.crypto_helpers import delivery_file
-from tests.helpers import CONTROL_WORD, ESSAY, Chain, start_exam, submit_exam
+from tests.helpers import CONTROL_WORD, ESSAY, Chain, create_onsite_attempt, start_attempt, start_exam, submit_exam
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -269,3 +269,39 @@ def test_parallel_password_guesses_check_at_most_the_limit(demo):
     assert audited.filter(detail__reason='wrong').count() == results.count('wrong')
     assert audited.filter(detail__reason='locked').count() == results.count('locked')
     caches['default'].clear()
+
+
+def waiting_for_check_in(demo):
+    """A candidate of the final exam proctored on site, their attempt created and waiting for check-in."""
+    user = new_candidate(demo)
+    return user, create_onsite_attempt(Client(), demo, user=user)
+
+
+def test_two_check_ins_of_one_candidate(demo):
+    """The Monitor's *Check in* and the password on the candidate's screen at once: one check-in, audited once."""
+    for _round in range(ROUNDS):
+        user, attempt = waiting_for_check_in(demo)
+        outcomes = race(
+            partial(api.check_in_from_monitor, demo.course_key, demo.final_exam_id, attempt['id'], demo.invigilator),
+            partial(api.check_in_with_password, user, attempt['id'], INVIGILATOR_PASSWORD, ip_address='10.3.0.1'))
+        assert outcomes == ('ready_to_start', 'ready_to_start'), outcomes
+        assert status(attempt) == 'ready_to_start'
+        assert AuditEvent.objects.filter(attempt_id=attempt['id'], kind='check_in', outcome='ok').count() == 1
+
+
+def test_two_hall_results_for_one_attempt(demo):
+    """Two chief invigilators record a result at once: one review of the attempt, and the attempt's status is the
+    one that review gives."""
+    for _round in range(ROUNDS):
+        user, attempt = waiting_for_check_in(demo)
+        client = Client()
+        client.force_login(user)
+        api.check_in_from_monitor(demo.course_key, demo.final_exam_id, attempt['id'], demo.invigilator)
+        submit_exam(client, start_attempt(client, attempt))
+        record = partial(api.record_hall_review, demo.course_key, demo.final_exam_id, attempt['id'])
+        outcomes = race(partial(record, 'satisfactory', '', demo.chief_invigilator),
+                        partial(record, 'unsatisfactory', 'Notes under the desk.', demo.chief_invigilator))
+        assert not any(isinstance(outcome, Exception) for outcome in outcomes), outcomes
+        review = ProctoredExamSoftwareSecureReview.objects.get(attempt_code=attempt['attempt_code'])
+        assert status(attempt) == {'Clean': 'verified', 'Suspicious': 'rejected'}[review.review_status]
+        assert AuditEvent.objects.filter(attempt_id=attempt['id'], kind='hall_review', outcome='ok').count() == 2
