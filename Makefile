@@ -54,14 +54,20 @@ node_modules/.installed: package.json package-lock.json
 
 # The sandbox's learning MFE shell: its src/ and the real @edx/frontend-lib-special-exams (package-lock.json), bundled
 # by esbuild (pinned there too). react-intl is frontend-platform's own copy, as in an MFE's build.
+# Its env.config.jsx is what tutor-mfe renders from the Tutor plugin's MFE patches and slots (sandbox/mfe_shell/env_config.py).
 MFE_SHELL = var/mfe-shell/shell.js
-$(MFE_SHELL): node_modules/.installed $(wildcard sandbox/mfe_shell/src/*)
+MFE_ENV_CONFIG = var/mfe-shell/env.config.jsx
+$(MFE_ENV_CONFIG): sandbox/mfe_shell/env_config.py tutor-plugin/tutor_offline_delivery/mfe.py $(wildcard tutor-plugin/tutor_offline_delivery/patches/mfe-*)
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11, python3.12 or python3)." >&2; exit 1; }
+	$(PYTHON) sandbox/mfe_shell/env_config.py $@
+$(MFE_SHELL): node_modules/.installed $(MFE_ENV_CONFIG) $(wildcard sandbox/mfe_shell/src/*)
 	@mkdir -p $(dir $@)
 	node_modules/.bin/esbuild sandbox/mfe_shell/src/index.jsx --bundle --minify --outfile=$@ --log-level=warning \
 		--loader:.js=jsx --loader:.svg=dataurl --loader:.scss=empty --loader:.css=empty \
-		--alias:env.config=./sandbox/mfe_shell/src/env.config.jsx \
+		--alias:env.config=./$(MFE_ENV_CONFIG) \
 		--alias:react-intl=./node_modules/@edx/frontend-platform/node_modules/react-intl \
-		--define:process.env.NODE_ENV='"production"' '--define:process.env={}' --define:global=window
+		--define:process.env.NODE_ENV='"production"' --define:process.env.APP_ID='"learning"' '--define:process.env={}' \
+		--define:global=window
 	cp node_modules/@openedx/paragon/dist/core.min.css node_modules/@openedx/paragon/dist/light.min.css $(dir $@)
 
 $(VENV)/.docs: $(VENV)/.test requirements/docs.txt

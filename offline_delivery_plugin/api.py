@@ -17,7 +17,7 @@ from offline_delivery_plugin.attempts import REMOVED_STATUS, get_attempt_record,
 from offline_delivery_plugin.audit import AUDIT_COLUMNS, list_audit_events, record_audit_event
 from offline_delivery_plugin.autosave import save_snapshot
 from offline_delivery_plugin.bulk import get_bulk_upload, process_bulk_upload
-from offline_delivery_plugin.candidate_page import render_candidate_page
+from offline_delivery_plugin.candidate_page import get_exam_file_page, render_candidate_page
 from offline_delivery_plugin.candidate_session import start_candidate_session
 from offline_delivery_plugin.chain import MAX_LINK_CHARS as SNAPSHOT_LINK_MAX_CHARS
 from offline_delivery_plugin.compat import get_course_home_url
@@ -137,6 +137,7 @@ __all__ = [
     'get_course_dashboard',
     'get_course_delivery_settings',
     'get_course_home_url',
+    'get_exam_file_page',
     'get_exam_url',
     'get_learner_exam',
     'get_monitor',

@@ -69,5 +69,6 @@ def start_candidate_session(user, attempt_id):
         answers={answer.item_id: answer.value for answer in record.answers.all()},
         locked=locked,
         items=tuple(compat.get_exam_item_ids(user, course_key, exam['content_id'])),
+        units=tuple(compat.get_exam_unit_ids(user, course_key, exam['content_id'])),
         allowed_seconds=int(attempt['allowed_time_limit_mins'] or exam['time_limit_mins'] or 0) * 60,
     )

@@ -153,6 +153,8 @@ class CandidateSession:
     acked_hash: str
     answers: Mapping = field(default_factory=dict)
     items: tuple = ()
+    #: The exam's units (the pages the learning MFE shows one at a time), kept by the page for use offline.
+    units: tuple = ()
     locked: bool = False
     #: The learner's own allowed time for this attempt, allowances included: what the 20 % and 5 % warnings count.
     allowed_seconds: int = 0

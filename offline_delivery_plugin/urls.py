@@ -9,6 +9,7 @@ from offline_delivery_plugin.views import (
     AuditPageView,
     CheckInPageView,
     CourseDashboardView,
+    ExamFilePageView,
     ExamRequestsPageView,
     MonitorPageView,
     PluginJavaScriptCatalog,
@@ -29,6 +30,7 @@ urlpatterns = [
             name='exam-requests'),
     re_path(rf'^courses/{COURSE_ID_PATTERN}/$', CourseDashboardView.as_view(), name='course-dashboard'),
     path('check-in/<database_id:attempt_id>/', CheckInPageView.as_view(), name='check-in'),
+    path('exam-file/', ExamFilePageView.as_view(), name='exam-file'),
     re_path(rf'^courses/{COURSE_ID_PATTERN}/reports/(?P<token>[\w:-]+)/$', ReportDownloadView.as_view(),
             name='report-download'),
 ]

@@ -1,6 +1,9 @@
 """
 The plugin's non-API pages and assets in the LMS.
 """
+import re
+from urllib.parse import urlsplit
+
 import rules as rules_lib
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -10,7 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.i18n import JavaScriptCatalog
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import UsageKey
 
 from offline_delivery_plugin import api, rules
 from offline_delivery_plugin.exceptions import CourseNotFound
@@ -253,6 +259,65 @@ class CheckInPageView(LoginRequiredMixin, View):
         except api.AttemptNotFound as error_:
             raise Http404(error_.user_message) from error_
         return redirect(request.path)
+
+
+class ExamFilePageView(LoginRequiredMixin, View):
+    """
+    The exam-file page: what the learning MFE's ``course_breadcrumbs`` slot frames beside an exam subsection
+    (the Tutor plugin's widget, ``docs/decisions/0017-the-file-after-the-time.rst``). It stays when
+    frontend-lib-special-exams replaces the sequence, and its unit iframe with it, at the end of the time: then, if
+    the answers on this device have not all reached the server, it offers *Save delivery as file* (and, back
+    online, *Deliver the saved file now*) with every answer of every unit. Until then it shows nothing. The page
+    and its scripts are kept by the service worker, so it opens offline too.
+
+    ``?course_id=<course key>&content_id=<subsection usage key>``, as the slot's ``courseId`` and ``sequenceId``.
+
+    Permission: ``rules.WRITE_OWN_ATTEMPT``: the signed-in learner's own attempt in progress, looked up by the user
+    (nobody can name another's); without one, an empty page. Framed only by this site and the learning MFE's
+    origin (``OFFLINE_DELIVERY_FRAME_ANCESTORS``, by default ``LEARNING_MICROFRONTEND_URL``'s).
+    """
+
+    permission_required = rules.WRITE_OWN_ATTEMPT
+    http_method_names = ['get', 'head']
+
+    def get(self, request):
+        """The page."""
+        course_key = course_key_from_url(request.GET.get('course_id', ''))
+        content_id = request.GET.get('content_id', '')
+        try:
+            usage_key = UsageKey.from_string(content_id)
+        except InvalidKeyError as error:
+            raise Http404(_('{content_id} is not a valid exam id.').format(content_id=content_id)) from error
+        if usage_key.course_key != course_key:
+            raise Http404(_('{content_id} is not a valid exam id.').format(content_id=content_id))
+        page = api.get_exam_file_page(request.user, course_key, content_id)
+        if page['attempt_id'] is not None and not rules_lib.has_perm(self.permission_required, request.user,
+                                                                     page['attempt_id']):
+            page['attempt_id'] = None
+        response = render(request, 'offline_delivery_plugin/exam_file.html', {
+            **page, 'content_id': content_id, 'course_id': str(course_key)})
+        response['Content-Security-Policy'] = 'frame-ancestors ' + ' '.join(["'self'", *_frame_ancestors()])
+        response['Cache-Control'] = 'no-store'
+        return response
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        """Framed by the MFE: no ``X-Frame-Options`` (its ``frame-ancestors`` says who may frame it)."""
+        return xframe_options_exempt(super().as_view(**initkwargs))
+
+
+def _frame_ancestors():
+    """The origins that may frame the exam-file page besides this site's own (anything but an http(s) origin is
+    left out: a value that could break the header never reaches it)."""
+    urls = list(settings.OFFLINE_DELIVERY_FRAME_ANCESTORS or [])
+    if not urls and getattr(settings, 'LEARNING_MICROFRONTEND_URL', None):
+        urls = [settings.LEARNING_MICROFRONTEND_URL]
+    origins = []
+    for url in urls:
+        parts = urlsplit(str(url))
+        if parts.scheme in ('http', 'https') and re.fullmatch(r'[A-Za-z0-9.-]+(:[0-9]{1,5})?', parts.netloc):
+            origins.append(f'{parts.scheme}://{parts.netloc}')
+    return origins
 
 
 def _page(request, template, context=None, course_key=None, status=200):

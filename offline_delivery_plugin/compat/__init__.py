@@ -20,6 +20,7 @@ __all__ = [
     'get_display_names',
     'get_enrollment_mode',
     'get_exam_item_ids',
+    'get_exam_unit_ids',
     'get_user_language',
     'has_course_role',
     'is_course_instructor',
@@ -37,6 +38,7 @@ BACKEND_FUNCTIONS = (
     'get_enrollment_mode',
     'get_anonymous_user_id',
     'get_exam_item_ids',
+    'get_exam_unit_ids',
     'list_enrolled_candidates',
     'get_display_names',
     'load_learner_blocks',
@@ -112,6 +114,20 @@ def get_exam_item_ids(user, course_key, content_id):
         content_id (str): the exam subsection's usage id, as edx-proctoring stores it.
     """
     return _backend().get_exam_item_ids(user, course_key, content_id)
+
+
+def get_exam_unit_ids(user, course_key, content_id):
+    """
+    Return the usage ids of the units (verticals) of the exam subsection ``content_id``, in course order: the pages
+    the learning MFE shows one at a time, each from the LMS's ``render_xblock`` (``/xblock/<usage id>``), which the
+    candidate page keeps for use without the network.
+
+    Arguments:
+        user: the candidate.
+        course_key (CourseKey): the course.
+        content_id (str): the exam subsection's usage id, as edx-proctoring stores it.
+    """
+    return _backend().get_exam_unit_ids(user, course_key, content_id)
 
 
 def list_enrolled_candidates(course_key):

@@ -96,6 +96,18 @@ def get_exam_item_ids(user, course_key, content_id):
     return leaves
 
 
+def get_exam_unit_ids(user, course_key, content_id):  # pylint: disable=unused-argument
+    """
+    The subsection's children, the units the learning MFE shows one at a time (its sequence metadata lists the same:
+    ``SequenceBlock.get_metadata``'s ``items``, xmodule/seq_block.py).
+    """
+    from opaque_keys.edx.keys import UsageKey
+    from xmodule.modulestore.django import modulestore
+
+    subsection = modulestore().get_item(UsageKey.from_string(content_id).map_into_course(course_key))
+    return [str(child.location) for child in subsection.get_children()]
+
+
 def list_enrolled_candidates(course_key):
     """
     Active enrollments with the learner's profile name, in one query, read as rows (a hall of thousands makes no

@@ -105,6 +105,12 @@ DEFAULTS = {
     #   theme. The LMS's is lms/templates/main_django.html (blocks title, headextra, bodyclass, body); a theme or an
     #   operator may name another with the same blocks.
     'OFFLINE_DELIVERY_BASE_TEMPLATE': 'main_django.html',
+    # .. setting_name: OFFLINE_DELIVERY_FRAME_ANCESTORS
+    # .. setting_default: []
+    # .. setting_description: The origins that may frame the plugin's exam-file page (the learning MFE's slot shows
+    #   it in an iframe: ``docs/decisions/0017-the-file-after-the-time.rst``). Empty: the origin of the LMS's
+    #   ``LEARNING_MICROFRONTEND_URL``, where the learning MFE is served (``apps.<LMS host>`` under Tutor).
+    'OFFLINE_DELIVERY_FRAME_ANCESTORS': [],
 }
 
 

@@ -143,6 +143,8 @@ CORS_ALLOW_CREDENTIALS = True
 # frontend-platform's CSRF token request sends USE-JWT-COOKIE; the LMS allows it (its CORS_ALLOW_HEADERS).
 CORS_ALLOW_HEADERS = (*corsheaders_default_headers, 'use-jwt-cookie', 'content-range', 'content-disposition')
 CSRF_TRUSTED_ORIGINS = [SANDBOX_MFE_URL]
+# The shell frames the plugin's exam-file page in its course_breadcrumbs slot (deployed: LEARNING_MICROFRONTEND_URL).
+OFFLINE_DELIVERY_FRAME_ANCESTORS = [SANDBOX_MFE_URL]
 PROCTORING_USER_OBFUSCATION_KEY = SECRET_KEY
 LMS_ROOT_URL = os.environ.get('LMS_ROOT_URL', 'http://127.0.0.1:8000')
 FEATURES = {'ENABLE_SPECIAL_EXAMS': True}

@@ -21,5 +21,6 @@ with socket.socket() as _probe:
     SANDBOX_MFE_URL = f'http://localhost:{_probe.getsockname()[1]}'
 CORS_ALLOWED_ORIGINS = [SANDBOX_MFE_URL]
 CSRF_TRUSTED_ORIGINS = [SANDBOX_MFE_URL]
+OFFLINE_DELIVERY_FRAME_ANCESTORS = [SANDBOX_MFE_URL]
 
 add_plugins(__name__, PROJECT_TYPE, 'test')

@@ -22,6 +22,35 @@ AXE = Path(__file__).resolve().parents[2] / 'node_modules' / 'axe-core' / 'axe.m
 CONTROL_WORD = 'Type the control word the invigilator gives you'
 ESSAY = 'Explain why an exam platform should keep answers'
 
+ESSAY_PROCEDURE = 'Describe, step by step, what an invigilator does'
+
+#: Each problem of the final exam: how the candidate answers it on the page, and what capa then holds.
+CAPA_ANSWERS = [
+    ('final_control_word', lambda page: page.get_by_label(CONTROL_WORD).fill('hej'), 'hej'),
+    ('final_term', lambda page: page.get_by_label('Name the protocol that encrypts web traffic between a browser '
+                                                  'and a server.').fill('TLS'), 'TLS'),
+    ('final_mc_cipher', lambda page: page.get_by_label('AES-GCM').check(), 'choice_1'),
+    ('final_checkbox_bound', lambda page: (page.get_by_label('The course').check(),
+                                           page.get_by_label('The attempt code').check()), ['choice_0', 'choice_1']),
+    ('final_dropdown_keys', lambda page: page.get_by_label('Which key may never leave the server?').select_option(
+        'The private key'), 'The private key'),
+    ('final_num_bits', lambda page: page.get_by_label('How many bits long is an AES-256 key?').fill('256'), '256'),
+    ('final_num_pi', lambda page: page.get_by_label('Give pi to two decimals.').fill('3.14'), '3.14'),
+    ('final_formula_area', lambda page: page.get_by_label(
+        'Write the area of a circle of radius r (for example 2*r, r^2 or pi*r).').fill('pi*r^2'), 'pi*r^2'),
+    ('final_signature', lambda page: page.get_by_label('Type your initials to confirm the answers are yours.').fill(
+        'VV'), 'VV'),
+]
+
+#: The final exam's five units as the learning MFE numbers them, and the problems of each (by block id).
+FINAL_EXAM_UNITS = {
+    1: ('final_control_word', 'final_term'),
+    2: ('final_mc_cipher', 'final_checkbox_bound', 'final_dropdown_keys'),
+    3: ('final_num_bits', 'final_num_pi', 'final_formula_area'),
+    4: (),  # the two essays
+    5: ('final_signature',),
+}
+
 
 def log_in(page, base_url, username):
     """Sign in on the sandbox's login page as the demo user ``username``."""

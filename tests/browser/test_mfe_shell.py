@@ -56,7 +56,7 @@ def test_a_proctored_exam_in_a_hall_starts_after_the_check_in(page, live_server,
         proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)['id'], demo.verified_learner.id)
     assert attempt['status'] == 'started'
 
-    # The plugin's candidate page runs in the unit's iframe and saves what is typed there; moving to the next unit
+    # The plugin's candidate page runs in the unit's iframe and saves what is typed there; moving to another unit
     # (a new iframe) keeps the first unit's answer in the same attempt's autosave. The clock is the library's: the
     # page shows none of its own while it reaches the server.
     expect(unit.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=15000)
@@ -67,14 +67,14 @@ def test_a_proctored_exam_in_a_hall_starts_after_the_check_in(page, live_server,
         1, timeout=15000)
     screenshot(page, 'mfe-exam-unit')
     page.clock.install()
-    page.get_by_role('button', name='2', exact=True).click()
+    page.get_by_role('button', name='4', exact=True).click()
     expect(unit.get_by_label(ESSAY)).to_be_visible(timeout=30000)
     expect(unit.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=15000)
-    unit.get_by_label(ESSAY).fill('written in the second unit')
+    unit.get_by_label(ESSAY).fill('written in the fourth unit')
     expect(unit.locator('#offline-delivery[data-pending="0"]:not([data-acked-seq="0"])')).to_have_count(
         1, timeout=15000)
     held = server_answers(demo.verified_learner, demo)
-    assert (held['final_control_word'], held['final_essay_offline']) == ('hej', 'written in the second unit')
+    assert (held['final_control_word'], held['final_essay_offline']) == ('hej', 'written in the fourth unit')
 
     # Without the network the page counts on its own, and says so.
     page.context.set_offline(True)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from offline_delivery_plugin.models import BulkUpload, Reopening
 from sandbox.host.demo import INVIGILATOR_PASSWORD
-from tests.browser.helpers import CONTROL_WORD, ESSAY, log_in, save_file, start_final_exam
+from tests.browser.helpers import CAPA_ANSWERS, CONTROL_WORD, ESSAY, log_in, save_file, start_final_exam
 from tests.crypto_helpers import delivery_file
 from tests.helpers import start_exam
 
@@ -208,25 +208,6 @@ def test_a_folder_bigger_than_one_request_goes_up_in_batches(chromium, live_serv
     expect(monitor.locator('tr.state-delivered_offline')).to_have_count(2, timeout=15000)
     assert BulkUpload.objects.count() == 3
     staff.close()
-
-
-#: Each problem of the final exam: how the candidate answers it on the page, and what capa then holds.
-CAPA_ANSWERS = [
-    ('final_control_word', lambda page: page.get_by_label(CONTROL_WORD).fill('hej'), 'hej'),
-    ('final_term', lambda page: page.get_by_label('Name the protocol that encrypts web traffic between a browser '
-                                                  'and a server.').fill('TLS'), 'TLS'),
-    ('final_mc_cipher', lambda page: page.get_by_label('AES-GCM').check(), 'choice_1'),
-    ('final_checkbox_bound', lambda page: (page.get_by_label('The course').check(),
-                                           page.get_by_label('The attempt code').check()), ['choice_0', 'choice_1']),
-    ('final_dropdown_keys', lambda page: page.get_by_label('Which key may never leave the server?').select_option(
-        'The private key'), 'The private key'),
-    ('final_num_bits', lambda page: page.get_by_label('How many bits long is an AES-256 key?').fill('256'), '256'),
-    ('final_num_pi', lambda page: page.get_by_label('Give pi to two decimals.').fill('3.14'), '3.14'),
-    ('final_formula_area', lambda page: page.get_by_label(
-        'Write the area of a circle of radius r (for example 2*r, r^2 or pi*r).').fill('pi*r^2'), 'pi*r^2'),
-    ('final_signature', lambda page: page.get_by_label('Type your initials to confirm the answers are yours.').fill(
-        'VV'), 'VV'),
-]
 
 
 def test_a_file_of_the_pages_uploaded_in_the_monitor_leaves_every_problem_answered_and_scored(

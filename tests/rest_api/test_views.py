@@ -171,7 +171,7 @@ def test_every_plugin_url_has_a_permission_rule():
         'BulkUploadStatusView', 'AuditLogView', 'InvigilatorPasswordView', 'AuditPageView', 'CourseDashboardView',
         'MyExamRequestsView', 'MyExamRequestView', 'CourseExamRequestsView', 'ExamRequestDecisionView',
         'AllowancesCsvView', 'ExamRequestsPageView', 'ResultsReportsView', 'ReportDownloadView',
-        'CheckInPageView', 'CheckInView', 'MonitorCheckInView', 'HallReviewView',
+        'CheckInPageView', 'CheckInView', 'MonitorCheckInView', 'HallReviewView', 'ExamFilePageView',
     }
     for view in plugin_views:
         if getattr(view, 'public', False):  # a static asset, declared public on purpose

@@ -10,7 +10,7 @@ from tests.helpers import start_exam
 
 
 def _unit_ids(demo):
-    return [str(demo.course_key.make_usage_key('vertical', name)) for name in ('final_part_a', 'final_part_b')]
+    return [str(demo.course_key.make_usage_key('vertical', f'final_part_{part}')) for part in 'abcde']
 
 
 def test_me_is_the_signed_in_user(client, demo):

@@ -212,6 +212,12 @@ ENDPOINTS = {
         Call('post', (302, 404, 302, 404, 404, 404, 404, 404, 404),
              body=lambda hall: {'data': {'password': INVIGILATOR_PASSWORD}}),
     )),
+    # The exam-file page the MFE's slot frames: every signed-in user gets a page, which names an attempt only for
+    # the learner whose attempt in progress it is (tests/test_exam_file_page.py reads what each one shows).
+    'offline_delivery_plugin:exam-file': Endpoint(no_kwargs, (
+        Call('get', (302, 200, 200, 200, 200, 200, 200, 200, 200),
+             body=lambda hall: {'data': {**exam(hall), 'started': hall.attempt['id']}}),
+    )),
     # Each role's own link: the data-download permission is checked again at download.
     'offline_delivery_plugin:report-download': Endpoint(lambda hall: {**course(hall), 'token': hall.report_token}, (
         Call('get', (302, 403, 403, 403, 403, 403, 403, 200, 200)),

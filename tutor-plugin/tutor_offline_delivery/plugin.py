@@ -25,7 +25,7 @@ from pathlib import Path
 from tutor import hooks
 from tutor.exceptions import TutorError
 
-from tutor_offline_delivery import __version__
+from tutor_offline_delivery import __version__, mfe
 
 PATCHES_DIR = Path(__file__).resolve().parent / 'patches'
 QUEUE_NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9._-]*')
@@ -189,6 +189,14 @@ def build_openedx_on_launch(image_names, context_name):
         image_names.append('openedx')
     return image_names
 
+
+# The learning MFE's slot for the exam-file page (mfe.py), where tutor-mfe is installed: its PLUGIN_SLOTS filter.
+try:
+    from tutormfe.hooks import PLUGIN_SLOTS
+except ImportError:  # Tutor without tutor-mfe: no learning MFE to add to
+    PLUGIN_SLOTS = None
+if PLUGIN_SLOTS is not None:
+    PLUGIN_SLOTS.add_items(mfe.PLUGIN_SLOTS)
 
 # Each file in patches/ is a Jinja template added at the Tutor patch of the same name.
 hooks.Filters.ENV_PATCHES.add_items([

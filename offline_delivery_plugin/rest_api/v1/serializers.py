@@ -76,6 +76,7 @@ class CandidateSessionSerializer(serializers.Serializer):  # pylint: disable=abs
     acked_hash = serializers.CharField()
     answers = serializers.DictField(child=serializers.CharField(allow_blank=True, trim_whitespace=False))
     items = serializers.ListField(child=serializers.CharField())
+    units = serializers.ListField(child=serializers.CharField())
     locked = serializers.BooleanField()
     allowed_seconds = serializers.IntegerField()
 

@@ -18,7 +18,9 @@ import {
 import { configure as configureAuth, fetchAuthenticatedUser, getAuthenticatedHttpClient } from '@edx/frontend-platform/auth';
 import { configure as configureI18n, IntlProvider } from '@edx/frontend-platform/i18n';
 import { AppContext } from '@edx/frontend-platform/react';
+import { PluginSlot } from '@openedx/frontend-plugin-framework';
 import SequenceExamWrapper, { reducer as specialExamsReducer } from '@edx/frontend-lib-special-exams';
+import setEnvConfig from 'env.config';
 import ShellAuthService from './ShellAuthService';
 
 // src/courseware/course/sequence/Unit/ContentIFrame.jsx: the unit iframe's permissions.
@@ -91,6 +93,17 @@ const Sequence = ({ route }) => {
   };
   return (
     <main className="sequence-container">
+      {/* src/courseware/course/Course.jsx: the breadcrumbs' slot, above the sequence and outside the library's
+          wrapper, with the props frontend-app-learning gives it. */}
+      <PluginSlot
+        id="org.openedx.frontend.learning.course_breadcrumbs.v1"
+        idAliases={['course_breadcrumbs_slot']}
+        pluginProps={{
+          courseId: route.courseId, sectionId: null, sequenceId: route.sequenceId, unitId: current.id, isStaff: false,
+        }}
+      >
+        <nav className="breadcrumbs" aria-label="breadcrumb">{sequence.display_name}</nav>
+      </PluginSlot>
       <h1>{sequence.display_name}</h1>
       <SequenceExamWrapper
         sequence={{
@@ -114,6 +127,8 @@ const Sequence = ({ route }) => {
 
 async function start() {
   mergeConfig(window.SHELL_CONFIG);
+  // frontend-platform's initialize() merges the operator's env.config.jsx (tutor-mfe's, with the plugins' slots).
+  mergeConfig(await setEnvConfig());
   configureLogging(NewRelicLoggingService, { config: getConfig() });
   configureAuth(ShellAuthService, { config: getConfig(), loggingService: getLoggingService() });
   configureI18n({ messages: {}, config: getConfig(), loggingService: getLoggingService() });

@@ -96,6 +96,8 @@ COURSE_TREE = [
                         '(for example "hej"), or your name.', _text('.+', kind='regexp')),
                 problem('final_term', 'Question 1', 'Name the protocol that encrypts web traffic between a browser '
                         'and a server.', _text('TLS', 'Transport Layer Security', 'SSL/TLS')),
+            ]),
+            ('vertical', 'final_part_b', {'display_name': 'Part B: choices'}, [
                 problem('final_mc_cipher', 'Question 2', 'Which of these is an authenticated encryption mode?',
                         _choice('AES-GCM', 'AES-CBC', 'AES-GCM', 'AES-ECB', 'RC4')),
                 problem('final_checkbox_bound', 'Question 3', 'Which of these does a delivery file bind, so that it '
@@ -104,12 +106,14 @@ COURSE_TREE = [
                                     'The room number', 'The colour of the screen')),
                 problem('final_dropdown_keys', 'Question 4', 'Which key may never leave the server?',
                         _dropdown('The private key', 'The public key', 'The private key', 'The key id')),
+            ]),
+            ('vertical', 'final_part_c', {'display_name': 'Part C: numbers and formulas'}, [
                 problem('final_num_bits', 'Question 5', 'How many bits long is an AES-256 key?', _number('256')),
                 problem('final_num_pi', 'Question 6', 'Give pi to two decimals.', _number('3.14', '0.005')),
                 problem('final_formula_area', 'Question 7', 'Write the area of a circle of radius r (for example '
                         '2*r, r^2 or pi*r).', _formula('pi*r^2', 'r@1:5#10')),
             ]),
-            ('vertical', 'final_part_b', {'display_name': 'Part B: essays'}, [
+            ('vertical', 'final_part_d', {'display_name': 'Part D: essays'}, [
                 ('exam_essay', 'final_essay_offline', {
                     'display_name': 'Question 8',
                     'prompt': 'Explain why an exam platform should keep answers on the device when the network '
@@ -118,6 +122,8 @@ COURSE_TREE = [
                     'display_name': 'Question 9',
                     'prompt': 'Describe, step by step, what an invigilator does when a candidate loses the '
                               'connection for more than a minute.'}, []),
+            ]),
+            ('vertical', 'final_part_e', {'display_name': 'Part E: confirmation'}, [
                 problem('final_signature', 'Question 10', 'Type your initials to confirm the answers are yours.',
                         _text('[A-Za-z. ]{1,10}', kind='regexp')),
             ]),

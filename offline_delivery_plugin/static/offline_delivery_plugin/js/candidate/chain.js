@@ -42,8 +42,18 @@ export function recordChange(key, value) {
   sendSoon();
 }
 
-// A snapshot seals the current answers into the next link of the chain.
+// One snapshot at a time: each reads the chain's head only once the one before has moved it (two at once would
+// both take the same next seq, and the file's chain would fork).
+var sealing = Promise.resolve();
+
+/** A snapshot seals the current answers into the next link of the chain (``force``: even if nothing changed). */
 export function makeSnapshot(force) {
+  var next = sealing.then(function () { return snapshotNow(force); });
+  sealing = next.catch(function () { return undefined; });
+  return next;
+}
+
+function snapshotNow(force) {
   if (!state.dirty && !force) { return Promise.resolve(); }
   var answersJson = JSON.stringify(state.answers);
   var seq = state.seq + 1;
@@ -67,4 +77,7 @@ export function makeSnapshot(force) {
 }
 
 /** How many snapshots (and unsealed changes) the server has not acknowledged yet. */
-export function pendingCount() { return state.seq - state.anchor.seq + (state.dirty ? 1 : 0); }
+export function pendingCount() { return pendingIn(state); }
+
+/** How many snapshots of the attempt's state ``held`` have not reached the server (a change not yet sealed counts). */
+export function pendingIn(held) { return held.seq - held.anchor.seq + (held.dirty ? 1 : 0); }

@@ -13,10 +13,10 @@
  */
 import {gettext} from '../shared/i18n.js';
 import {fieldsOf, keyOf, readField, restoreInputs, setInputsDisabled, watchForNewFields} from './answers.js';
-import {freshState, makeSnapshot, recordChange} from './chain.js';
+import {freshState, makeSnapshot, pendingIn, recordChange} from './chain.js';
 import {lockUntilInvigilator} from './gate.js';
-import {keepPageForOffline} from './offline-copy.js';
-import {examRoot, root, session, setRoot, setSession, setState, state} from './page.js';
+import {CHANNEL, keepPageForOffline} from './offline-copy.js';
+import {attemptId, examRoot, root, session, setRoot, setSession, setState, state} from './page.js';
 import {askSession, send} from './server.js';
 import {load, persist} from './store.js';
 import {guardSubmit} from './submit-guard.js';
@@ -72,6 +72,86 @@ function start(fetched, stored) {
   send();
 }
 
+function startFrom(fetched, stored) {
+  if (!fetched && !stored) {
+    root.textContent = gettext('Offline delivery could not start: reload the page while connected.');
+    return false;
+  }
+  start(fetched, stored);
+  return true;
+}
+
+// The attempt belongs to one page of this device at a time: the unit of the exam that is open (the learning MFE
+// shows one at a time, each in a new iframe), or, once no unit is open any more, the exam-file page. A Web Lock
+// per attempt, which the browser releases when its page goes (docs/decisions/0017-the-file-after-the-time.rst).
+function lockName() { return 'offline-delivery-attempt-' + attemptId; }
+
+var FOREVER = new Promise(function () { /* held until the page goes */ });
+
+function bootUnit() {
+  function begin() {
+    return Promise.all([
+      askSession()
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .catch(function () { return null; }),
+      load()
+    ]).then(function (results) { return startFrom(results[0], results[1]); });
+  }
+  if (!navigator.locks) { begin(); return; }
+  navigator.locks.request(lockName(), function () {
+    return begin().then(function (started) { return started ? FOREVER : undefined; });
+  });
+}
+
+// The exam-file page (views.ExamFilePageView), framed by the learning MFE's slot beside the sequence: it shows
+// nothing while a unit of the exam is open. When frontend-lib-special-exams has replaced the sequence (and its unit
+// iframe) at the end of the time, it takes the attempt over if this device holds answers the server has not got.
+var EXAM_FILE_CHECK_MS = 1000;
+// Tall enough for the password dialog, which opens inside this frame.
+var EXAM_FILE_MIN_HEIGHT = 480;
+
+function timeIsUp(held) { return held.finalised || Date.now() >= held.deadlineLocal; }
+
+function reportHeight() {
+  if (window.parent === window || !window.ResizeObserver) { return; }
+  var last = -1;
+  function report() {
+    var height = root.childElementCount ? Math.max(document.documentElement.scrollHeight, EXAM_FILE_MIN_HEIGHT) : 0;
+    if (height !== last) {
+      last = height;
+      window.parent.postMessage({type: 'offline-delivery.resize', height: height}, '*');
+    }
+  }
+  new ResizeObserver(report).observe(document.documentElement);
+  report();
+}
+
+function bootExamFile() {
+  reportHeight();
+  // A unit that starts an attempt of this exam here says so once it has kept its pages: the page loads again,
+  // now with that attempt (and the service worker keeps that copy for a reload offline).
+  if (window.BroadcastChannel) {
+    new BroadcastChannel(CHANNEL).addEventListener('message', function (event) {
+      var data = event.data || {};
+      if (data.type === 'kept' && data.contentId === root.dataset.contentId && data.attemptId !== attemptId) {
+        window.location.reload();
+      }
+    });
+  }
+  if (!attemptId || !navigator.locks) { return; }
+  var check = window.setInterval(function () {
+    navigator.locks.request(lockName(), {ifAvailable: true}, function (lock) {
+      if (!lock) { return undefined; }
+      return load().then(function (stored) {
+        if (!stored || stored.deliveredReceipt || !timeIsUp(stored) || pendingIn(stored) === 0) { return undefined; }
+        window.clearInterval(check);
+        start(null, stored);
+        return FOREVER;
+      });
+    });
+  }, EXAM_FILE_CHECK_MS);
+}
+
 // Each unit of the exam may carry the page's bar and script (the LMS renders one unit per page; a host that
 // shows several units on one page gets several copies): the first bar is used, the others removed.
 function boot() {
@@ -81,19 +161,7 @@ function boot() {
   Array.prototype.slice.call(bars, 1).forEach(function (extra) { extra.remove(); });
   if (!bars[0] || !window.indexedDB || !window.crypto || !window.crypto.subtle) { return; }
   setRoot(bars[0]);
-
-  Promise.all([
-    askSession()
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .catch(function () { return null; }),
-    load()
-  ]).then(function (results) {
-    if (!results[0] && !results[1]) {
-      root.textContent = gettext('Offline delivery could not start: reload the page while connected.');
-      return;
-    }
-    start(results[0], results[1]);
-  });
+  if (root.dataset.mode === 'exam-file') { bootExamFile(); } else { bootUnit(); }
 }
 
 boot();

@@ -1,8 +1,15 @@
 /*
  * Opening the page again without a network: the service worker (js/service-worker.js) keeps a copy of this exam
- * page, its scripts and styles, so a reload or a restarted browser opens it while offline.
+ * page, its scripts and styles, so a reload or a restarted browser opens it while offline. In the learning MFE,
+ * which shows one unit at a time, each in an iframe of the LMS's /xblock/<unit>, it also keeps every other unit of
+ * the exam (and what each loads), and the exam-file page the MFE's slot shows after the time: the learner moves
+ * between units with the network down, and the file is there when the time runs out.
  */
-import {root, state} from './page.js';
+import {attemptId, root, session, state} from './page.js';
+import {persist} from './store.js';
+
+/** The channel on which a unit tells the exam-file page that an attempt's pages are kept (main.js). */
+export var CHANNEL = 'offline-delivery';
 
 // Every module of the candidate page, relative to this file. The page's <script src> names only the entry
 // (candidate.js), which imports main.js: the worker must keep these too, or a reload offline could not import
@@ -22,23 +29,71 @@ function pageUrls() {
   return urls;
 }
 
-/** Asks the worker to 'keep' or 'forget' this page's copy; resolves when it has (or after 10 s). */
-export function tellWorker(type) {
+/**
+ * The exam-file page of this exam, as the learning MFE's slot frames it: ``?course_id=&content_id=`` from its
+ * ``courseId`` and ``sequenceId``, encoded as the widget encodes them (tutor-plugin's MFE patches).
+ */
+export function examFileUrl() {
+  if (!root.dataset.examFileUrl) { return null; }
+  return new URL(root.dataset.examFileUrl + '?course_id=' + encodeURIComponent(session.course_id) +
+                 '&content_id=' + encodeURIComponent(session.content_id), window.location.href).href;
+}
+
+/**
+ * The other pages of the exam: each unit as the learning MFE frames it (the LMS's /xblock/<unit>, with this
+ * page's query), when this page is one of them, and the exam-file page.
+ */
+function examPages() {
+  var pages = [];
+  var unitPath = window.location.pathname.match(/^(.*\/xblock\/)[^/]+\/?$/);
+  if (unitPath && session && session.units) {
+    session.units.forEach(function (unit) {
+      pages.push(new URL(unitPath[1] + unit + window.location.search, window.location.href).href);
+    });
+  }
+  var file = examFileUrl();
+  if (file) { pages.push(file); }
+  return pages;
+}
+
+/**
+ * Asks the worker to 'keep' or 'forget' this page's copy (and, with ``withExam``, the exam's other pages and what
+ * they load); resolves when it has (or after 30 s).
+ */
+export function tellWorker(type, withExam) {
   if (!navigator.serviceWorker || !root.dataset.serviceWorkerUrl) { return Promise.resolve(); }
   return navigator.serviceWorker.ready.then(function (registration) {
     return new Promise(function (resolve) {
       var channel = new MessageChannel();
       channel.port1.onmessage = function () { resolve(); };
-      registration.active.postMessage({type: type, urls: pageUrls()}, [channel.port2]);
-      window.setTimeout(resolve, 10000);
+      registration.active.postMessage({type: type, urls: pageUrls(), pages: withExam ? examPages() : []},
+                                      [channel.port2]);
+      window.setTimeout(resolve, 30000);
     });
   }).then(function () { root.setAttribute('data-page-kept', type === 'keep' ? 'true' : 'false'); });
+}
+
+// The exam's other pages are kept once per attempt (the first unit that opens); the page itself every time.
+function keepExam() {
+  var first = !state.examKept;
+  return tellWorker('keep', first).then(function () {
+    if (first) {
+      state.examKept = true;
+      persist();
+    }
+    root.setAttribute('data-exam-kept', 'true');
+    if (window.BroadcastChannel) {
+      var channel = new BroadcastChannel(CHANNEL);
+      channel.postMessage({type: 'kept', attemptId: attemptId, contentId: session.content_id});
+      channel.close();
+    }
+  });
 }
 
 // The worker keeps a copy of this exam page so a reload or a restarted browser opens it while offline.
 export function keepPageForOffline() {
   if (!navigator.serviceWorker || !root.dataset.serviceWorkerUrl) { return; }
   navigator.serviceWorker.register(root.dataset.serviceWorkerUrl, {scope: '/'})
-    .then(function () { return tellWorker(state.closedOnServer ? 'forget' : 'keep'); })
+    .then(function () { return state.closedOnServer ? tellWorker('forget', true) : keepExam(); })
     .catch(function () { /* no worker: answers are still safe in IndexedDB */ });
 }

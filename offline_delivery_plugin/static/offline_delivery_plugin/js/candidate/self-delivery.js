@@ -47,7 +47,7 @@ function deliverSaved(entry, button, result) {
     state.finalised = true;
     state.deliveredReceipt = body.receipt;
     setInputsDisabled(true);
-    tellWorker('forget');
+    tellWorker('forget', true);
     return persist().then(function () {
       result.textContent = interpolate(gettext(
         'Delivered. The exam server confirms receipt code %(receipt)s.'), {receipt: body.receipt}, true);

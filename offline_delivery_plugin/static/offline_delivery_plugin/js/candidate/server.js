@@ -47,7 +47,7 @@ export function send() {
       .then(function (response) {
         if (response.status === 409) {
           state.closedOnServer = true;
-          tellWorker('forget');
+          tellWorker('forget', true);
           contact();
           showProblem(gettext('The exam is closed on the server. Your answers stay on this device.'));
           return persist();

@@ -61,9 +61,13 @@ export function tick() {
   if (lost) { showLost(true); }
 }
 
+var finalisedHere = false;
+
 // Time is up: nothing more can be typed; the answers are sealed into a last snapshot, sent if the server can
-// be reached, and the file is the way out.
+// be reached, and the file is the way out. Once per page (the start and the first tick may both find it up).
 export function finalise() {
+  if (finalisedHere) { return; }
+  finalisedHere = true;
   // Time is up: a warning of how much time is left no longer holds.
   ui.timeWarning.hidden = true;
   ui.timeWarning.textContent = '';

@@ -1,0 +1,129 @@
+"""
+Offline in the learning MFE: the sandbox's MFE shell with the real @edx/frontend-lib-special-exams, each unit of the
+five-unit final exam in its own iframe of the LMS's render_xblock.
+
+When the attempt starts, the candidate page keeps every unit of the exam (and what each loads) and the exam-file
+page; with the network down the candidate moves between units and keeps writing. When the time runs out offline,
+the library replaces the sequence (and the unit's iframe) with its own screen; the exam-file page in the
+``course_breadcrumbs`` slot (the Tutor plugin's widget, in the shell's env.config.jsx) then offers the file with
+every answer from every unit, and the Monitor accepts it.
+"""
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from edx_proctoring import api as proctoring_api
+from playwright.sync_api import expect
+
+from offline_delivery_plugin import api
+from sandbox.host.demo import INVIGILATOR_PASSWORD
+from tests.browser.helpers import (
+    CAPA_ANSWERS,
+    ESSAY,
+    ESSAY_PROCEDURE,
+    FINAL_EXAM_UNITS,
+    answered,
+    log_in,
+)
+from tests.helpers import create_onsite_attempt, start_attempt, stored_answers
+
+pytestmark = pytest.mark.browser
+
+ANSWERS = {block_id: (answer, held) for block_id, answer, held in CAPA_ANSWERS}
+#: What the candidate writes in the two essays of unit 4.
+ESSAYS = {ESSAY: 'written offline in unit four', ESSAY_PROCEDURE: 'also offline, the second essay'}
+
+
+def started_attempt(demo, minutes):
+    """The verified learner's attempt at the final exam proctored on site, checked in from the Monitor and started,
+    with ``minutes`` to write."""
+    client = Client()
+    attempt = create_onsite_attempt(client, demo)
+    proctoring_api.update_exam(attempt['proctored_exam']['id'], time_limit_mins=minutes)
+    api.check_in_from_monitor(demo.course_key, demo.final_exam_id, attempt['id'], demo.invigilator)
+    return start_attempt(client, attempt)
+
+
+def answer_unit(unit, number):
+    """Answer every question of unit ``number`` in its iframe and wait until the page holds the answers."""
+    for block_id in FINAL_EXAM_UNITS[number]:
+        ANSWERS[block_id][0](unit)
+    if number == 4:
+        for label, text in ESSAYS.items():
+            unit.get_by_label(label).fill(text)
+
+
+def go_to_unit(page, number):
+    """The shell's sequence navigation, as the MFE's: the unit's iframe, its candidate page ready."""
+    page.get_by_role('button', name=str(number), exact=True).click()
+    unit = page.frame_locator('#unit-iframe')
+    expect(unit.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=30000)
+    return unit
+
+
+def test_time_running_out_offline_on_the_third_of_five_units_ends_in_a_file_the_monitor_accepts(
+        page, chromium, live_server, mfe_shell, demo, settings, screenshot):
+    settings.LEARNING_MICROFRONTEND_URL = mfe_shell
+    settings.LMS_ROOT_URL = live_server.url
+    attempt = started_attempt(demo, minutes=3)
+    page.clock.install()
+    log_in(page, live_server.url, 'verified_learner')
+    page.goto(f'{mfe_shell}/course/{demo.course_key}/{demo.final_exam_id}')
+
+    # Online, on unit 1: the page starts and keeps the exam's five units and its exam-file page.
+    unit = page.frame_locator('#unit-iframe')
+    expect(unit.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=30000)
+    expect(unit.locator('#offline-delivery[data-exam-kept="true"]')).to_have_count(1, timeout=30000)
+    answer_unit(unit, 1)
+    expect(unit.locator('#offline-delivery[data-pending="0"]:not([data-acked-seq="0"])')).to_have_count(
+        1, timeout=15000)
+    # While a unit is open the exam-file page shows nothing.
+    expect(page.locator('#offline-delivery-exam-file')).to_have_attribute('style', 'display: block; width: 100%; '
+                                                                                    'height: 0px; border: 0px;')
+
+    # The network goes while on unit 1; the candidate moves to units 2, 4, 5 and 3 and writes in each.
+    page.context.set_offline(True)
+    for number in (2, 4, 5, 3):
+        unit = go_to_unit(page, number)
+        answer_unit(unit, number)
+    expect(unit.get_by_label('How many bits long is an AES-256 key?')).to_have_value('256')
+    screenshot(page, 'mfe-offline-unit-3')
+
+    # The time runs out on unit 3, offline: the page seals the answers; the library's expiry then replaces the
+    # sequence (and the unit's iframe) with its own screen, whatever its submit answered.
+    page.clock.run_for(200_000)
+    expect(page.locator('#unit-iframe')).to_have_count(0, timeout=30000)
+    exam_file = page.frame_locator('#offline-delivery-exam-file')
+    expect(exam_file.locator('.od-time-up')).to_contain_text('Time is up. Your answers are saved on this device.',
+                                                             timeout=30000)
+    screenshot(page, 'mfe-time-up-offline')
+
+    exam_file.get_by_role('button', name='Save delivery as file').first.click()
+    exam_file.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
+    with page.expect_download(timeout=30000) as download_info:
+        exam_file.get_by_role('button', name='Save delivery', exact=True).click()
+    expect(exam_file.get_by_role('heading', name='Delivery saved as file')).to_be_visible()
+    receipt = exam_file.locator('.od-receipt').text_content()
+    file_path = Path(download_info.value.path())
+
+    # Every answer of every unit is in the file.
+    opened = api.open_delivery_file(file_path.read_bytes())
+    in_file = answered(opened.answers)
+    assert set(ANSWERS) | {'final_essay_offline', 'final_essay_procedure'} == set(in_file)
+    assert in_file['final_essay_offline'] == ESSAYS[ESSAY]
+    assert in_file['final_essay_procedure'] == ESSAYS[ESSAY_PROCEDURE]
+    assert in_file['final_signature'] == 'VV'
+
+    # The Monitor accepts it: the attempt is delivered offline with the receipt the candidate saw.
+    invigilator = chromium.new_context(viewport={'width': 1300, 'height': 900})
+    monitor = invigilator.new_page()
+    log_in(monitor, live_server.url, 'invigilator')
+    monitor.goto(f'{live_server.url}/offline-delivery/courses/{demo.course_key}/exams/{demo.final_exam_id}/monitor/')
+    row = monitor.locator('tr[data-user="verified_learner"]')
+    row.get_by_label('Upload answers for Vera Verified').set_input_files(file_path)
+    expect(row.locator('.upload-ok')).to_contain_text(f'Receipt code {receipt}.', timeout=15000)
+    expect(row.locator('.state')).to_have_text('Delivered offline')
+    invigilator.close()
+    # The server holds every answer of the five units, and edx-proctoring's attempt is no longer in progress.
+    assert answered(stored_answers(attempt)) == in_file
+    assert proctoring_api.get_exam_attempt_by_id(attempt['id'])['status'] not in ('started', 'ready_to_submit')
