@@ -273,7 +273,9 @@ class ExamFilePageView(LoginRequiredMixin, View):
     ``?course_id=<course key>&content_id=<subsection usage key>``, as the slot's ``courseId`` and ``sequenceId``.
 
     Permission: ``rules.WRITE_OWN_ATTEMPT``: the signed-in learner's own attempt in progress, looked up by the user
-    (nobody can name another's); without one, an empty page. Framed only by this site and the learning MFE's
+    (nobody can name another's); without one, an enrolled learner gets a line with their time (allowances
+    included), a pending request that holds the start, and the link to their page of the exam (its rules, their
+    requests and the result). Framed only by this site and the learning MFE's
     origin (``OFFLINE_DELIVERY_FRAME_ANCESTORS``, by default ``LEARNING_MICROFRONTEND_URL``'s).
     """
 
@@ -294,8 +296,14 @@ class ExamFilePageView(LoginRequiredMixin, View):
         if page['attempt_id'] is not None and not rules_lib.has_perm(self.permission_required, request.user,
                                                                      page['attempt_id']):
             page['attempt_id'] = None
-        response = render(request, 'offline_delivery_plugin/exam_file.html', {
-            **page, 'content_id': content_id, 'course_id': str(course_key)})
+        context = {**page, 'content_id': content_id, 'course_id': str(course_key)}
+        if page['attempt_id'] is None and rules_lib.has_perm(rules.MAKE_EXAM_REQUESTS, request.user, course_key):
+            # Before the attempt and after it: the learner's time, the rules and requests are one link away.
+            try:
+                context['learner_exam'] = api.get_learner_exam(request.user, course_key, content_id)
+            except api.RequestRefused:
+                pass
+        response = render(request, 'offline_delivery_plugin/exam_file.html', context)
         response['Content-Security-Policy'] = 'frame-ancestors ' + ' '.join(["'self'", *_frame_ancestors()])
         response['Cache-Control'] = 'no-store'
         return response

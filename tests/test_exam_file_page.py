@@ -35,12 +35,26 @@ def test_the_candidate_gets_the_page_of_their_attempt_in_progress_framed_only_by
     assert response['Cache-Control'] == 'no-store'
 
 
-def test_without_an_attempt_in_progress_the_page_names_none(client, demo):
+def test_without_an_attempt_in_progress_a_learner_gets_their_time_and_the_way_to_their_exam_page(client, demo):
     client.force_login(demo.verified_learner)
     response = _page(client, demo)
     assert response.status_code == 200
     assert _attempt_id_on(response) is None
-    assert 'data-content-id=' in response.content.decode()
+    body = response.content.decode()
+    assert 'Your time for this exam: 1 hour, additional time included.' in body
+    exam_page = reverse('offline_delivery_plugin:exam-requests', args=[str(demo.course_key), demo.final_exam_id])
+    assert f'href="{exam_page}" target="_top"' in body
+    assert 'is pending' not in body
+
+    api.create_exam_request(demo.verified_learner, demo.course_key, demo.final_exam_id, 'additional_time',
+                            'Dyslexia, confirmed by Disability Services.')
+    assert 'you cannot start this exam until the course team has answered it' in _page(client, demo).content.decode()
+
+
+def test_staff_and_invigilators_get_no_learners_line(client, demo):
+    for user in (demo.course_staff, demo.invigilator, demo.chief_invigilator):
+        client.force_login(user)
+        assert 'Your time for this exam' not in _page(client, demo).content.decode(), user
 
 
 def test_nobody_gets_another_learners_attempt(client, demo):

@@ -84,7 +84,8 @@ def test_a_proctored_exam_in_a_hall_starts_after_the_check_in(page, live_server,
     page.context.set_offline(False)
 
 
-def test_the_start_gates_refusal_reaches_the_library_as_its_own_errors_do(page, live_server, mfe_shell, demo):
+def test_the_start_gates_refusal_reaches_the_library_as_its_own_errors_do(page, live_server, mfe_shell, demo,
+                                                                          screenshot):
     """
     The start gate answers the library's start with a 403 whose ``detail`` is the plugin's reason. The library shows
     an API error as ``message || detail`` of the error frontend-platform's interceptor hands it, whose ``message``
@@ -106,3 +107,8 @@ def test_the_start_gates_refusal_reaches_the_library_as_its_own_errors_do(page, 
     assert 'still pending' in refused.value.json()['detail']
     expect(page.get_by_test_id('exam-api-error-component')).to_contain_text('Axios Error (Response): 403')
     expect(page.locator('#unit-iframe')).to_have_count(0)
+    # The plugin's line in the breadcrumbs slot, above the library's screens, says why and where to look.
+    info = page.frame_locator('#offline-delivery-exam-file')
+    expect(info.get_by_role('alert')).to_contain_text('you cannot start this exam until the course team has answered')
+    expect(info.get_by_role('link', name="The exam's rules, your requests and your result")).to_be_visible()
+    screenshot(page, 'mfe-start-gate')

@@ -116,7 +116,12 @@ function reportHeight() {
   if (window.parent === window || !window.ResizeObserver) { return; }
   var last = -1;
   function report() {
-    var height = root.childElementCount ? Math.max(document.documentElement.scrollHeight, EXAM_FILE_MIN_HEIGHT) : 0;
+    var height = 0;
+    if (root.childElementCount) {
+      height = Math.max(document.documentElement.scrollHeight, EXAM_FILE_MIN_HEIGHT);
+    } else if (document.querySelector('.od-exam-info')) {  // the learner's time and the link to their exam page
+      height = document.documentElement.scrollHeight;
+    }
     if (height !== last) {
       last = height;
       window.parent.postMessage({type: 'offline-delivery.resize', height: height}, '*');
