@@ -12,6 +12,7 @@ from offline_delivery_plugin.views import (
     ExamFilePageView,
     ExamRequestsPageView,
     MonitorPageView,
+    OnThisDevicePageView,
     PluginJavaScriptCatalog,
     ReportDownloadView,
     ServiceWorkerView,
@@ -31,6 +32,7 @@ urlpatterns = [
     re_path(rf'^courses/{COURSE_ID_PATTERN}/$', CourseDashboardView.as_view(), name='course-dashboard'),
     path('check-in/<database_id:attempt_id>/', CheckInPageView.as_view(), name='check-in'),
     path('exam-file/', ExamFilePageView.as_view(), name='exam-file'),
+    path('on-this-device/', OnThisDevicePageView.as_view(), name='on-this-device'),
     re_path(rf'^courses/{COURSE_ID_PATTERN}/reports/(?P<token>[\w:-]+)/$', ReportDownloadView.as_view(),
             name='report-download'),
 ]

@@ -1,6 +1,7 @@
 """
 The plugin's non-API pages and assets in the LMS.
 """
+import contextlib
 import re
 from urllib.parse import urlsplit
 
@@ -50,6 +51,23 @@ class ServiceWorkerView(View):
         response['Service-Worker-Allowed'] = '/'
         response['Cache-Control'] = 'no-cache'
         return response
+
+
+class OnThisDevicePageView(View):
+    """
+    *Exams on this device*: the way back into an exam when the learning MFE cannot open without the network (a
+    reload, a crashed browser). The page lists, from this browser's IndexedDB, the attempts it holds answers of and
+    links to their units, which the service worker has kept (ADR 0017). The page itself is the same for everybody.
+
+    Permission: public, like a static page: it carries no data; what it shows is what this browser holds.
+    """
+
+    public = True
+    http_method_names = ['get', 'head']
+
+    def get(self, request):
+        """The page."""
+        return render(request, 'offline_delivery_plugin/on_this_device.html')
 
 
 class PluginJavaScriptCatalog(JavaScriptCatalog):
@@ -299,10 +317,8 @@ class ExamFilePageView(LoginRequiredMixin, View):
         context = {**page, 'content_id': content_id, 'course_id': str(course_key)}
         if page['attempt_id'] is None and rules_lib.has_perm(rules.MAKE_EXAM_REQUESTS, request.user, course_key):
             # Before the attempt and after it: the learner's time, the rules and requests are one link away.
-            try:
+            with contextlib.suppress(api.RequestRefused):  # not an exam: nothing to say
                 context['learner_exam'] = api.get_learner_exam(request.user, course_key, content_id)
-            except api.RequestRefused:
-                pass
         response = render(request, 'offline_delivery_plugin/exam_file.html', context)
         response['Content-Security-Policy'] = 'frame-ancestors ' + ' '.join(["'self'", *_frame_ancestors()])
         response['Cache-Control'] = 'no-store'

@@ -99,3 +99,16 @@ def test_the_session_lists_the_exams_units_in_course_order(client, demo):
     units = client.get(session_url(attempt['id'])).json()['units']
     assert units == [str(demo.course_key.make_usage_key('vertical', f'final_part_{part}')) for part in 'abcde']
     assert api.start_candidate_session(demo.verified_learner, attempt['id']).units == tuple(units)
+
+
+def test_exams_on_this_device_is_one_static_page_for_everybody(client, demo):
+    """It reads nothing from the server (js/on-this-device.js reads this browser's IndexedDB): the same bytes
+    for anybody, signed in or not."""
+    url = reverse('offline_delivery_plugin:on-this-device')
+    anonymous = client.get(url)
+    client.force_login(demo.verified_learner)
+    start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    learner = client.get(url)
+    assert anonymous.status_code == learner.status_code == 200
+    assert anonymous.content == learner.content
+    assert b'js/on-this-device.js' in learner.content

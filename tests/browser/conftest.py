@@ -37,10 +37,29 @@ def chromium(playwright):
 
 
 @pytest.fixture(scope='session')
-def mfe_shell(live_server):
+def lms_relay(live_server):
+    """The live server behind a relay whose network the tests can cut (tests/browser/network.py), for the session."""
+    from tests.browser.network import Relay  # pylint: disable=import-outside-toplevel
+
+    relay = Relay(live_server.url)
+    yield relay
+    relay.close()
+
+
+@pytest.fixture
+def hall_network(lms_relay):
+    """The network between the browser and the LMS: ``cut()`` and ``restore()``; it is up again after the test."""
+    lms_relay.restore()
+    yield lms_relay
+    lms_relay.restore()
+
+
+@pytest.fixture(scope='session')
+def mfe_shell(lms_relay):
     """
     The sandbox's learning MFE shell (sandbox/mfe_shell) on its own origin, for the session: the port the test
-    settings gave it (``SANDBOX_MFE_URL``, which CORS and CSRF trust), the live server as its LMS. Returns its URL.
+    settings gave it (``SANDBOX_MFE_URL``, which CORS and CSRF trust), the live server behind the relay as its LMS
+    (``lms_relay.url``: the LMS the shell's learner uses). Returns its URL.
     """
     # pylint: disable=import-outside-toplevel
     from urllib.parse import urlsplit
@@ -52,7 +71,7 @@ def mfe_shell(live_server):
     if not BUNDLE.exists():
         pytest.fail(f'The MFE shell is not built ({BUNDLE}): run `make test`, which builds it.')
     origin = urlsplit(settings.SANDBOX_MFE_URL)
-    server, url = serve_in_thread(live_server.url, host=origin.hostname, port=origin.port)
+    server, url = serve_in_thread(lms_relay.url, host=origin.hostname, port=origin.port)
     yield url
     server.shutdown()
 

@@ -8,6 +8,8 @@ the library replaces the sequence (and the unit's iframe) with its own screen; t
 ``course_breadcrumbs`` slot (the Tutor plugin's widget, in the shell's env.config.jsx) then offers the file with
 every answer from every unit, and the Monitor accepts it.
 """
+import re
+import time
 from pathlib import Path
 
 import pytest
@@ -53,6 +55,29 @@ def answer_unit(unit, number):
             unit.get_by_label(label).fill(text)
 
 
+READ_STATE = """() => new Promise((resolve, reject) => {
+  const opened = indexedDB.open('offline-delivery', 1);
+  opened.onerror = () => reject(opened.error);
+  opened.onsuccess = () => {
+    const read = opened.result.transaction('attempts', 'readonly').objectStore('attempts').getAll();
+    read.onsuccess = () => resolve(read.result);
+  };
+})"""
+
+
+def kept_on_disk(page, text):
+    """
+    Wait until this browser's IndexedDB holds ``text`` as an answer of the attempt, not yet on the server (asked
+    from here: the page's own timers run on Playwright's fake clock). ``page`` is a page or a frame.
+    """
+    for _ in range(100):
+        if any(text in state['answers'].values() and (state['seq'] > state['anchor']['seq'] or state['dirty'])
+               for state in page.evaluate(READ_STATE)):
+            return
+        time.sleep(0.1)
+    pytest.fail(f'IndexedDB does not hold {text!r}')
+
+
 def go_to_unit(page, number):
     """The shell's sequence navigation, as the MFE's: the unit's iframe, its candidate page ready."""
     page.get_by_role('button', name=str(number), exact=True).click()
@@ -62,7 +87,7 @@ def go_to_unit(page, number):
 
 
 def test_time_running_out_offline_on_the_third_of_five_units_ends_in_a_file_the_monitor_accepts(
-        page, chromium, live_server, mfe_shell, demo, settings, screenshot):
+        page, chromium, live_server, mfe_shell, hall_network, demo, settings, screenshot):
     settings.LEARNING_MICROFRONTEND_URL = mfe_shell
     settings.LMS_ROOT_URL = live_server.url
     attempt = started_attempt(demo, minutes=3)
@@ -81,7 +106,9 @@ def test_time_running_out_offline_on_the_third_of_five_units_ends_in_a_file_the_
     expect(page.locator('#offline-delivery-exam-file')).to_have_attribute('style', 'display: block; width: 100%; '
                                                                                     'height: 0px; border: 0px;')
 
-    # The network goes while on unit 1; the candidate moves to units 2, 4, 5 and 3 and writes in each.
+    # The network goes while on unit 1 (for the service worker too); the candidate moves to units 2, 4, 5 and 3
+    # and writes in each: every unit opens from the worker's copy.
+    hall_network.cut()
     page.context.set_offline(True)
     for number in (2, 4, 5, 3):
         unit = go_to_unit(page, number)
@@ -127,3 +154,75 @@ def test_time_running_out_offline_on_the_third_of_five_units_ends_in_a_file_the_
     # The server holds every answer of the five units, and edx-proctoring's attempt is no longer in progress.
     assert answered(stored_answers(attempt)) == in_file
     assert proctoring_api.get_exam_attempt_by_id(attempt['id'])['status'] not in ('started', 'ready_to_submit')
+
+
+def test_after_a_reload_and_a_crash_offline_the_exam_opens_again_from_exams_on_this_device(
+        persistent_chromium, live_server, mfe_shell, hall_network, demo, settings, screenshot):
+    """
+    The learning MFE cannot open again without the network. The candidate page names the way back in (in the
+    connection-lost message): *Exams on this device*, kept with the units, which opens each unit from its kept copy
+    with every answer and its own clock, after a reload and after a crashed browser alike.
+    """
+    settings.LEARNING_MICROFRONTEND_URL = mfe_shell
+    settings.LMS_ROOT_URL = live_server.url
+    started_attempt(demo, minutes=60)
+    context = persistent_chromium.launch()
+    page = context.new_page()
+    page.clock.install()
+    log_in(page, live_server.url, 'verified_learner')
+    page.goto(f'{mfe_shell}/course/{demo.course_key}/{demo.final_exam_id}')
+    unit = page.frame_locator('#unit-iframe')
+    expect(unit.locator('#offline-delivery[data-exam-kept="true"]')).to_have_count(1, timeout=30000)
+    answer_unit(unit, 1)
+    expect(unit.locator('#offline-delivery[data-pending="0"]:not([data-acked-seq="0"])')).to_have_count(
+        1, timeout=15000)
+
+    hall_network.cut()
+    context.set_offline(True)
+    unit = go_to_unit(page, 4)
+    answer_unit(unit, 4)
+    page.clock.run_for(61_000)
+    kept_on_disk(page.frame(url=re.compile('/xblock/')), ESSAYS[ESSAY])
+    way_back = f'{hall_network.url}/offline-delivery/on-this-device/'
+    expect(unit.locator('.od-lost-way-back')).to_have_text(
+        f'If this page closes before the connection is back, open {way_back} in this browser.')
+    screenshot(page, 'mfe-connection-lost-way-back', page.locator('#unit-iframe'))
+
+    # A reload: the MFE does not open; the kept page does, and so does the unit with what was written in it.
+    with pytest.raises(Exception, match='ERR_INTERNET_DISCONNECTED'):
+        page.reload()
+    page.wait_for_url('chrome-error://chromewebdata/')
+    page.goto(way_back)  # typed into the address bar
+    device = page.get_by_role('region', name='Final exam (proctored)')
+    expect(device).to_contain_text('Candidate: verified_learner.')
+    expect(device).to_contain_text('Some answers are only on this device')  # unit 4's, written offline
+    screenshot(page, 'on-this-device')
+    device.get_by_role('link', name='Unit 4 of the exam').click()
+    expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=30000)
+    expect(page.get_by_label(ESSAY)).to_have_value(ESSAYS[ESSAY])
+    expect(page.locator('.od-timer')).to_contain_text('Time left')  # not framed: the page's own clock
+    page.get_by_label(ESSAY).fill('after the reload, offline')
+    page.clock.run_for(4_000)  # the snapshot after the change
+    kept_on_disk(page, 'after the reload, offline')
+
+    # A crash: the browser is killed and starts again, still without the network.
+    persistent_chromium.kill()
+    context = persistent_chromium.launch()
+    context.set_offline(True)
+    page = context.new_page()
+    for restored in context.pages[:-1]:  # a tab Chromium restores holds the attempt until it is closed
+        restored.close()
+    page.goto(way_back)
+    page.get_by_role('link', name='Unit 1 of the exam').click()
+    expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=30000)
+    expect(page.get_by_label('Name the protocol that encrypts web traffic between a browser and a server.')
+           ).to_have_value('TLS')
+    page.get_by_role('button', name='Menu').click()
+    page.get_by_role('menuitem', name='Save delivery as file').click()
+    page.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
+    with page.expect_download(timeout=30000) as download_info:
+        page.get_by_role('button', name='Save delivery', exact=True).click()
+    in_file = answered(api.open_delivery_file(Path(download_info.value.path()).read_bytes()).answers)
+    assert in_file['final_essay_offline'] == 'after the reload, offline'
+    assert in_file['final_essay_procedure'] == ESSAYS[ESSAY_PROCEDURE]
+    assert in_file['final_term'] == 'TLS'

@@ -218,6 +218,10 @@ ENDPOINTS = {
         Call('get', (302, 200, 200, 200, 200, 200, 200, 200, 200),
              body=lambda hall: {'data': {**exam(hall), 'started': hall.attempt['id']}}),
     )),
+    # Exams on this device: the same static page for everybody; what it lists is what the browser holds.
+    'offline_delivery_plugin:on-this-device': Endpoint(no_kwargs, (
+        Call('get', (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    )),
     # Each role's own link: the data-download permission is checked again at download.
     'offline_delivery_plugin:report-download': Endpoint(lambda hall: {**course(hall), 'token': hall.report_token}, (
         Call('get', (302, 403, 403, 403, 403, 403, 403, 200, 200)),

@@ -98,8 +98,18 @@ function bootUnit() {
     ]).then(function (results) { return startFrom(results[0], results[1]); });
   }
   if (!navigator.locks) { begin(); return; }
-  navigator.locks.request(lockName(), function () {
-    return begin().then(function (started) { return started ? FOREVER : undefined; });
+  navigator.locks.request(lockName(), {ifAvailable: true}, function (lock) {
+    if (!lock) {
+      // Another tab or window of this browser has the exam open: this one waits until that one is closed.
+      root.textContent = gettext('This exam is open in another tab or window of this browser. Continue there, ' +
+                                 'or close it: the exam then continues here.');
+    }
+    return undefined;
+  }).then(function () {
+    navigator.locks.request(lockName(), function () {
+      root.textContent = '';
+      return begin().then(function (started) { return started ? FOREVER : undefined; });
+    });
   });
 }
 

@@ -43,16 +43,25 @@ export function examFileUrl() {
  * The other pages of the exam: each unit as the learning MFE frames it (the LMS's /xblock/<unit>, with this
  * page's query), when this page is one of them, and the exam-file page.
  */
-function examPages() {
-  var pages = [];
+function unitUrls() {
   var unitPath = window.location.pathname.match(/^(.*\/xblock\/)[^/]+\/?$/);
-  if (unitPath && session && session.units) {
-    session.units.forEach(function (unit) {
-      pages.push(new URL(unitPath[1] + unit + window.location.search, window.location.href).href);
-    });
-  }
+  if (!unitPath || !session || !session.units) { return []; }
+  return session.units.map(function (unit) {
+    return new URL(unitPath[1] + unit + window.location.search, window.location.href).href;
+  });
+}
+
+/** The page *Exams on this device*: the way back in after a reload or a crash offline (js/on-this-device.js). */
+export function onThisDeviceUrl() {
+  return root.dataset.onThisDeviceUrl ? new URL(root.dataset.onThisDeviceUrl, window.location.href).href : null;
+}
+
+/** Every unit and the exam-file page; to keep, also *Exams on this device* (shared by every attempt: never forgotten). */
+function examPages(toKeep) {
+  var pages = unitUrls();
   var file = examFileUrl();
   if (file) { pages.push(file); }
+  if (toKeep && onThisDeviceUrl()) { pages.push(onThisDeviceUrl()); }
   return pages;
 }
 
@@ -66,7 +75,7 @@ export function tellWorker(type, withExam) {
     return new Promise(function (resolve) {
       var channel = new MessageChannel();
       channel.port1.onmessage = function () { resolve(); };
-      registration.active.postMessage({type: type, urls: pageUrls(), pages: withExam ? examPages() : []},
+      registration.active.postMessage({type: type, urls: pageUrls(), pages: withExam ? examPages(type === 'keep') : []},
                                       [channel.port2]);
       window.setTimeout(resolve, 30000);
     });
@@ -79,6 +88,8 @@ function keepExam() {
   return tellWorker('keep', first).then(function () {
     if (first) {
       state.examKept = true;
+      // Exams on this device links to them (js/on-this-device.js).
+      if (unitUrls().length) { state.unitUrls = unitUrls(); }
       persist();
     }
     root.setAttribute('data-exam-kept', 'true');

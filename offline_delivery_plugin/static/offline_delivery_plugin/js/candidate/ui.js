@@ -6,6 +6,7 @@ import {el} from '../shared/dom.js';
 import {gettext, interpolate} from '../shared/i18n.js';
 import {pendingCount} from './chain.js';
 import {root, session, state} from './page.js';
+import {onThisDeviceUrl} from './offline-copy.js';
 import {buildDialog, openDialog} from './save-as-file.js';
 
 export var ui = {};
@@ -50,6 +51,12 @@ function toggleMenu(open) {
 export function showLost(lost) {
   if (lost && ui.lost.hidden) {
     ui.lost.textContent = session.connection_lost_message;
+    // In the learning MFE, which cannot open again without the network, the way back in after a reload or a crash.
+    if (window.self !== window.top && onThisDeviceUrl()) {
+      ui.lost.appendChild(el('p', {'class': 'od-lost-way-back', text: interpolate(gettext(
+        'If this page closes before the connection is back, open %(address)s in this browser.'),
+        {address: onThisDeviceUrl()}, true)}));
+    }
     ui.lost.hidden = false;
   } else if (!lost && !ui.lost.hidden) {
     ui.lost.hidden = true;
