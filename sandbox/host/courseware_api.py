@@ -1,7 +1,7 @@
 """
 What the learning MFE reads from the LMS around an exam subsection, for the sandbox's MFE shell
 (``sandbox/mfe_shell``): the signed-in user, a sequence's metadata, and one unit rendered chromeless for the unit
-iframe. Each view names the LMS view it stands in for (read at openedx/openedx-platform and edx-platform as named).
+iframe. Each view names the LMS view it stands in for, in openedx/openedx-platform at the commit named.
 """
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -28,8 +28,10 @@ def _json_error(message, status):
 @require_GET
 def me(request):
     """
-    ``GET /api/user/v1/me``: the signed-in user's username (the LMS's ``user_api`` "me" view answers the same). The
-    learning MFE itself reads the user from its JWT cookie; the shell, signed in by the session, asks here.
+    ``GET /api/user/v1/me``: the signed-in user's username, as the LMS's ``AccountViewSet.get`` answers it
+    (openedx/core/djangoapps/user_api/accounts/views.py @ 14f7dc89, routed as ``own_username_api`` in
+    user_api/urls.py @ 653695b5): ``{"username": ...}`` for an authenticated user. The learning MFE itself reads the
+    user from its JWT cookie; the shell, signed in by the session, asks here.
     """
     if not request.user.is_authenticated:
         return _json_error('Authentication credentials were not provided.', 401)
@@ -48,9 +50,12 @@ def _block(usage_id, block_type):
 def sequence_metadata(request, usage_id):
     """
     ``GET /api/courseware/sequence/<usage_key>``: a subsection's units and exam flags, as the LMS's
-    ``SequenceMetadata`` view answers from ``SequenceBlock.get_metadata`` (openedx/core/djangoapps/courseware_api,
-    xmodule/seq_block.py): ``items`` (``id``, ``type``, ``page_title``), ``is_time_limited``, ``is_proctored``,
-    ``allow_proctoring_opt_out``, ``display_name``, ``gated_content``. 401 without a session, 403 when not enrolled.
+    ``SequenceMetadata`` view (openedx/core/djangoapps/courseware_api/views.py @ 5af5f01f) answers from
+    ``SequenceBlock.get_metadata`` (xmodule/seq_block.py @ 47bf2679): ``items`` (``id``, ``type``, ``page_title``;
+    the LMS adds ``bookmarked``, ``path``, ``graded`` and more, which the shell does not read), ``item_id``,
+    ``is_time_limited``, ``is_proctored``, ``display_name``, ``tag``, ``position``, ``gated_content``. One key is the
+    sandbox's own: ``allow_proctoring_opt_out``, which the LMS does not return there (the library gets it with the
+    exam). 401 without a session, 403 when not enrolled.
     """
     if not request.user.is_authenticated:
         return _json_error('Authentication credentials were not provided.', 401)
@@ -75,8 +80,12 @@ def sequence_metadata(request, usage_id):
 
 
 def _may_see_exam_unit(user, course, exam):
-    """The LMS shows an exam's unit only while the learner's attempt runs (or to staff): render_xblock's exam
-    access check (lms/djangoapps/courseware/views/views.py, ``_check_sequence_exam_access``)."""
+    """
+    An exam's unit shows only while the learner's attempt runs (or to staff). In the LMS, render_xblock sends a unit
+    of a gated sequence back to the sequence's own render, where edx-proctoring's interstitial stands in for it
+    (views.py @ 03c0a604, ``descendants_are_gated``), and checks an ``exam_access`` token for LTI-proctored exams
+    (``_check_sequence_exam_access``); the sandbox keeps the outcome, not the mechanism.
+    """
     if exam is None or edxapp_backend.is_course_staff(user, course.course_key):
         return True
     attempt = proctoring_api.get_current_exam_attempt(exam['id'], user.id)
@@ -90,9 +99,13 @@ def _may_see_exam_unit(user, course, exam):
 def render_xblock(request, usage_id):
     """
     ``GET /xblock/<usage_key>``: one unit, chromeless, for the learning MFE's unit iframe (the LMS's
-    ``render_xblock``, lms/djangoapps/courseware/views/views.py: ``xframe_options_exempt``, ``ensure_csrf_cookie``).
+    ``render_xblock``, lms/djangoapps/courseware/views/views.py @ 03c0a604, routed by lms/urls.py @ 5de04bf2 as
+    ``render_xblock``: ``xframe_options_exempt``, ``ensure_csrf_cookie``). The LMS checks course access inside the
+    view and has no ``login_required``; the sandbox asks for a session first, as every learner here has one. Its
+    exam gating goes through edx-proctoring; here, the unit shows only while the attempt runs (or to staff).
     Framing is limited to this site and the MFE's origin (``frame-ancestors``). The unit runs the plugins' filter
-    steps as every unit does; its page tells the MFE its height (``plugin.resize``).
+    steps as every unit does; its page tells the MFE its height (``plugin.resize``, which frontend-app-learning's
+    ``useIFrameBehavior.ts`` @ a75c89cd reads).
     """
     unit = _block(usage_id, 'vertical')
     course = unit.course

@@ -45,8 +45,10 @@ const UnitFrame = ({ unit }) => {
     window.addEventListener('message', onMessage);
     return () => window.removeEventListener('message', onMessage);
   }, []);
-  const src = `${getConfig().LMS_BASE_URL}/xblock/${unit.id}?show_title=0&show_bookmark_button=0&recheck_access=1`
-    + '&view=student_view';
+  // src/courseware/course/sequence/Unit/urls.ts (openedx/frontend-app-learning @ 1484bc50): iframeParams
+  // {show_title: 0, show_bookmark: 0, recheck_access: 1}, the view and preview, in the order its test shows them.
+  const src = `${getConfig().LMS_BASE_URL}/xblock/${unit.id}?preview=false&recheck_access=1&show_bookmark=0`
+    + '&show_title=0&view=student_view';
   return (
     <iframe
       id="unit-iframe" title={unit.page_title} src={src} allow={IFRAME_FEATURE_POLICY} allowFullScreen
