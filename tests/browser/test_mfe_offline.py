@@ -10,11 +10,14 @@ every answer from every unit, and the Monitor accepts it.
 """
 import re
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db.models import F
 from django.test import Client
 from edx_proctoring import api as proctoring_api
+from edx_proctoring.models import ProctoredExamStudentAttempt
 from playwright.sync_api import expect
 
 from offline_delivery_plugin import api
@@ -226,3 +229,40 @@ def test_after_a_reload_and_a_crash_offline_the_exam_opens_again_from_exams_on_t
     assert in_file['final_essay_offline'] == 'after the reload, offline'
     assert in_file['final_essay_procedure'] == ESSAYS[ESSAY_PROCEDURE]
     assert in_file['final_term'] == 'TLS'
+
+
+def test_back_online_after_the_time_the_file_saved_above_the_exams_end_is_delivered_from_there(
+        page, live_server, mfe_shell, hall_network, demo, settings):
+    """Flow B in the MFE: the file saved in the breadcrumbs slot after the time ran out offline is offered again
+    once the network is back, and delivered from there with its receipt code."""
+    settings.LEARNING_MICROFRONTEND_URL = mfe_shell
+    settings.LMS_ROOT_URL = live_server.url
+    attempt = started_attempt(demo, minutes=2)
+    # 25 s are left, on the server's clock and on the browser's alike (the time runs out for real, not on a fake
+    # clock: the server must see it run out too, as in a hall, for the delivery afterwards).
+    ProctoredExamStudentAttempt.objects.filter(id=attempt['id']).update(
+        started_at=F('started_at') - timedelta(seconds=95))
+    log_in(page, live_server.url, 'verified_learner')
+    page.goto(f'{mfe_shell}/course/{demo.course_key}/{demo.final_exam_id}')
+    unit = page.frame_locator('#unit-iframe')
+    expect(unit.locator('#offline-delivery[data-exam-kept="true"]')).to_have_count(1, timeout=30000)
+    hall_network.cut()
+    page.context.set_offline(True)
+    unit = go_to_unit(page, 5)
+    answer_unit(unit, 5)
+    exam_file = page.frame_locator('#offline-delivery-exam-file')
+    exam_file.get_by_role('button', name='Save delivery as file').first.click(timeout=60000)
+    exam_file.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
+    with page.expect_download(timeout=30000):
+        exam_file.get_by_role('button', name='Save delivery', exact=True).click()
+    receipt = exam_file.locator('.od-receipt').text_content()
+    exam_file.get_by_role('button', name='OK').click()
+
+    hall_network.restore()
+    page.context.set_offline(False)
+    offer = exam_file.get_by_role('region', name='Saved delivery file')
+    expect(offer).to_contain_text(receipt, timeout=45000)  # at the page's next contact with the server
+    offer.get_by_role('button', name='Deliver the saved file now').click()
+    expect(offer.get_by_role('status')).to_have_text(
+        f'Delivered. The exam server confirms receipt code {receipt}.', timeout=30000)
+    assert answered(stored_answers(attempt))['final_signature'] == 'VV'
