@@ -29,6 +29,7 @@ from tests.browser.helpers import (
     FINAL_EXAM_UNITS,
     answered,
     log_in,
+    serious_violations,
 )
 from tests.helpers import create_onsite_attempt, start_attempt, stored_answers
 
@@ -127,6 +128,7 @@ def test_time_running_out_offline_on_the_third_of_five_units_ends_in_a_file_the_
     expect(exam_file.locator('.od-time-up')).to_contain_text('Time is up. Your answers are saved on this device.',
                                                              timeout=30000)
     screenshot(page, 'mfe-time-up-offline')
+    assert serious_violations(page.frame(url=re.compile('/offline-delivery/exam-file/'))) == []
 
     exam_file.get_by_role('button', name='Save delivery as file').first.click()
     exam_file.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
@@ -200,6 +202,7 @@ def test_after_a_reload_and_a_crash_offline_the_exam_opens_again_from_exams_on_t
     expect(device).to_contain_text('Candidate: verified_learner.')
     expect(device).to_contain_text('Some answers are only on this device')  # unit 4's, written offline
     screenshot(page, 'on-this-device')
+    assert serious_violations(page) == []
     device.get_by_role('link', name='Unit 4 of the exam').click()
     expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=30000)
     expect(page.get_by_label(ESSAY)).to_have_value(ESSAYS[ESSAY])
