@@ -269,3 +269,40 @@ def test_back_online_after_the_time_the_file_saved_above_the_exams_end_is_delive
     expect(offer.get_by_role('status')).to_have_text(
         f'Delivered. The exam server confirms receipt code {receipt}.', timeout=30000)
     assert answered(stored_answers(attempt))['final_signature'] == 'VV'
+
+
+def test_a_file_saved_in_a_unit_offline_then_the_connection_comes_back_and_everything_is_sent(
+        page, live_server, mfe_shell, hall_network, demo, settings, screenshot):
+    """Flows A and F in the MFE: offline on unit 2, an invigilator saves the file from the unit's own menu (every
+    unit's answers in it); the connection comes back and the page sends what it holds without a click."""
+    settings.LEARNING_MICROFRONTEND_URL = mfe_shell
+    settings.LMS_ROOT_URL = live_server.url
+    attempt = started_attempt(demo, minutes=60)
+    log_in(page, live_server.url, 'verified_learner')
+    page.goto(f'{mfe_shell}/course/{demo.course_key}/{demo.final_exam_id}')
+    unit = page.frame_locator('#unit-iframe')
+    expect(unit.locator('#offline-delivery[data-exam-kept="true"]')).to_have_count(1, timeout=30000)
+    answer_unit(unit, 1)
+    hall_network.cut()
+    page.context.set_offline(True)
+    unit = go_to_unit(page, 2)
+    answer_unit(unit, 2)
+
+    unit.get_by_role('button', name='Menu').click()
+    unit.get_by_role('menuitem', name='Save delivery as file').click()
+    unit.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
+    # The dialog opens under the unit's bar, on screen, not in the middle of an iframe as tall as the unit.
+    dialog_top = unit.get_by_role('dialog', name='Save delivery as file').bounding_box()['y']
+    assert dialog_top < page.frame_locator('#unit-iframe').locator('.od-bar').bounding_box()['y'] + 120
+    screenshot(page, 'mfe-save-dialog-in-unit')
+    with page.expect_download(timeout=30000) as download_info:
+        unit.get_by_role('button', name='Save delivery', exact=True).click()
+    expect(unit.get_by_role('heading', name='Delivery saved as file')).to_be_visible()
+    unit.get_by_role('button', name='OK').click()
+    in_file = answered(api.open_delivery_file(Path(download_info.value.path()).read_bytes()).answers)
+    assert set(in_file) == set(FINAL_EXAM_UNITS[1]) | set(FINAL_EXAM_UNITS[2])
+
+    hall_network.restore()
+    page.context.set_offline(False)
+    expect(unit.locator('.od-status')).to_have_text('All answers saved on the server.', timeout=45000)
+    assert answered(stored_answers(attempt)) == in_file

@@ -8,6 +8,7 @@ import {post, readJson} from '../shared/http.js';
 import {gettext} from '../shared/i18n.js';
 import {setInputsDisabled} from './answers.js';
 import {root, session, state} from './page.js';
+import {showModalNear} from './save-as-file.js';
 import {refreshSession, send} from './server.js';
 import {persist} from './store.js';
 
@@ -41,6 +42,6 @@ export function lockUntilInvigilator() {
       send();
     }).catch(function (failure) { password.value = ''; error.textContent = failure.message; });
   });
-  gate.showModal();
+  showModalNear(gate);
   password.focus();
 }

@@ -45,12 +45,26 @@ export function buildDialog() {
   });
 }
 
+// In the learning MFE the page is an iframe as tall as the unit (the MFE sizes it to its content), and a modal
+// dialog is centred in that whole height: far below or above what the candidate looks at. There it opens just
+// under what opened it (the button, or the page's bar), which is on screen, and inside the frame.
+export function showModalNear(dialog) {
+  var anchor = document.activeElement;
+  if (!anchor || anchor === document.body || !anchor.getClientRects().length) { anchor = ui.bar; }
+  var below = anchor ? Math.round(anchor.getBoundingClientRect().bottom) + 8 : 8;
+  dialog.showModal();
+  if (window.self === window.top) { return; }
+  dialog.style.margin = '0 auto';
+  dialog.style.bottom = 'auto';
+  dialog.style.top = Math.max(8, Math.min(below, window.innerHeight - dialog.offsetHeight - 8)) + 'px';
+}
+
 export function openDialog() {
   ui.password.value = '';
   ui.blank.checked = false;
   ui.blankRow.hidden = !session.allow_deliver_blank;
   ui.dialogError.textContent = '';
-  ui.dialog.showModal();
+  showModalNear(ui.dialog);
   ui.password.focus();
 }
 
@@ -130,6 +144,6 @@ function showSaved(name, receipt, blank) {
   var ok = el('button', {type: 'button', text: gettext('OK')});
   ok.addEventListener('click', function () { ui.done.close(); });
   ui.done.appendChild(ok);
-  ui.done.showModal();
+  showModalNear(ui.done);
   ok.focus();
 }
