@@ -305,10 +305,10 @@ class ExamFilePageView(LoginRequiredMixin, View):
         course_key = course_key_from_url(request.GET.get('course_id', ''))
         content_id = request.GET.get('content_id', '')
         try:
-            usage_key = UsageKey.from_string(content_id)
-        except InvalidKeyError as error:
-            raise Http404(_('{content_id} is not a valid exam id.').format(content_id=content_id)) from error
-        if usage_key.course_key != course_key:
+            in_course = UsageKey.from_string(content_id).course_key == course_key
+        except InvalidKeyError:
+            in_course = False
+        if not in_course:
             raise Http404(_('{content_id} is not a valid exam id.').format(content_id=content_id))
         page = api.get_exam_file_page(request.user, course_key, content_id)
         if page['attempt_id'] is not None and not rules_lib.has_perm(self.permission_required, request.user,

@@ -16,7 +16,7 @@ import {fieldsOf, keyOf, readField, restoreInputs, setInputsDisabled, watchForNe
 import {freshState, makeSnapshot, pendingIn, recordChange} from './chain.js';
 import {lockUntilInvigilator} from './gate.js';
 import {CHANNEL, keepPageForOffline} from './offline-copy.js';
-import {attemptId, examRoot, root, session, setRoot, setSession, setState, state} from './page.js';
+import {attemptId, examRoot, inMfe, root, session, setRoot, setSession, setState, state} from './page.js';
 import {askSession, send} from './server.js';
 import {load, persist} from './store.js';
 import {guardSubmit} from './submit-guard.js';
@@ -123,7 +123,7 @@ var EXAM_FILE_MIN_HEIGHT = 480;
 function timeIsUp(held) { return held.finalised || Date.now() >= held.deadlineLocal; }
 
 function reportHeight() {
-  if (window.parent === window || !window.ResizeObserver) { return; }
+  if (!inMfe || !window.ResizeObserver) { return; }
   var last = -1;
   function report() {
     var height = 0;

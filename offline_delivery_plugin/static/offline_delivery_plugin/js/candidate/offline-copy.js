@@ -39,10 +39,8 @@ export function examFileUrl() {
                  '&content_id=' + encodeURIComponent(session.content_id), window.location.href).href;
 }
 
-/**
- * The other pages of the exam: each unit as the learning MFE frames it (the LMS's /xblock/<unit>, with this
- * page's query), when this page is one of them, and the exam-file page.
- */
+/** Each unit of the exam as the learning MFE frames it (the LMS's /xblock/<unit>, with this page's query), when
+ * this page is one of them. */
 function unitUrls() {
   var unitPath = window.location.pathname.match(/^(.*\/xblock\/)[^/]+\/?$/);
   if (!unitPath || !session || !session.units) { return []; }
@@ -89,7 +87,8 @@ function keepExam() {
     if (first) {
       state.examKept = true;
       // Exams on this device links to them (js/on-this-device.js).
-      if (unitUrls().length) { state.unitUrls = unitUrls(); }
+      var units = unitUrls();
+      if (units.length) { state.unitUrls = units; }
       persist();
     }
     root.setAttribute('data-exam-kept', 'true');

@@ -11,6 +11,9 @@ export var attemptId = null;
 export var state = null;   // persisted in IndexedDB; see docs/delivery-file.rst for the chain
 export var session = null;
 
+/** Whether the page is framed: a unit in the learning MFE's iframe, or the exam-file page in its slot. */
+export var inMfe = window.self !== window.top;
+
 /** The page lives in ``bar``: <div id="offline-delivery" data-attempt-id=".." data-session-url=".." ...>. */
 export function setRoot(bar) {
   root = bar;

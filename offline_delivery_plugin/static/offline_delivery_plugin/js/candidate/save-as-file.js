@@ -7,7 +7,7 @@ import {gettext, interpolate} from '../shared/i18n.js';
 import {makeSnapshot} from './chain.js';
 import {b64url, sha256Hex} from './crypto.js';
 import {encryptDelivery, fileName, receiptCode} from './delivery-file.js';
-import {root, session, state} from './page.js';
+import {inMfe, root, session, state} from './page.js';
 import {checkPassword} from './password.js';
 import {persist} from './store.js';
 import {ui} from './ui.js';
@@ -53,7 +53,7 @@ export function showModalNear(dialog) {
   if (!anchor || anchor === document.body || !anchor.getClientRects().length) { anchor = ui.bar; }
   var below = anchor ? Math.round(anchor.getBoundingClientRect().bottom) + 8 : 8;
   dialog.showModal();
-  if (window.self === window.top) { return; }
+  if (!inMfe) { return; }
   dialog.style.margin = '0 auto';
   dialog.style.bottom = 'auto';
   dialog.style.top = Math.max(8, Math.min(below, window.innerHeight - dialog.offsetHeight - 8)) + 'px';

@@ -12,7 +12,7 @@ import {formatDuration} from '../shared/format.js';
 import {gettext, interpolate, ngettext} from '../shared/i18n.js';
 import {setInputsDisabled} from './answers.js';
 import {makeSnapshot} from './chain.js';
-import {session, state} from './page.js';
+import {inMfe, session, state} from './page.js';
 import {openDialog} from './save-as-file.js';
 import {send} from './server.js';
 import {persist} from './store.js';
@@ -43,20 +43,18 @@ function warnAboutTime(left) {
   });
 }
 
-/** Whether the page is a unit in the learning MFE's iframe, where the library shows the clock. */
-var IN_MFE = window.self !== window.top;
 
 /** Once a second: the time left, its warnings, the end of the time, and whether the connection is lost. */
 export function tick() {
   if (state.deliveredReceipt) { return; }
   var left = secondsLeft();
   var lost = Date.now() - state.lastContact > session.connection_lost_after_seconds * 1000;
-  var ownClock = !IN_MFE || lost || state.finalised;
+  var ownClock = !inMfe || lost || state.finalised;
   ui.timer.hidden = !ownClock;
   var format = gettext('Time left: %(time)s');
-  if (IN_MFE) { format = gettext('Time left (counted on this device): %(time)s'); }
+  if (inMfe) { format = gettext('Time left (counted on this device): %(time)s'); }
   ui.timer.textContent = ownClock ? interpolate(format, {time: formatDuration(left)}, true) : '';
-  if (!IN_MFE) { warnAboutTime(left); }
+  if (!inMfe) { warnAboutTime(left); }
   if (left === 0 && !state.finalised) { finalise(); }
   if (lost) { showLost(true); }
 }

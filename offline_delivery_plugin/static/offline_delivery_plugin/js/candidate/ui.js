@@ -5,7 +5,7 @@
 import {el} from '../shared/dom.js';
 import {gettext, interpolate} from '../shared/i18n.js';
 import {pendingCount} from './chain.js';
-import {root, session, state} from './page.js';
+import {inMfe, root, session, state} from './page.js';
 import {onThisDeviceUrl} from './offline-copy.js';
 import {buildDialog, openDialog} from './save-as-file.js';
 
@@ -52,7 +52,7 @@ export function showLost(lost) {
   if (lost && ui.lost.hidden) {
     ui.lost.textContent = session.connection_lost_message;
     // In the learning MFE, which cannot open again without the network, the way back in after a reload or a crash.
-    if (window.self !== window.top && onThisDeviceUrl()) {
+    if (inMfe && onThisDeviceUrl()) {
       ui.lost.appendChild(el('p', {'class': 'od-lost-way-back', text: interpolate(gettext(
         'If this page closes before the connection is back, open %(address)s in this browser.'),
         {address: onThisDeviceUrl()}, true)}));
