@@ -14,8 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db.models import F
 from django.test import Client
+from django.utils import timezone
 from edx_proctoring import api as proctoring_api
 from edx_proctoring.models import ProctoredExamStudentAttempt
 from playwright.sync_api import expect
@@ -241,14 +241,19 @@ def test_back_online_after_the_time_the_file_saved_above_the_exams_end_is_delive
     settings.LEARNING_MICROFRONTEND_URL = mfe_shell
     settings.LMS_ROOT_URL = live_server.url
     attempt = started_attempt(demo, minutes=2)
-    # 25 s are left, on the server's clock and on the browser's alike (the time runs out for real, not on a fake
-    # clock: the server must see it run out too, as in a hall, for the delivery afterwards).
-    ProctoredExamStudentAttempt.objects.filter(id=attempt['id']).update(
-        started_at=F('started_at') - timedelta(seconds=95))
     log_in(page, live_server.url, 'verified_learner')
     page.goto(f'{mfe_shell}/course/{demo.course_key}/{demo.final_exam_id}')
     unit = page.frame_locator('#unit-iframe')
     expect(unit.locator('#offline-delivery[data-exam-kept="true"]')).to_have_count(1, timeout=30000)
+    # Once the exam is kept (which takes the machine's time), 30 s are left, on the server's clock and, after a
+    # reload that asks the server again, on the browser's alike. The time runs out for real, not on a fake clock:
+    # the server must see it run out too, as in a hall, for the delivery afterwards.
+    ProctoredExamStudentAttempt.objects.filter(id=attempt['id']).update(
+        started_at=timezone.now() - timedelta(seconds=90))
+    shifted = time.monotonic()
+    page.reload()
+    expect(unit.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=20000)
+    assert time.monotonic() - shifted < 20, 'the reload took so long that the time could run out online'
     hall_network.cut()
     page.context.set_offline(True)
     unit = go_to_unit(page, 5)
