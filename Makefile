@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 SERVICES_DATABASE_URL ?= mysql://root@127.0.0.1:3306/offline_delivery_ci
 SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/7
 
-.PHONY: help demo demo-reset serve test test-services test-edx-proctoring bench stress quality docs requirements translations clean
+.PHONY: help demo demo-reset serve test test-services test-lowest test-edx-proctoring bench stress quality docs requirements translations clean
 I18N_IGNORE := -i '.venv/*' -i 'sandbox/*' -i 'tests/*' -i 'benchmarks/*' -i 'stress/*' -i 'docs/*' -i 'var/*' -i 'node_modules/*' -i 'test-results/*' \
 	-i 'offline_delivery_plugin/static/offline_delivery_plugin/js/service-worker.js'
 
@@ -104,6 +104,30 @@ test-services: $(VENV)/.services node_modules/.installed $(MFE_SHELL) ## the sam
 # (empty) runs them on MariaDB too.
 SERVICES_MARKERS ?= not browser
 
+# The lowest supported set (requirements/lowest.txt) in a virtualenv of its own, on the tests of everything the
+# plugin asks of edx-proctoring, openedx-filters, DRF and Django: the REST API and its limits, the filters and tabs,
+# attempts, check-in, reopening, deliveries, requests, allowances and retakes, reports, the sweeper, the demo's reset.
+LOWEST_VENV ?= .venv-lowest
+LOWEST_TESTS ?= tests/extensions tests/rest_api tests/security/test_limits.py \
+	tests/test_attempts.py tests/test_onsite.py tests/test_reopening.py tests/test_monitor.py tests/test_deliveries.py \
+	tests/test_learner_requests.py tests/test_notifications.py tests/test_reports.py tests/test_sweeper.py \
+	tests/test_exams.py tests/test_hall_roles.py tests/test_course_settings.py tests/sandbox/test_demo.py \
+	tests/sandbox/test_studio_pages.py
+$(LOWEST_VENV)/.lowest: requirements/base.txt requirements/sandbox.txt requirements/test.txt requirements/lowest.txt setup.py
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed." >&2; exit 1; }
+	test -x $(LOWEST_VENV)/bin/python || $(PYTHON) -m venv $(LOWEST_VENV)
+	$(LOWEST_VENV)/bin/python -m pip install -q --upgrade pip
+	$(LOWEST_VENV)/bin/python -m pip install -q -r requirements/sandbox.txt
+	$(LOWEST_VENV)/bin/python -m pip install -q -r requirements/test.txt
+	$(LOWEST_VENV)/bin/python -m pip install -q -r requirements/lowest.txt
+	$(LOWEST_VENV)/bin/python -m pip install -q --no-deps -e .
+	$(LOWEST_VENV)/bin/python -m pip check
+	@touch $@
+
+test-lowest: $(LOWEST_VENV)/.lowest $(MFE_SHELL) ## the plugin's contract tests on the lowest supported versions (requirements/lowest.txt)
+	$(LOWEST_VENV)/bin/python -m pip freeze | grep -iE '^(django|celery|djangorestframework|edx-django-utils|edx-proctoring|edx-when|openedx-filters)=='
+	$(LOWEST_VENV)/bin/python -m pytest -q -p no:cacheprovider -m "not browser" $(LOWEST_TESTS) $(PYTEST_ARGS)
+
 # Arguments for both runs of edx-proctoring's suite, e.g. EDX_PROCTORING_SUITE_ARGS='-k test_views'.
 EDX_PROCTORING_SUITE_ARGS ?=
 
@@ -143,4 +167,4 @@ translations: $(VENV)/.test ## extract the plugin's strings into conf/locale and
 	$(PY) manage.py compilemessages --settings=sandbox.settings.test -i '.venv' -i 'var'
 
 clean: ## remove the virtualenv, the sandbox's data and build output
-	rm -rf $(VENV) node_modules var docs/_build .pytest_cache *.egg-info
+	rm -rf $(VENV) $(LOWEST_VENV) node_modules var docs/_build .pytest_cache *.egg-info

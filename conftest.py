@@ -129,6 +129,17 @@ def other_course(db):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request in Swedish (LocaleMiddleware) leaves Swedish active in
+    the thread, so the next test would read Swedish messages."""
+    from django.utils import translation  # pylint: disable=import-outside-toplevel
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_course_settings():
     """Each test reads its courses' offline-delivery settings fresh (a process keeps them for the autosave)."""
     from offline_delivery_plugin import api  # pylint: disable=import-outside-toplevel

@@ -58,6 +58,10 @@ setup(
         'cms.djangoapp': [
             'offline_delivery_plugin = offline_delivery_plugin.apps:OfflineDeliveryConfig',
         ],
+        # The LMS's course tabs (openedx/core/lib/course_tabs.py: CourseTabPluginManager).
+        'openedx.course_tab': [
+            'offline_delivery = offline_delivery_plugin.compat.course_tab:OfflineDeliveryCourseTab',
+        ],
         # edx-proctoring's backends (edx_proctoring/apps.py loads those named in PROCTORING_BACKENDS).
         'openedx.proctoring': [
             'onsite_invigilation = offline_delivery_plugin.onsite_backend:OnSiteInvigilationBackend',

@@ -24,12 +24,13 @@ from offline_delivery_plugin.compat import get_course_home_url
 from offline_delivery_plugin.course_data import delete_course_offline_delivery_data
 from offline_delivery_plugin.course_settings import (
     COURSE_SETTINGS_KEY,
+    check_course_settings,
     forget_recent_course_delivery_settings,
     get_course_delivery_settings,
     get_recent_course_delivery_settings,
     validate_course_settings,
 )
-from offline_delivery_plugin.dashboard import get_course_dashboard
+from offline_delivery_plugin.dashboard import check_published_course_settings, get_course_dashboard
 from offline_delivery_plugin.deliveries import deliver_file, open_delivery_file
 from offline_delivery_plugin.exams import list_course_exams
 from offline_delivery_plugin.exceptions import (
@@ -42,7 +43,17 @@ from offline_delivery_plugin.exceptions import (
     InvalidInvigilatorPassword,
     ReportNotAvailable,
     RequestRefused,
+    RoleRefused,
+    SafeExamBrowserRequired,
     UnlockRefused,
+)
+from offline_delivery_plugin.hall_roles import IDENTIFIER_MAX as HALL_ROLE_IDENTIFIER_MAX
+from offline_delivery_plugin.hall_roles import ROLE_CODES as HALL_ROLE_CODES
+from offline_delivery_plugin.hall_roles import (
+    change_hall_roles_from_csv,
+    grant_hall_role,
+    list_hall_roles,
+    revoke_hall_role,
 )
 from offline_delivery_plugin.invigilator_passwords import change_invigilator_password
 from offline_delivery_plugin.keyring import MAX_PASSWORD_LENGTH as INVIGILATOR_PASSWORD_MAX_LENGTH
@@ -89,6 +100,15 @@ from offline_delivery_plugin.reports import (
     make_download_token,
     open_report_download,
 )
+from offline_delivery_plugin.safe_exam_browser import (
+    change_safe_exam_browser_settings,
+    check_attempt_request,
+    get_safe_exam_browser_exam,
+    read_config_link_token,
+    required_safe_exam_browser_exams,
+    requires_safe_exam_browser,
+    seb_config_file,
+)
 from offline_delivery_plugin.spreadsheets import safe_row
 from offline_delivery_plugin.sweeper import finalise_expired_attempts
 from offline_delivery_plugin.tasks import schedule_attempt_record_sync
@@ -99,6 +119,8 @@ __all__ = [
     'COURSE_SETTINGS_KEY',
     'DECISION_TEXT_MAX',
     'HALL_REVIEW_NOTE_MAX',
+    'HALL_ROLE_CODES',
+    'HALL_ROLE_IDENTIFIER_MAX',
     'INVIGILATOR_PASSWORD_MAX_LENGTH',
     'REMOVED_STATUS',
     'REOPEN_MAX_EXTRA_MINUTES',
@@ -116,12 +138,19 @@ __all__ = [
     'InvalidInvigilatorPassword',
     'ReportNotAvailable',
     'RequestRefused',
+    'RoleRefused',
+    'SafeExamBrowserRequired',
     'UnlockRefused',
     'add_allowances_from_csv',
+    'change_hall_roles_from_csv',
     'change_invigilator_password',
+    'change_safe_exam_browser_settings',
+    'check_attempt_request',
+    'check_course_settings',
     'check_in_from_monitor',
     'check_in_with_password',
     'check_invigilator_password',
+    'check_published_course_settings',
     'create_exam_request',
     'decide_exam_request',
     'delete_course_offline_delivery_data',
@@ -143,28 +172,36 @@ __all__ = [
     'get_monitor',
     'get_password_verifier',
     'get_recent_course_delivery_settings',
+    'get_safe_exam_browser_exam',
+    'grant_hall_role',
     'has_pending_allowance_request',
     'is_onsite_exam',
     'list_audit_events',
     'list_course_exams',
     'list_course_requests',
     'list_exam_keys',
+    'list_hall_roles',
     'list_learner_requests',
     'list_results_reports',
     'make_download_token',
     'open_delivery_file',
     'open_report_download',
     'process_bulk_upload',
+    'read_config_link_token',
     'record_audit_event',
     'record_hall_review',
     'render_candidate_page',
     'reopen_attempt',
     'request_results_report',
+    'required_safe_exam_browser_exams',
+    'requires_safe_exam_browser',
+    'revoke_hall_role',
     'rewrap_all_keys',
     'rotate_exam_key',
     'safe_row',
     'save_snapshot',
     'schedule_attempt_record_sync',
+    'seb_config_file',
     'send_request_decided_email',
     'set_invigilator_password',
     'start_bulk_upload',

@@ -54,6 +54,16 @@ class OfflineDeliveryConfig(AppConfig):
                     },
                 ],
             },
+            CMS: {
+                PluginSignals.RELATIVE_PATH: 'signals.handlers',
+                PluginSignals.RECEIVERS: [
+                    {
+                        PluginSignals.RECEIVER_FUNC_NAME: 'check_course_settings_on_publish',
+                        PluginSignals.SIGNAL_PATH:
+                            'openedx_events.content_authoring.signals.COURSE_CATALOG_INFO_CHANGED',
+                    },
+                ],
+            },
         },
     }
 

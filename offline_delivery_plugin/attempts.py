@@ -44,7 +44,7 @@ REMOVED_STATUS = 'removed'
 
 #: What the save path and the ownership rule read of an attempt.
 ATTEMPT_ROW_FIELDS = ('id', 'user_id', 'status', 'attempt_code', 'started_at', 'allowed_time_limit_mins',
-                      'proctored_exam__course_id')
+                      'proctored_exam__course_id', 'proctored_exam__content_id')
 
 
 def attempt_deadline(started_at, allowed_time_limit_mins):

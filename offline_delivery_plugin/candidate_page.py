@@ -39,6 +39,9 @@ def render_candidate_page(user_id, course_key, content_id, exam_root='body'):
         return ''
     return render_to_string('offline_delivery_plugin/candidate_page.html', {
         'attempt_id': attempt['id'], 'exam_root': exam_root,
+        # Where the learner takes the exam (the learning MFE's page of the subsection): the way back after a
+        # reopening, which the library's screens, not the unit, lead through.
+        'exam_url': proctoring.get_exam_url(str(course_key), content_id),
     })
 
 
@@ -46,7 +49,9 @@ def get_exam_file_page(user, course_key, content_id):
     """
     What the exam-file page of the exam ``content_id`` shows ``user``: ``{"attempt_id"}``, the attempt in progress
     whose answers the page offers as a file once the time is up and no unit of the exam is open any more, or None
-    as ``attempt_id`` when there is none (the page then waits for an attempt to start on this device).
+    as ``attempt_id`` when there is none (the page then waits for an attempt to start on this device), and
+    ``exam_url``, where the learner takes the exam.
     """
     attempt = _attempt_in_progress(user.id, course_key, content_id)
-    return {'attempt_id': attempt['id'] if attempt else None}
+    return {'attempt_id': attempt['id'] if attempt else None,
+            'exam_url': proctoring.get_exam_url(str(course_key), content_id)}

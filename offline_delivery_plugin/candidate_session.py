@@ -15,6 +15,7 @@ from offline_delivery_plugin.course_settings import enabled_course_delivery_sett
 from offline_delivery_plugin.data import CandidateSession
 from offline_delivery_plugin.exceptions import AttemptNotInProgress, AttemptReopened
 from offline_delivery_plugin.models import Reopening
+from offline_delivery_plugin.safe_exam_browser import safe_exam_browser_for_page
 
 __all__ = [
     'start_candidate_session',
@@ -71,4 +72,5 @@ def start_candidate_session(user, attempt_id):
         items=tuple(compat.get_exam_item_ids(user, course_key, exam['content_id'])),
         units=tuple(compat.get_exam_unit_ids(user, course_key, exam['content_id'])),
         allowed_seconds=int(attempt['allowed_time_limit_mins'] or exam['time_limit_mins'] or 0) * 60,
+        safe_exam_browser=safe_exam_browser_for_page(course_key, exam['content_id']),
     )

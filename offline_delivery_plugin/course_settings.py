@@ -11,17 +11,19 @@ from django.utils.translation import gettext as _
 from opaque_keys.edx.keys import CourseKey
 
 from offline_delivery_plugin import compat
-from offline_delivery_plugin.data import CourseDeliverySettings
+from offline_delivery_plugin.data import CourseDeliverySettings, CourseSettingsCheck
 from offline_delivery_plugin.exceptions import CourseNotFound, InvalidCourseSettings, OfflineDeliveryDisabled
 
 __all__ = [
     'COURSE_SETTINGS_KEY',
     'HALL_ROLES',
     'as_course_key',
+    'check_course_settings',
     'enabled_course_delivery_settings',
     'forget_recent_course_delivery_settings',
     'get_course_delivery_settings',
     'get_recent_course_delivery_settings',
+    'require_course',
     'validate_course_settings',
 ]
 
@@ -123,6 +125,26 @@ def validate_course_settings(raw):
     )
 
 
+def require_course(course_key):
+    """
+    ``(course key, CourseInfo)`` of an existing course.
+
+    Raises:
+        CourseNotFound: when there is no such course.
+    """
+    course_key = as_course_key(course_key)
+    course = compat.get_course(course_key)
+    if course is None:
+        raise CourseNotFound(_('There is no course {course_id}.').format(course_id=course_key))
+    return course_key, course
+
+
+def _stored_settings(course_key):
+    """``(course key, the course's raw offline_delivery settings or None)``; CourseNotFound when there is none."""
+    course_key, course = require_course(course_key)
+    return course_key, course.other_course_settings.get(COURSE_SETTINGS_KEY)
+
+
 def get_course_delivery_settings(course_key):
     """
     Return the course's offline-delivery settings.
@@ -133,15 +155,31 @@ def get_course_delivery_settings(course_key):
     Raises:
         CourseNotFound: when there is no such course.
     """
-    course_key = as_course_key(course_key)
-    course = compat.get_course(course_key)
-    if course is None:
-        raise CourseNotFound(_('There is no course {course_id}.').format(course_id=course_key))
+    course_key, raw = _stored_settings(course_key)
     try:
-        return validate_course_settings(course.other_course_settings.get(COURSE_SETTINGS_KEY))
+        return validate_course_settings(raw)
     except InvalidCourseSettings as error:
         log.warning('Invalid offline delivery settings stored for %s: %s', course_key, error.errors)
         return validate_course_settings({})
+
+
+def check_course_settings(course_key):
+    """
+    The course's stored offline-delivery settings, checked: ``CourseSettingsCheck`` with one message per wrong key.
+    Studio saves Other Course Settings as typed (it calls no plugin), so this is where a course team learns of a
+    mistake: the plugin's course page shows it, and a check on each publish is audited.
+
+    Raises:
+        CourseNotFound: when there is no such course.
+    """
+    course_key, raw = _stored_settings(course_key)
+    try:
+        validated = validate_course_settings(raw)
+    except InvalidCourseSettings as error:
+        return CourseSettingsCheck(course_id=str(course_key), present=raw is not None, valid=False, enabled=False,
+                                   errors=dict(error.errors))
+    return CourseSettingsCheck(course_id=str(course_key), present=raw is not None, valid=True,
+                               enabled=validated.enabled, errors={})
 
 
 #: The save path's settings, per course key: ``(read at, settings)`` on the monotonic clock of this process.

@@ -2,14 +2,42 @@
 The course's "Offline delivery & proctoring" page: what the Instructor Dashboard tab shows (and invigilators reach
 directly): every exam with its Monitor and, for course staff, its invigilator password and the audit log.
 """
+import logging
+
 from offline_delivery_plugin import compat, proctoring
+from offline_delivery_plugin.audit import record_audit_event
+from offline_delivery_plugin.course_settings import as_course_key, check_course_settings
 from offline_delivery_plugin.data import CourseDashboard, DashboardExam
 from offline_delivery_plugin.exams import list_course_exams
 from offline_delivery_plugin.keyring import password_settings
+from offline_delivery_plugin.models import AuditEvent
 
 __all__ = [
+    'check_published_course_settings',
     'get_course_dashboard',
 ]
+
+log = logging.getLogger(__name__)
+
+
+def check_published_course_settings(course_key):
+    """
+    After Studio published the course: check its offline-delivery settings and put the result in the course's audit
+    log (``course_settings``: ok, or refused with the message of each wrong key), where the course page shows it
+    too; a wrong setting is also logged as a warning. Nothing is recorded for a course that does not use the plugin.
+
+    Returns the ``CourseSettingsCheck``.
+    """
+    course_key = as_course_key(course_key)
+    check = check_course_settings(course_key)
+    if check.present:
+        record_audit_event(course_key, 'course_settings',
+                           AuditEvent.OK if check.valid else AuditEvent.REFUSED, channel='publish',
+                           enabled=check.enabled, errors=dict(check.errors))
+    if not check.valid:
+        log.warning('offline_delivery_plugin: the offline delivery settings of %s, as published, are not valid '
+                    '(offline delivery stays off): %s', check.course_id, check.errors)
+    return check
 
 
 def get_course_dashboard(course_key):

@@ -158,6 +158,9 @@ class CandidateSession:
     locked: bool = False
     #: The learner's own allowed time for this attempt, allowances included: what the 20 % and 5 % warnings count.
     allowed_seconds: int = 0
+    #: At an exam that requires Safe Exam Browser: where SEB saves the delivery file (``{"win", "mac"}``, empty
+    #: for SEB's own Downloads folder) and its quit URL, for the page's quit step; None otherwise.
+    safe_exam_browser: Optional[Mapping] = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,9 @@ class MonitorRow:
     last_contact_at: Optional[datetime]
     seconds_left: Optional[int]
     receipt: str
+    #: At an exam that requires Safe Exam Browser, what the candidate's newest request showed of it
+    #: (``safe_exam_browser.VERDICTS``); '' before any request, or when the exam does not require SEB.
+    seb_verdict: str = ''
 
 
 @dataclass(frozen=True)
@@ -302,6 +308,9 @@ class LearnerExam:
     may_ask_retake: bool
     has_pending_allowance_request: bool
     requests: list
+    #: The proctored session result as the guide words it (Pending, Satisfactory, Unsatisfactory), translated; ''
+    #: before the attempt is over and for an exam not taken as proctored.
+    review_result: str = ''
 
 
 @dataclass(frozen=True)
@@ -316,3 +325,72 @@ class ReportData:
     done: int
     file_name: str
     error: str
+
+
+@dataclass(frozen=True)
+class HallRoleHolder:
+    """One holder of a hall role in a course: ``role`` is ``invigilator`` or ``chief_invigilator``."""
+
+    role: str
+    role_label: str
+    username: str
+    email: str
+
+
+@dataclass(frozen=True)
+class CourseSettingsCheck:
+    """
+    The course's stored offline-delivery settings, checked: ``present`` when Other Course Settings has the
+    ``offline_delivery`` key at all, ``valid`` when every key in it is right (else ``errors``, a message per key, and
+    offline delivery stays off), ``enabled`` when valid and turned on.
+    """
+
+    course_id: str
+    present: bool
+    valid: bool
+    enabled: bool
+    errors: Mapping = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SafeExamBrowserExam:
+    """
+    An exam's Safe Exam Browser settings as course staff set them (never the quit password, only whether one is
+    set), with the Config Key of the ``.seb`` file the plugin serves for it and the link that starts SEB with it.
+    """
+
+    course_id: str
+    content_id: str
+    required: bool
+    quit_password_set: bool
+    download_directory_win: str
+    download_directory_mac: str
+    allowed_sites: tuple
+    browser_exam_keys: tuple
+    config_key: str
+    seb_link: str
+    config_url: str
+    changed_by: str = ''
+    changed_at: Optional[datetime] = None
+
+
+@dataclass(frozen=True)
+class SafeExamBrowserKeys:
+    """
+    What one request showed of Safe Exam Browser: its absolute URL and SEB's two request headers (each SHA-256 of
+    the URL and a key), and the values SEB's JavaScript API gave the page (hashed with ``page_url``), which the page
+    relays where SEB sends no headers (SEB for iOS, and a frame on another host than the top page).
+    """
+
+    url: str = ''
+    config_key_hash: str = ''
+    request_hash: str = ''
+    page_url: str = ''
+    page_config_key_hash: str = ''
+    page_browser_exam_key_hash: str = ''
+
+    @property
+    def present(self):
+        """Whether the request carried any of SEB's keys."""
+        return any((self.config_key_hash, self.request_hash, self.page_config_key_hash,
+                    self.page_browser_exam_key_hash))

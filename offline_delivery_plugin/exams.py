@@ -4,10 +4,10 @@ from the course and content id in a URL, and an attempt only if it is one at tha
 """
 from django.utils.translation import gettext as _
 
-from offline_delivery_plugin import compat, proctoring
-from offline_delivery_plugin.course_settings import as_course_key
+from offline_delivery_plugin import proctoring
+from offline_delivery_plugin.course_settings import require_course
 from offline_delivery_plugin.data import ExamSummary
-from offline_delivery_plugin.exceptions import AttemptNotFound, CourseNotFound, ExamNotFound
+from offline_delivery_plugin.exceptions import AttemptNotFound, ExamNotFound
 
 __all__ = [
     'PROCTORED_MODES',
@@ -27,9 +27,7 @@ def list_course_exams(course_key):
     Raises:
         CourseNotFound: when there is no such course.
     """
-    course_key = as_course_key(course_key)
-    if compat.get_course(course_key) is None:
-        raise CourseNotFound(_('There is no course {course_id}.').format(course_id=course_key))
+    course_key = require_course(course_key)[0]
     return [
         ExamSummary(
             exam_id=exam['id'],

@@ -19,11 +19,14 @@ __all__ = [
     'ExamNotFound',
     'InvalidCourseSettings',
     'InvalidInvigilatorPassword',
+    'InvalidSafeExamBrowserSettings',
     'InvalidSnapshot',
     'OfflineDeliveryDisabled',
     'OfflineDeliveryError',
     'ReportNotAvailable',
     'RequestRefused',
+    'RoleRefused',
+    'SafeExamBrowserRequired',
     'UnlockRefused',
 ]
 
@@ -160,7 +163,34 @@ class RequestRefused(OfflineDeliveryError):
     """A learner's exam request, its decision or an allowance line is refused; nothing was changed."""
 
 
+class RoleRefused(OfflineDeliveryError):
+    """A hall role cannot be given or taken (no such role or account, an account not activated); nothing changed."""
+
+
 class ReportNotAvailable(OfflineDeliveryError):
     """The link expired, is not the user's, or the report is not ready; nothing is served."""
 
     http_status = 410
+
+
+class SafeExamBrowserRequired(OfflineDeliveryError):
+    """
+    The exam requires Safe Exam Browser and the request showed none of its valid keys (``reason`` says which:
+    ``no_key`` or ``wrong_key``); nothing was read or changed. ``seb_link`` starts SEB with the exam's settings.
+    """
+
+    http_status = 403
+
+    def __init__(self, user_message, reason, seb_link=''):
+        super().__init__(user_message)
+        self.reason = reason
+        self.seb_link = seb_link
+
+
+class InvalidSafeExamBrowserSettings(OfflineDeliveryError):
+    """An exam's Safe Exam Browser settings are not valid: ``errors`` maps each field to what is wrong; nothing
+    was stored."""
+
+    def __init__(self, errors):
+        super().__init__('The Safe Exam Browser settings are not valid.')
+        self.errors = dict(errors)

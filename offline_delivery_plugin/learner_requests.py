@@ -189,7 +189,20 @@ def get_learner_exam(user, course_key, content_id):
         may_ask_retake=status in proctoring.FINISHED,
         has_pending_allowance_request=has_pending_allowance_request(user.id, exam['id']),
         requests=list_learner_requests(user, course_key, content_id),
+        review_result=_review_result(exam, attempt),
     )
+
+
+def _review_result(exam, attempt):
+    """The proctored session result of a finished proctored attempt, in the guide's words, or ''."""
+    if not (attempt and exam['is_proctored'] and attempt['taking_as_proctored']):
+        return ''
+    return {
+        proctoring.Status.submitted: _('Pending (the review is not finished yet)'),
+        proctoring.Status.second_review_required: _('Pending (the review is not finished yet)'),
+        proctoring.Status.verified: _('Satisfactory'),
+        proctoring.Status.rejected: _('Unsatisfactory'),
+    }.get(attempt['status'], '')
 
 
 def has_pending_allowance_request(user_id, exam_id):

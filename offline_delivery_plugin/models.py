@@ -34,6 +34,10 @@ class AttemptRecord(models.Model):
     continues_attempt_id = models.BigIntegerField(null=True)
     requires_unlock = models.BooleanField(default=False)
     unlocked_at = models.DateTimeField(null=True)
+    #: At an exam that requires Safe Exam Browser: what the newest candidate request showed of SEB's keys
+    #: (``safe_exam_browser.VERDICTS``), and when; the Monitor's SEB column.
+    seb_verdict = models.CharField(max_length=16, blank=True)
+    seb_verdict_at = models.DateTimeField(null=True)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -331,3 +335,33 @@ class ResultsReport(models.Model):
 
     def __str__(self):
         return f'ResultsReport({self.course_id}, {self.status})'
+
+
+class SafeExamBrowserSettings(models.Model):
+    """
+    Whether an exam requires Safe Exam Browser, and the few SEB settings an exam hall needs (the plugin serves the
+    ``.seb`` file made from them and checks SEB's keys on the candidate page's requests: ``safe_exam_browser``).
+
+    .. no_pii: settings and key digests only; the quit password is stored as SEB expects it (SHA-256 hex).
+    """
+
+    course_id = CourseKeyField(max_length=255)
+    content_id = models.CharField(max_length=255)
+    required = models.BooleanField(default=False)
+    #: SHA-256 (hex) of the quit password, as SEB's ``hashedQuitPassword``; empty: SEB quits without a password.
+    hashed_quit_password = models.CharField(max_length=64, blank=True)
+    #: Where SEB saves downloads (``downloadDirectoryWin``, ``downloadDirectoryOSX``); empty: SEB's default folder.
+    download_directory_win = models.CharField(max_length=255, blank=True)
+    download_directory_mac = models.CharField(max_length=255, blank=True)
+    #: Other sites SEB may open, besides the LMS and the learning MFE (URL filter expressions).
+    allowed_sites = models.JSONField(default=list, blank=True)
+    #: Browser Exam Keys (hex) the exam also accepts, e.g. of the halls' managed SEB installations.
+    browser_exam_keys = models.JSONField(default=list, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name='+')
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=['course_id', 'content_id'], name='one_seb_settings_per_exam')]
+
+    def __str__(self):
+        return f'SafeExamBrowserSettings({self.content_id}, required={self.required})'

@@ -16,6 +16,7 @@ from offline_delivery_plugin.exams import PROCTORED_MODES, get_active_exam, get_
 from offline_delivery_plugin.models import AttemptRecord, DeliveryFile, ItemAnswer
 from offline_delivery_plugin.onsite_backend import is_onsite_exam
 from offline_delivery_plugin.problems import readable_answers
+from offline_delivery_plugin.safe_exam_browser import requires_safe_exam_browser
 
 __all__ = [
     'STATES',
@@ -52,6 +53,7 @@ def get_monitor(course_key, content_id, now=None):
     now = now or timezone.now()
     exam = get_active_exam(course_key, content_id)
     onsite = is_onsite_exam(exam)
+    seb_required = requires_safe_exam_browser(course_key, exam['content_id'])
     lost_after = timedelta(seconds=settings.OFFLINE_DELIVERY_CONNECTION_LOST_AFTER_SECONDS)
     candidates = {
         candidate.user_id: candidate for candidate in compat.list_enrolled_candidates(course_key)
@@ -67,7 +69,8 @@ def get_monitor(course_key, content_id, now=None):
     exam_records = AttemptRecord.objects.filter(course_id=course_key, content_id=exam['content_id'])
     records = {
         record['attempt_id']: record for record in exam_records.values(
-            'attempt_id', 'last_save_at', 'last_save_seq', 'last_contact_at', 'requires_unlock', 'unlocked_at')
+            'attempt_id', 'last_save_at', 'last_save_seq', 'last_contact_at', 'requires_unlock', 'unlocked_at',
+            'seb_verdict')
     }
     receipts = {attempt_id: row['receipt'] for attempt_id, row in newest_deliveries(exam_records, 'receipt').items()}
 
@@ -90,6 +93,7 @@ def get_monitor(course_key, content_id, now=None):
             last_contact_at=record.get('last_contact_at'),
             seconds_left=_seconds_left(attempt, now),
             receipt=receipts.get(attempt['id'], '') if attempt else '',
+            seb_verdict=record.get('seb_verdict', '') if seb_required else '',
         ))
     return exam, rows
 

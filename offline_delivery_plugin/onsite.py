@@ -17,9 +17,11 @@ docs/decisions/0015-on-site-invigilation-backend.rst says why.
 """
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offline_delivery_plugin import proctoring
+from offline_delivery_plugin.attempts import lock_record, record_of, waits_for_invigilator
 from offline_delivery_plugin.audit import CHANNEL_MONITOR, record_audit_event
 from offline_delivery_plugin.exams import get_attempt_at_exam
 from offline_delivery_plugin.exceptions import AttemptNotFound, CannotCheckIn, CannotReview
@@ -104,8 +106,11 @@ def check_in_from_monitor(course_key, content_id, attempt_id, invigilator, ip_ad
 def _check_in(attempt_id, audit):
     """
     Move the attempt to ready_to_start, decided under its row lock; a check-in of one already in (or started) is a
-    no-op. A refusal is audited after the transaction, so that it stays.
+    no-op. The check-in of an attempt that continues a reopened one is also its unlock (decision 0015): the
+    invigilator confirms the candidate once, not at the check-in and again on the unit. A refusal is audited after
+    the transaction, so that it stays.
     """
+    record_of(attempt_id)  # the plugin's record, which says whether the attempt continues a reopened one
     with transaction.atomic():
         attempt = proctoring.lock_attempt(attempt_id)
         if attempt is None:
@@ -113,6 +118,11 @@ def _check_in(attempt_id, audit):
         status = attempt['status']
         if status in proctoring.AWAITING_SETUP:
             proctoring.mark_exam_attempt_as_ready(attempt_id)
+            record = lock_record(attempt_id)
+            if waits_for_invigilator(record):
+                record.unlocked_at = timezone.now()
+                record.save(update_fields=['unlocked_at'])
+                audit = {**audit, 'unlocked_reopened': True}
             record_audit_event(kind='check_in', outcome=AuditEvent.OK, **audit)
             return proctoring.Status.ready_to_start
     if status in (proctoring.Status.ready_to_start, *proctoring.IN_PROGRESS):

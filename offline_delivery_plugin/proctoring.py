@@ -14,6 +14,7 @@ The API calls are wrappers that look the function up when called, so a test that
 """
 from django.db import transaction
 from edx_proctoring import api as _api
+from edx_proctoring import exceptions as _exceptions
 from edx_proctoring.backends import get_backend_provider
 from edx_proctoring.backends.backend import ProctoringBackendProvider
 from edx_proctoring.exceptions import (
@@ -189,5 +190,20 @@ update_attempt_status = _through('update_attempt_status')
 update_exam_attempt = _through('update_exam_attempt')
 mark_exam_attempt_as_ready = _through('mark_exam_attempt_as_ready')
 mark_exam_attempt_as_ready_to_resume = _through('mark_exam_attempt_as_ready_to_resume')
-remove_exam_attempt = _through('remove_exam_attempt')
 add_allowance_for_user = _through('add_allowance_for_user')
+
+
+#: edx-proctoring 6.1 removes an attempt at the proctoring provider before deleting it, and takes
+#: ``require_backend_removal`` (raising ``BackendProviderCannotRemoveAttempt`` when it must and cannot); 5.x (what
+#: the platform pins) tells the provider in a ``pre_delete`` handler, best effort, and has no such argument.
+REMOVAL_CAN_REQUIRE_THE_PROVIDER = hasattr(_exceptions, 'BackendProviderCannotRemoveAttempt')
+
+
+def remove_exam_attempt(attempt_id, requesting_user, require_backend_removal=True):
+    """
+    edx-proctoring's ``remove_exam_attempt``. ``require_backend_removal`` is passed where edx-proctoring has it
+    (6.1 and later); 5.x always removes at the provider best effort, which is what ``False`` asks for.
+    """
+    if REMOVAL_CAN_REQUIRE_THE_PROVIDER:
+        return _api.remove_exam_attempt(attempt_id, requesting_user, require_backend_removal=require_backend_removal)
+    return _api.remove_exam_attempt(attempt_id, requesting_user)

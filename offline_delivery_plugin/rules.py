@@ -45,7 +45,7 @@ def is_enrolled(user, course_key):
 
 @rules.predicate
 def can_download_reports(user, course_key):
-    """The LMS's data-download permission for the course (course staff, instructors, data researchers)."""
+    """The LMS's permission for the proctored exam results report (instructor.view_exam_results: course staff)."""
     return bool(user.is_authenticated and course_key is not None and compat.can_download_reports(user, course_key))
 
 
@@ -112,6 +112,10 @@ REVIEW_HALL_ATTEMPT = 'offline_delivery_plugin.review_hall_attempt'
 
 #: Set or rotate an exam's invigilator password.
 SET_INVIGILATOR_PASSWORD = 'offline_delivery_plugin.set_invigilator_password'
+#: Turn Safe Exam Browser on or off for an exam and set its SEB settings (quit password, folders, sites, keys).
+CONFIGURE_SAFE_EXAM_BROWSER = 'offline_delivery_plugin.configure_safe_exam_browser'
+#: Give and take the invigilator and chief-invigilator roles of the course.
+MANAGE_HALL_ROLES = 'offline_delivery_plugin.manage_hall_roles'
 #: Read the course's audit log (and export it as CSV).
 VIEW_AUDIT = 'offline_delivery_plugin.view_audit'
 
@@ -120,7 +124,7 @@ MAKE_EXAM_REQUESTS = 'offline_delivery_plugin.make_exam_requests'
 #: See learners' requests, approve or deny them, and add allowances in bulk.
 DECIDE_EXAM_REQUESTS = 'offline_delivery_plugin.decide_exam_requests'
 
-#: Generate and download the proctored results report (learners' emails and results: the data-download right).
+#: Generate and download the proctored results report (learners' emails and results: the LMS's exam-results right).
 DOWNLOAD_REPORTS = 'offline_delivery_plugin.download_reports'
 
 rules.add_perm(WRITE_OWN_ATTEMPT, is_attempt_owner)
@@ -129,6 +133,8 @@ rules.add_perm(MAKE_EXAM_REQUESTS, is_enrolled)
 rules.add_perm(DECIDE_EXAM_REQUESTS, is_course_staff)
 rules.add_perm(SET_INVIGILATOR_PASSWORD, is_course_staff)
 rules.add_perm(VIEW_AUDIT, is_course_staff)
+rules.add_perm(MANAGE_HALL_ROLES, is_course_staff)
+rules.add_perm(CONFIGURE_SAFE_EXAM_BROWSER, is_course_staff)
 # Course staff always may; the hall roles as far as the course's Advanced Settings let them.
 rules.add_perm(REOPEN_ATTEMPT, is_course_staff | (is_chief_invigilator & course_lets_chiefs_reopen)
                | (is_invigilator & course_lets_invigilators_reopen))

@@ -15,6 +15,8 @@ from offline_delivery_plugin.views import (
     OnThisDevicePageView,
     PluginJavaScriptCatalog,
     ReportDownloadView,
+    SafeExamBrowserConfigView,
+    SafeExamBrowserQuitView,
     ServiceWorkerView,
 )
 
@@ -33,6 +35,9 @@ urlpatterns = [
     path('check-in/<database_id:attempt_id>/', CheckInPageView.as_view(), name='check-in'),
     path('exam-file/', ExamFilePageView.as_view(), name='exam-file'),
     path('on-this-device/', OnThisDevicePageView.as_view(), name='on-this-device'),
+    re_path(r'^safe-exam-browser/(?P<token>[\w:.-]{1,500})/exam\.seb$', SafeExamBrowserConfigView.as_view(),
+            name='seb-config'),
+    path('safe-exam-browser/quit/', SafeExamBrowserQuitView.as_view(), name='seb-quit'),
     re_path(rf'^courses/{COURSE_ID_PATTERN}/reports/(?P<token>[\w:-]+)/$', ReportDownloadView.as_view(),
             name='report-download'),
 ]

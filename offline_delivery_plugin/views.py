@@ -53,6 +53,50 @@ class ServiceWorkerView(View):
         return response
 
 
+class SafeExamBrowserConfigView(View):
+    """
+    An exam's ``.seb`` file, for Safe Exam Browser to start with (the ``sebs://`` link on the learner's exam page
+    and the course page) or for a hall's IT to install on its computers.
+
+    Permission: public, with a link the site signed. SEB loads the file with its own client, without the learner's
+    session (as Moodle's ``config.php`` link does), so the link names the exam signed by the site; a link the site
+    did not make, or an exam that does not require SEB, is a 404. The file holds what SEB needs and no secret of
+    the plugin's: the quit password only as SEB's SHA-256 of it.
+    """
+
+    public = True
+    http_method_names = ['get', 'head']
+
+    def get(self, request, token):
+        """The file."""
+        try:
+            course_key, content_id = api.read_config_link_token(token)
+            data = api.seb_config_file(course_key, content_id)
+        except api.ExamNotFound as error:
+            raise Http404(error.user_message) from error
+        response = HttpResponse(data, content_type='application/seb')
+        response['Content-Disposition'] = 'attachment; filename="exam.seb"'
+        response['Cache-Control'] = 'private, no-cache, no-store'
+        response['X-Content-Type-Options'] = 'nosniff'
+        return response
+
+
+class SafeExamBrowserQuitView(View):
+    """
+    The exam's quit URL (``quitURL`` of its ``.seb`` file): Safe Exam Browser quits when it is asked to open it,
+    after asking the user. Opened in any other browser, it says so.
+
+    Permission: public; it holds nothing.
+    """
+
+    public = True
+    http_method_names = ['get', 'head']
+
+    def get(self, request):
+        """The page SEB never shows."""
+        return _page(request, 'offline_delivery_plugin/seb_quit.html')
+
+
 class OnThisDevicePageView(View):
     """
     *Exams on this device*: the way back into an exam when the learning MFE cannot open without the network (a
@@ -142,18 +186,26 @@ class MonitorPageView(CoursePagePermissionMixin, View):
 
 def dashboard_tab_context(user, course_key):
     """
-    What the course's offline-delivery tab shows ``user``: the exams, and for course staff the passwords and the
-    audit log. Shared by the page below and the Instructor Dashboard pipeline step, so both show the same.
+    What the course's offline-delivery tab shows ``user``: the exams, and for course staff the passwords, the hall
+    roles and the audit log. Shared by the page below and the Instructor Dashboard pipeline step, so both show the same.
     """
     dashboard = api.get_course_dashboard(course_key)
     can_decide = rules_lib.has_perm(rules.DECIDE_EXAM_REQUESTS, user, course_key)
     requests = api.list_course_requests(course_key) if can_decide else []
+    can_manage_roles = rules_lib.has_perm(rules.MANAGE_HALL_ROLES, user, course_key)
+    can_configure_seb = rules_lib.has_perm(rules.CONFIGURE_SAFE_EXAM_BROWSER, user, course_key)
     return {
         'course_id': dashboard.course_id, 'course_name': dashboard.course_name, 'exams': dashboard.exams,
         'can_set_password': rules_lib.has_perm(rules.SET_INVIGILATOR_PASSWORD, user, course_key),
         'can_view_audit': rules_lib.has_perm(rules.VIEW_AUDIT, user, course_key),
         'can_decide': can_decide,
         'can_download_reports': rules_lib.has_perm(rules.DOWNLOAD_REPORTS, user, course_key),
+        'can_manage_roles': can_manage_roles,
+        'settings_check': (api.check_course_settings(course_key)
+                           if rules_lib.has_perm(rules.VALIDATE_COURSE_SETTINGS, user, course_key) else None),
+        'hall_roles': api.list_hall_roles(course_key) if can_manage_roles else [],
+        'safe_exam_browser': [(row.exam, api.get_safe_exam_browser_exam(course_key, row.exam.content_id))
+                              for row in dashboard.exams] if can_configure_seb else [],
         'pending_requests': [r for r in requests if r.status == 'pending'],
         'decided_requests': [r for r in requests if r.status != 'pending'][:RECENT_DECISIONS],
     }
@@ -211,8 +263,10 @@ class ExamRequestsPageView(CoursePagePermissionMixin, View):
             learner_exam = api.get_learner_exam(request.user, self.course_key, content_id)
         except api.RequestRefused as refusal:
             raise Http404(refusal.user_message) from refusal
+        seb = api.get_safe_exam_browser_exam(self.course_key, content_id)
         return _page(request, 'offline_delivery_plugin/exam_requests.html', {
             'learner_exam': learner_exam, 'error': error, 'done': request.GET.get('done', ''),
+            'seb': seb if seb.required else None,
         }, course_key=self.course_key, status=status)
 
     def post(self, request, course_id, content_id):

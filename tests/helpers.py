@@ -7,6 +7,7 @@ reopened attempt. No test module imports another; what two of them share is here
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from edx_proctoring import api as proctoring_api
@@ -37,17 +38,29 @@ NUMERIC = answer_key('problem', 'final_num_bits')
 
 def start_exam(client, user, course_key, content_id, proctored=True):
     """
-    Start ``user``'s attempt at the exam through edx-proctoring's REST API, as the exam page's Start button does.
+    Start ``user``'s attempt at the exam through edx-proctoring's REST API, as the learner's exam screens do. An
+    exam proctored on site (the demo's proctored exams) is first created, then checked in from the Monitor by the
+    course's invigilator, then started, as in a hall; any other exam starts with its creation.
 
     Returns the attempt as edx-proctoring serialises it.
     """
     exam = proctoring_api.get_exam_by_content_id(str(course_key), content_id)
     client.force_login(user)
+    in_hall = proctored and exam['is_proctored'] and exam['backend'] == 'onsite_invigilation'
     response = client.post(ATTEMPT_API, data=json.dumps({
-        'exam_id': exam['id'], 'start_clock': 'true', 'attempt_proctored': 'true' if proctored else 'false',
+        'exam_id': exam['id'], 'start_clock': 'false' if in_hall else 'true',
+        'attempt_proctored': 'true' if proctored else 'false',
     }), content_type='application/json')
     assert response.status_code == 200, response.content
-    return proctoring_api.get_exam_attempt_by_id(response.json()['exam_attempt_id'])
+    attempt = proctoring_api.get_exam_attempt_by_id(response.json()['exam_attempt_id'])
+    if in_hall:
+        invigilator = get_user_model().objects.get(username='invigilator')
+        api.check_in_from_monitor(course_key, content_id, attempt['id'], invigilator)
+        attempt = start_attempt(client, attempt)
+        # The check-in recorded the attempt (it reads whether it continues a reopened one); the start's commit would
+        # bring that record in step, but a test's transaction never commits, so it is brought in step here.
+        api.sync_attempt_record(attempt['id'])
+    return attempt
 
 
 def use_onsite_invigilation(demo, content_id=None):
@@ -55,6 +68,16 @@ def use_onsite_invigilation(demo, content_id=None):
     on publish when the course team chose *On-site invigilation* as the course's proctoring provider."""
     exam = proctoring_api.get_exam_by_content_id(str(demo.course_key), content_id or demo.final_exam_id)
     proctoring_api.update_exam(exam['id'], backend='onsite_invigilation')
+    return exam['id']
+
+
+def leave_onsite_invigilation(demo, content_id=None):
+    """Make the demo's final exam (or ``content_id``) one with edx-proctoring's default backend, as Studio does on
+    publish when the course team moves the course to it: a continuation then starts without a check-in and waits
+    for the invigilator password on the candidate's screen (at an exam proctored on site the check-in is that
+    password)."""
+    exam = proctoring_api.get_exam_by_content_id(str(demo.course_key), content_id or demo.final_exam_id)
+    proctoring_api.update_exam(exam['id'], backend='null')
     return exam['id']
 
 

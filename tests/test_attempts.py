@@ -7,7 +7,7 @@ from edx_proctoring import api as proctoring_api
 from edx_proctoring.models import ProctoredExamStudentAttempt
 
 from offline_delivery_plugin import api
-from tests.helpers import start_exam, submit_exam
+from tests.helpers import leave_onsite_invigilation, start_exam, submit_exam
 
 
 @pytest.mark.usefixtures('eager_celery')
@@ -26,7 +26,9 @@ class TestAttemptRecord:
         assert record.content_id == demo.final_exam_id
 
     def test_nothing_is_recorded_when_the_transaction_does_not_commit(self, client, demo):
-        # Inside the test's transaction no commit happens, so no sync runs: nothing is read half-written.
+        # Inside the test's transaction no commit happens, so no sync runs: nothing is read half-written. (At an exam
+        # proctored on site the check-in records the attempt on purpose: tests/test_onsite.py.)
+        leave_onsite_invigilation(demo)
         attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
         assert api.get_attempt_record(attempt['id']) is None
 

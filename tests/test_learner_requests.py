@@ -188,3 +188,19 @@ def test_a_bad_csv_file_changes_nothing(demo, data, message):
         api.add_allowances_from_csv(demo.course_key, data, demo.course_staff)
     assert message in caught.value.user_message
     assert not ProctoredExamStudentAllowance.objects.exists()
+
+
+def test_the_learners_page_of_the_exam_reads_the_review_result_pending_then_satisfactory(client, demo):
+    """What the legacy start page showed (the guide's "proctored session result") is on the learner's page of the
+    exam, which the MFE's breadcrumbs line links to."""
+    from edx_proctoring.models import ProctoredExamStudentAttempt  # pylint: disable=import-outside-toplevel
+
+    attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+    assert api.get_learner_exam(demo.verified_learner, demo.course_key, demo.final_exam_id).review_result == ''
+    submit_exam(client, attempt)
+    url = f'/offline-delivery/courses/{demo.course_key}/exams/{demo.final_exam_id}/requests/'
+    assert 'Proctored session result: <strong>Pending (the review is not finished yet)</strong>' in client.get(
+        url).content.decode()
+    for status, shown in (('verified', 'Satisfactory'), ('rejected', 'Unsatisfactory')):
+        ProctoredExamStudentAttempt.objects.filter(id=attempt['id']).update(status=status)
+        assert f'Proctored session result: <strong>{shown}</strong>' in client.get(url).content.decode()

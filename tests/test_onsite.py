@@ -15,12 +15,13 @@ from edx_proctoring import api as proctoring_api
 from edx_proctoring.models import ProctoredExamSoftwareSecureComment, ProctoredExamSoftwareSecureReview
 
 from offline_delivery_plugin import api
-from offline_delivery_plugin.models import AuditEvent
+from offline_delivery_plugin.models import AttemptRecord, AuditEvent
 from offline_delivery_plugin.onsite_backend import OnSiteInvigilationBackend
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from tests.helpers import (
     ATTEMPT_API,
     create_onsite_attempt,
+    exam_of,
     start_attempt,
     start_exam,
     submit_exam,
@@ -124,12 +125,39 @@ def test_the_check_in_password_tries_are_limited(client, demo):
 
 
 def test_nobody_checks_in_at_an_exam_that_is_not_on_site(client, demo):
+    proctoring_api.update_exam(exam_of(demo)['id'], backend='null')  # a course that left edx-proctoring's default
     started = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
     with pytest.raises(api.CannotCheckIn):
         api.check_in_from_monitor(demo.course_key, demo.final_exam_id, started['id'], demo.invigilator)
     assert AuditEvent.objects.get(kind='check_in').detail['reason'] == 'not_onsite'
     with pytest.raises(api.AttemptNotFound):
         api.get_check_in(demo.verified_learner, started['id'])
+
+
+@pytest.mark.parametrize('by_password', [True, False])
+def test_the_check_in_of_a_reopened_attempts_continuation_is_its_unlock(client, demo, by_password):
+    """Flow D in a hall: the candidate continues a reopened attempt through the library's screens, so the
+    invigilator's check-in (password on the candidate's screen, or the Monitor) is the one confirmation."""
+    submitted = _submitted_onsite_attempt(client, demo)
+    api.reopen_attempt(demo.course_key, demo.final_exam_id, submitted['id'], 10, 'Wi-Fi down', demo.chief_invigilator)
+    continuation = create_onsite_attempt(client, demo)
+    if by_password:
+        api.check_in_with_password(demo.verified_learner, continuation['id'], INVIGILATOR_PASSWORD)
+    else:
+        api.check_in_from_monitor(demo.course_key, demo.final_exam_id, continuation['id'], demo.invigilator)
+    record = AttemptRecord.objects.get(attempt_id=continuation['id'])
+    assert record.requires_unlock is True and record.unlocked_at is not None
+    check_in = AuditEvent.objects.get(kind='check_in', attempt_id=continuation['id'])
+    assert (check_in.outcome, check_in.detail['unlocked_reopened']) == ('ok', True)
+    assert start_attempt(client, continuation)['status'] == 'started'
+    session = api.start_candidate_session(demo.verified_learner, continuation['id'])
+    assert session.locked is False  # the file's key and binding, not a locked session
+
+
+def test_a_plain_check_in_unlocks_nothing(client, demo):
+    created = create_onsite_attempt(client, demo)
+    api.check_in_from_monitor(demo.course_key, demo.final_exam_id, created['id'], demo.invigilator)
+    assert 'unlocked_reopened' not in AuditEvent.objects.get(kind='check_in').detail
 
 
 def test_a_check_in_after_the_start_changes_nothing_and_a_finished_attempt_is_refused(client, demo):

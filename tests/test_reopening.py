@@ -8,7 +8,15 @@ from offline_delivery_plugin import api
 from offline_delivery_plugin.exceptions import AttemptNotInProgress
 from offline_delivery_plugin.models import AuditEvent
 from sandbox.host.demo import INVIGILATOR_PASSWORD
-from tests.helpers import CONTROL_WORD, ESSAY, NUMERIC, Chain, reopened_and_continued, start_exam
+from tests.helpers import (
+    CONTROL_WORD,
+    ESSAY,
+    NUMERIC,
+    Chain,
+    leave_onsite_invigilation,
+    reopened_and_continued,
+    start_exam,
+)
 
 
 def test_suggested_extra_time_is_the_time_offline(demo, submitted):
@@ -28,6 +36,7 @@ def test_reopen_gives_the_time_left_plus_extra(demo, submitted):
 
 def test_the_candidate_continues_in_a_successor_with_every_answer_and_locked(client, demo, submitted):
     api.reopen_attempt(demo.course_key, demo.final_exam_id, submitted['id'], 10, '', demo.chief_invigilator)
+    leave_onsite_invigilation(demo)  # on site, the check-in is the unlock (tests/test_onsite.py)
     successor = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
     assert successor['id'] != submitted['id']
     assert successor['status'] == 'started'
@@ -52,6 +61,7 @@ def test_the_candidate_continues_in_a_successor_with_every_answer_and_locked(cli
 
 def test_password_guessing_is_limited_per_attempt(client, demo, submitted):
     api.reopen_attempt(demo.course_key, demo.final_exam_id, submitted['id'], 10, '', demo.chief_invigilator)
+    leave_onsite_invigilation(demo)  # on site, the check-in is the unlock (tests/test_onsite.py)
     successor = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
     api.start_candidate_session(demo.verified_learner, successor['id'])
     for number in range(5):
@@ -86,6 +96,7 @@ def test_the_monitor_shows_a_reopened_attempt_until_the_password_is_typed(client
     assert state() == 'submitted_online'
     api.reopen_attempt(demo.course_key, demo.final_exam_id, submitted['id'], 10, '', demo.chief_invigilator)
     assert state() == 'reopened', 'waiting for the candidate to continue'
+    leave_onsite_invigilation(demo)  # on site, the check-in is the unlock (tests/test_onsite.py)
     successor = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
     api.start_candidate_session(demo.verified_learner, successor['id'])
     assert state() == 'reopened', 'waiting for the invigilator password'

@@ -177,7 +177,7 @@ def test_filters_are_added_to_the_steps_already_configured(default_project):
         assert filters[filter_type]['pipeline'].count(step) == 1
     # Without any configuration before it, exactly the README's configuration.
     assert _run_settings(default_project, 'lms')['OPEN_EDX_FILTERS_CONFIG'] == {
-        filter_type: {'fail_silently': False, 'pipeline': [step]} for filter_type, step in FILTER_STEPS.items()
+        filter_type: {'fail_silently': True, 'pipeline': [step]} for filter_type, step in FILTER_STEPS.items()
     }
 
 
@@ -248,10 +248,27 @@ def test_launch_builds_the_openedx_image(default_project):
 
 
 @pytest.mark.parametrize('path', ['apps/openedx/config/lms.env.yml', 'apps/openedx/config/cms.env.yml'])
-def test_proctored_exams_are_on(default_project, path):
+def test_proctored_exams_and_the_course_settings_field_are_on(default_project, path):
     features = yaml.safe_load(default_project.read(path))['FEATURES']
     assert features['ENABLE_SPECIAL_EXAMS'] is True
     assert features['ENABLE_PROCTORED_EXAMS'] is True
+    # Studio shows and saves other_course_settings only with it (cms/envs/common.py: default False).
+    assert features['ENABLE_OTHER_COURSE_SETTINGS'] is True
+
+
+def test_a_mounted_checkout_is_installed_instead_of_the_package(tmp_path_factory, plugin_site):
+    checkout = tmp_path_factory.mktemp('src') / 'offline-delivery-plugin'
+    checkout.mkdir()
+    project = TutorProject(tmp_path_factory.mktemp('tutor-root'), plugin_site, tmp_path_factory.mktemp('plugins'))
+    project.run('plugins', 'enable', 'offline_delivery')
+    project.run('mounts', 'add', str(checkout))
+    project.run('config', 'save')
+    listed = project.run('mounts', 'list').stdout
+    assert 'mnt-offline-delivery-plugin' in listed
+    dockerfile = project.read('build/openedx/Dockerfile')
+    assert '$PIP_COMMAND install -e "/mnt/offline-delivery-plugin"' in dockerfile
+    assert 'offline-delivery-plugin==' not in dockerfile
+    assert f'{checkout}:/mnt/offline-delivery-plugin' in project.read('local/docker-compose.yml')
 
 
 def test_caddy_lets_uploads_through_and_keeps_the_files_private(default_project):
@@ -285,3 +302,16 @@ def test_on_site_invigilation_is_offered_beside_the_configured_backends(default_
         assert backends == {**configured, 'onsite_invigilation': {}}
         assert _run_settings(default_project, service)['PROCTORING_BACKENDS'] == {
             'DEFAULT': 'null', 'null': {}, 'onsite_invigilation': {}}
+
+
+def test_the_learning_mfe_gets_the_exam_file_widget_in_the_breadcrumbs_slot(default_project):
+    # tutor-mfe (pinned in requirements/test.txt) renders the learning MFE's env.config.jsx from the plugin's
+    # mfe-env-config-* patches and its PLUGIN_SLOTS item.
+    config = default_project.read('plugins/mfe/build/mfe/env.config.jsx')
+    assert 'function OfflineDeliveryExamFile({ courseId, sequenceId })' in config
+    learning = config[config.index("process.env.APP_ID == 'learning'"):]
+    assert "addPlugins(config, 'org.openedx.frontend.learning.course_breadcrumbs.v1', [{" in learning
+    assert 'RenderWidget: OfflineDeliveryExamFile' in learning
+    # The LMS knows the learning MFE's origin, which may frame the plugin's exam-file page.
+    lms = default_project.read('apps/openedx/settings/lms/production.py')
+    assert 'LEARNING_MICROFRONTEND_URL = ' in lms

@@ -3,8 +3,9 @@ The one door to the host platform.
 
 Everything the plugin needs from edx-platform goes through the functions below. Each delegates to the backend
 module named by ``settings.OFFLINE_DELIVERY_EDXAPP_BACKEND``: ``offline_delivery_plugin.compat.edx_platform`` in
-the LMS and Studio (the only module of the plugin that imports edx-platform), or the sandbox host's module, which
-provides the same functions over its own tables. ``tests/test_compat.py`` checks that both backends offer exactly
+the LMS and Studio (with ``compat.course_tab``, the course tab's class that only the LMS loads, the only modules of
+the plugin that import edx-platform), or the sandbox host's module, which provides the same functions over its own
+tables. ``tests/test_compat.py`` checks that both backends offer exactly
 these functions with the same signatures.
 """
 from functools import cache
@@ -19,14 +20,18 @@ __all__ = [
     'get_course_home_url',
     'get_display_names',
     'get_enrollment_mode',
+    'get_exam_courseware_url',
     'get_exam_item_ids',
     'get_exam_unit_ids',
     'get_user_language',
+    'grant_course_role',
     'has_course_role',
     'is_course_instructor',
     'is_course_staff',
+    'list_course_role_users',
     'list_enrolled_candidates',
     'load_learner_blocks',
+    'revoke_course_role',
 ]
 
 #: The functions every backend must provide, with the signatures of the wrappers below.
@@ -35,6 +40,9 @@ BACKEND_FUNCTIONS = (
     'is_course_staff',
     'is_course_instructor',
     'has_course_role',
+    'list_course_role_users',
+    'grant_course_role',
+    'revoke_course_role',
     'get_enrollment_mode',
     'get_anonymous_user_id',
     'get_exam_item_ids',
@@ -45,6 +53,7 @@ BACKEND_FUNCTIONS = (
     'can_download_reports',
     'get_user_language',
     'get_course_home_url',
+    'get_exam_courseware_url',
 )
 
 
@@ -87,6 +96,27 @@ def has_course_role(user, course_key, role):
     Return True when ``user`` holds the course access role ``role`` (one of ``offline_delivery_plugin.roles``).
     """
     return _backend().has_course_role(user, course_key, role)
+
+
+def list_course_role_users(course_key, role):
+    """
+    The users who hold the course access role ``role`` in the course, ordered by username.
+    """
+    return _backend().list_course_role_users(course_key, role)
+
+
+def grant_course_role(user, course_key, role):
+    """
+    Give ``user`` (an active account) the course access role ``role`` in the course; a no-op when they hold it.
+    """
+    return _backend().grant_course_role(user, course_key, role)
+
+
+def revoke_course_role(user, course_key, role):
+    """
+    Take the course access role ``role`` in the course from ``user``; a no-op when they do not hold it.
+    """
+    return _backend().revoke_course_role(user, course_key, role)
 
 
 def get_enrollment_mode(user, course_key):
@@ -188,3 +218,11 @@ def get_course_home_url(course_key):
     where the plugin's pages link back to.
     """
     return _backend().get_course_home_url(course_key)
+
+
+def get_exam_courseware_url(course_key, content_id):
+    """
+    Return the URL of the exam (its subsection, ``content_id``) in the learning MFE: where Safe Exam Browser starts
+    for it (the ``.seb`` file's ``startURL``).
+    """
+    return _backend().get_exam_courseware_url(course_key, content_id)

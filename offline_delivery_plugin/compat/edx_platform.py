@@ -1,8 +1,9 @@
 """
 The edx-platform backend of ``offline_delivery_plugin.compat``.
 
-This is the only module of the plugin that imports edx-platform. The imports are inside the functions so the
-module can be imported (and its signatures checked) where edx-platform is not installed.
+This is, with the course tab (``compat/course_tab.py``), the only module of the plugin that imports edx-platform.
+The imports are inside the functions so the module can be imported (and its signatures checked) where edx-platform
+is not installed.
 """
 # pylint: disable=import-error,import-outside-toplevel
 from offline_delivery_plugin.data import CONTENT_ONLY_BLOCK_TYPES, Candidate, CourseInfo
@@ -51,6 +52,36 @@ def has_course_role(user, course_key, role):
     from common.djangoapps.student.roles import CourseRole
 
     return CourseRole(role, course_key).has_user(user)
+
+
+def list_course_role_users(course_key, role):
+    """
+    ``CourseRole(role, course_key).users_with_role()`` (common/djangoapps/student/roles.py, read at
+    openedx/openedx-platform c6607476: the legacy ``CourseAccessRole`` rows for a role openedx-authz does not map).
+    """
+    from common.djangoapps.student.roles import CourseRole
+
+    return list(CourseRole(role, course_key).users_with_role().order_by('username'))
+
+
+def grant_course_role(user, course_key, role):
+    """
+    ``CourseRole(role, course_key).add_users(user)``: one ``CourseAccessRole`` row (get_or_create there), as the
+    Instructor Dashboard's membership list grants its roles; it silently skips an inactive account, which the
+    plugin refuses before calling it.
+    """
+    from common.djangoapps.student.roles import CourseRole
+
+    CourseRole(role, course_key).add_users(user)
+
+
+def revoke_course_role(user, course_key, role):
+    """
+    ``CourseRole(role, course_key).remove_users(user)``.
+    """
+    from common.djangoapps.student.roles import CourseRole
+
+    CourseRole(role, course_key).remove_users(user)
 
 
 def get_enrollment_mode(user, course_key):
@@ -182,12 +213,15 @@ def load_learner_blocks(user, course_key, usage_ids):
 
 def can_download_reports(user, course_key):
     """
-    The LMS's permission for the Data Download reports (``instructor.research``, held by course staff, instructors
-    and data researchers), as its own proctored results report checks.
+    The LMS's permission for its own proctored exam results report, ``instructor.view_exam_results``
+    (``permissions.EXAM_RESULTS``: course staff, which includes instructors and global staff), which the platform's
+    ``get_proctored_exam_results`` requires (lms/djangoapps/instructor/permissions.py, read at openedx/openedx-platform
+    8fe0640e: ``EXAM_RESULTS: is_course_staff``). Not ``instructor.research``, which only global staff and data
+    researchers hold.
     """
     from lms.djangoapps.instructor import permissions
 
-    return bool(user.is_authenticated and user.has_perm(permissions.CAN_RESEARCH, course_key))
+    return bool(user.is_authenticated and user.has_perm(permissions.EXAM_RESULTS, course_key))
 
 
 def get_user_language(user):
@@ -208,3 +242,15 @@ def get_course_home_url(course_key):
     from openedx.features.course_experience.url_helpers import get_learning_mfe_home_url
 
     return get_learning_mfe_home_url(course_key, url_fragment='home')
+
+
+def get_exam_courseware_url(course_key, content_id):
+    """
+    The exam's subsection in the learning MFE, as the LMS links to it: ``get_learning_mfe_courseware_url`` of
+    ``openedx/features/course_experience/url_helpers.py`` (read at openedx/openedx-platform e57a655d:
+    ``{LEARNING_MICROFRONTEND_URL}/course/{course_key}/{sequence_key}``).
+    """
+    from opaque_keys.edx.keys import UsageKey
+    from openedx.features.course_experience.url_helpers import get_learning_mfe_courseware_url
+
+    return get_learning_mfe_courseware_url(course_key, UsageKey.from_string(content_id))

@@ -7,12 +7,23 @@ course has offline delivery on, while the learner's attempt is in progress, it a
 its script and its styles) to the unit.
 
 ``AddOfflineDeliveryTabToInstructorDashboard`` runs on ``org.openedx.learning.instructor.dashboard.render.started.v1``
-(``InstructorDashboardRenderStarted``, the legacy Instructor Dashboard) and adds the "Offline delivery & proctoring"
-section; ``AddOfflineDeliveryTabToInstructorTabs`` runs on
-``org.openedx.learning.instructor.dashboard.tabs.requested.v1`` (``InstructorDashboardTabsRequested``, the
-Instructor Dashboard MFE) and adds the same tab as a link to the plugin's page.
+(``InstructorDashboardRenderStarted``, the legacy Instructor Dashboard: Teak and Ulmo, and Verawood or later only
+with the ``instructor.legacy_instructor_dashboard`` flag on, as the view redirects to the instructor MFE before the
+filter otherwise) and adds the "Offline delivery & proctoring" section; ``AddOfflineDeliveryTabToInstructorTabs``
+runs on ``org.openedx.learning.instructor.dashboard.tabs.requested.v1`` (``InstructorDashboardTabsRequested``,
+which the instructor MFE's course API triggers from Verawood on: openedx-platform #38499 on master, #38663 on
+``release/verawood``; openedx-filters 3.4.0 or later) and adds the same tab as a link to the plugin's page. The
+course tab (``compat/course_tab.py``) reaches the same page in every release.
 Configuration for the LMS: docs/install.rst.
+
+No step may break what the platform renders: each catches its own failure, logs it with the traceback and hands
+the platform's objects back as they came (``leaves_unchanged_on_failure``), whatever ``fail_silently`` the
+operator set for the filter. (openedx-filters re-raises a step's exception when ``fail_silently`` is False, and an
+exception in the unit-render step would then break every unit of every course.)
 """
+import functools
+import logging
+
 import crum
 import rules as rules_lib
 from django.template.loader import render_to_string
@@ -35,6 +46,24 @@ TAB_ID = 'offline_delivery'
 #: Where the legacy dashboard finds the section's Mako template (the plugin adds its templates to Mako's lookup).
 TEMPLATE_PATH_PREFIX = '/offline_delivery_plugin/instructor_dashboard/'
 
+log = logging.getLogger(__name__)
+
+
+def leaves_unchanged_on_failure(run_filter):
+    """
+    Wrap a step's ``run_filter`` so that any failure of the plugin's own is logged and the filter's arguments are
+    returned unchanged: the unit, or the dashboard, is shown as the platform rendered it, without the plugin's part.
+    """
+    @functools.wraps(run_filter)
+    def run(self, **kwargs):
+        try:
+            return run_filter(self, **kwargs)
+        except Exception:  # pylint: disable=broad-except
+            log.exception("offline_delivery_plugin: %s failed; the platform's page is left as it was rendered",
+                          type(self).__name__)
+            return kwargs
+    return run
+
 
 class AddCandidatePageToExamUnits(PipelineStep):
     """
@@ -42,6 +71,7 @@ class AddCandidatePageToExamUnits(PipelineStep):
     is left exactly as rendered.
     """
 
+    @leaves_unchanged_on_failure
     def run_filter(self, block, fragment, context, view):  # pylint: disable=arguments-differ
         """Prepend the candidate page's bar to the unit and add its script and styles."""
         unchanged = {'block': block, 'fragment': fragment, 'context': context, 'view': view}
@@ -71,6 +101,7 @@ class AddOfflineDeliveryTabToInstructorDashboard(PipelineStep):
     fragment rendered for the current user, with a CSRF token for the password forms.
     """
 
+    @leaves_unchanged_on_failure
     def run_filter(self, context, template_name):  # pylint: disable=arguments-differ
         """Append the section to ``context['sections']``; anything else stays as it was."""
         unchanged = {'context': context, 'template_name': template_name}
@@ -108,9 +139,14 @@ class AddOfflineDeliveryTabToInstructorTabs(PipelineStep):
     #: After the MFE's own tabs.
     SORT_ORDER = 1000
 
-    def run_filter(self, tabs, user, course_key):  # pylint: disable=arguments-differ
-        """Append the tab when ``user`` may see it; the list is otherwise untouched."""
-        unchanged = {'tabs': tabs, 'user': user, 'course_key': course_key}
+    @leaves_unchanged_on_failure
+    def run_filter(self, tabs, user, course_key, **kwargs):  # pylint: disable=arguments-differ
+        """
+        Append the tab when ``user`` may see it; the list is otherwise untouched. The filter's signature as
+        openedx-filters 3.4.0 introduced it and 3.4.1 kept it (``tabs, user, course_key``; 3.4.1 changed only
+        what ``run_filter`` of the filter class returns), and any later argument is passed on untouched.
+        """
+        unchanged = {'tabs': tabs, 'user': user, 'course_key': course_key, **kwargs}
         if not _may_see_tab(user, course_key) or any(tab.get('tab_id') == TAB_ID for tab in tabs or ()):
             return unchanged
         url = reverse('offline_delivery_plugin:course-dashboard', kwargs={'course_id': str(course_key)})

@@ -6,8 +6,8 @@ from django.apps import AppConfig
 
 class HostConfig(AppConfig):
     """
-    Registers edx-proctoring's runtime services and connects the plugins' signal receivers, as the LMS does at
-    start-up (its apps' ``ready()`` and ``connect_plugin_receivers(ProjectType.LMS)``).
+    Registers edx-proctoring's runtime services and connects the plugins' signal receivers, as the LMS and Studio
+    do at start-up (their apps' ``ready()`` and ``connect_plugin_receivers(ProjectType.LMS)``, ``(ProjectType.CMS)``).
     """
 
     name = 'sandbox.host'
@@ -23,3 +23,5 @@ class HostConfig(AppConfig):
 
         register_runtime_services()
         connect_plugin_receivers(PROJECT_TYPE)
+        # The sandbox plays Studio too (its Studio pages, studio.py): Studio's receivers, as the CMS connects them.
+        connect_plugin_receivers('cms.djangoapp')

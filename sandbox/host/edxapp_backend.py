@@ -56,6 +56,24 @@ def has_course_role(user, course_key, role):
     return _has_role(user, course_key, (role,))
 
 
+def list_course_role_users(course_key, role):
+    """The holders of the course access role, by username (``CourseRole.users_with_role``)."""
+    user_model = CourseAccessRole._meta.get_field('user').related_model
+    return list(user_model.objects.filter(courseaccessrole__course__course_key=course_key,
+                                          courseaccessrole__role=role).order_by('username'))
+
+
+def grant_course_role(user, course_key, role):
+    """One ``CourseAccessRole`` row, made once (``CourseRole.add_users``: get_or_create; inactive accounts skipped)."""
+    if user.is_authenticated and user.is_active:
+        CourseAccessRole.objects.get_or_create(user=user, course=Course.objects.get(course_key=course_key), role=role)
+
+
+def revoke_course_role(user, course_key, role):
+    """The row deleted, if there is one (``CourseRole.remove_users``)."""
+    CourseAccessRole.objects.filter(user=user, course__course_key=course_key, role=role).delete()
+
+
 def get_enrollment_mode(user, course_key):
     """The mode of the active enrollment, or None."""
     if not user.is_authenticated:
@@ -125,9 +143,12 @@ def get_display_names(course_key, usage_ids):
 
 
 def can_download_reports(user, course_key):
-    """Course staff, instructors and data researchers, or global staff (the LMS's ``instructor.research``)."""
-    return bool(user.is_authenticated and (user.is_staff or _has_role(
-        user, course_key, (*STAFF_ROLES, 'data_researcher'))))
+    """
+    The LMS's ``instructor.view_exam_results`` (``EXAM_RESULTS: is_course_staff``, openedx-platform 8fe0640e
+    lms/djangoapps/instructor/permissions.py): course staff and instructors, or global staff; a data researcher
+    alone does not hold it.
+    """
+    return is_course_staff(user, course_key)
 
 
 def load_learner_blocks(user, course_key, usage_ids):
@@ -154,3 +175,9 @@ def get_user_language(user):
 def get_course_home_url(course_key):
     """The sandbox's course outline, standing in for the learning MFE's course home."""
     return reverse('host:course', args=[str(course_key)])
+
+
+def get_exam_courseware_url(course_key, content_id):
+    """The exam's subsection in the sandbox's learning MFE shell, at the route the real MFE has
+    (``/course/<course>/<sequence>``, as ``get_learning_mfe_courseware_url`` builds it)."""
+    return f'{settings.LEARNING_MICROFRONTEND_URL}/course/{course_key}/{content_id}'

@@ -5,10 +5,14 @@ course (edx-platform's ``cms.djangoapps.contentstore.proctoring.register_special
 Studio owns the ``ProctoredExam`` rows; the plugin only reads them.
 """
 import logging
+from datetime import UTC, datetime
 
 from django.conf import settings
+from django.db import transaction
 from edx_proctoring import api as proctoring_api
 from edx_proctoring.exceptions import ProctoredExamNotFoundException, ProctoredExamReviewPolicyNotFoundException
+from openedx_events.content_authoring.data import CourseCatalogData, CourseScheduleData
+from openedx_events.content_authoring.signals import COURSE_CATALOG_INFO_CHANGED
 
 from sandbox.host.models import Block
 
@@ -77,7 +81,20 @@ def publish_course(course, publisher):
         if exam['content_id'] not in active:
             proctoring_api.update_exam(exam['id'], is_active=False)
             log.info('Deactivated exam %s of %s', exam['content_id'], course_id)
+    transaction.on_commit(lambda: _emit_catalog_info_changed(course))
     return len(active)
+
+
+def _emit_catalog_info_changed(course):
+    """
+    openedx-events' ``COURSE_CATALOG_INFO_CHANGED``, as Studio sends it after a publish (openedx-platform d090e2bf,
+    cms/djangoapps/contentstore/signals/handlers.py: ``listen_for_course_publish`` ends with
+    ``transaction.on_commit(lambda: emit_catalog_info_changed_signal(course_key))``). The sandbox's courses have
+    no schedule; the start is a fixed date.
+    """
+    COURSE_CATALOG_INFO_CHANGED.send_event(time=datetime.now(UTC), catalog_info=CourseCatalogData(
+        course_key=course.course_key, name=course.display_name,
+        schedule_data=CourseScheduleData(start=datetime(2026, 1, 1, tzinfo=UTC), pacing='instructor')))
 
 
 def _publish_review_rules(exam_id, rules, is_proctored, publisher):

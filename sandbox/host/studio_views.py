@@ -13,8 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import UsageKey
 
-from offline_delivery_plugin import api as offline_delivery
-from offline_delivery_plugin.exceptions import InvalidCourseSettings
 from sandbox.host import edxapp_backend
 from sandbox.host.models import Block
 from sandbox.host.studio import available_providers, proctoring_provider, publish_course
@@ -37,8 +35,10 @@ def _staff_course(request, course_id):
 def advanced_settings(request, course_id):
     """
     The course's Advanced Settings that matter for exams: Enable Proctored Exams, Allow Opting Out of Proctored
-    Exams, Proctoring Provider (one of ``PROCTORING_BACKENDS``), and Other Course Settings (a JSON object; the
-    plugin's keys under ``offline_delivery``, checked by the plugin before anything is saved).
+    Exams, Proctoring Provider (one of ``PROCTORING_BACKENDS``), and Other Course Settings (a JSON object, saved as
+    typed: Studio checks its fields' types only, ``CourseMetadata.validate_and_update_from_json``, and calls no
+    plugin; the plugin checks its ``offline_delivery`` keys after the publish and shows the result on its course
+    page).
     """
     course, denied = _staff_course(request, course_id)
     if denied:
@@ -84,11 +84,6 @@ def _other_course_settings(text, errors):
     if not isinstance(other, dict):
         errors['other_course_settings'] = 'Must be a JSON object, e.g. {"offline_delivery": {"enabled": true}}.'
         return None
-    try:
-        offline_delivery.validate_course_settings(other.get(offline_delivery.COURSE_SETTINGS_KEY))
-    except InvalidCourseSettings as error:
-        for key, message in error.errors.items():
-            errors[f'offline_delivery.{key}'] = message
     return other
 
 

@@ -22,7 +22,6 @@ urlpatterns = [
     re_path(rf'^studio/courses/{COURSE_ID}/advanced/$', studio_views.advanced_settings, name='studio-advanced'),
     re_path(rf'^studio/courses/{COURSE_ID}/subsection/{USAGE_ID}/settings/$', studio_views.subsection_settings,
             name='studio-subsection'),
-    re_path(rf'^courses/{COURSE_ID}/subsection/{USAGE_ID}/$', views.subsection, name='subsection'),
     re_path(r'^xblock/resource/(?P<block_type>[\w-]+)/(?P<uri>.+)$', views.xblock_resource, name='xblock-resource'),
     # What the learning MFE (the sandbox's MFE shell) reads from the LMS.
     path('api/user/v1/me', courseware_api.me, name='user-me'),

@@ -1,17 +1,17 @@
 """
-The sandbox's pages: a landing page (and the demo's reset), the course outline, a subsection (exam) page and the
-XBlock handler.
+The sandbox's pages: a landing page (and the demo's reset), the course outline, ``jump_to`` and the XBlock handler.
 
-They stand in for the LMS courseware, and reach edx-proctoring the way the LMS and its learning MFE do: the
-Python API for reading, its REST API (from the page) for starting and submitting attempts.
+Learners take the course in the learning MFE (the sandbox's shell, ``sandbox/mfe_shell``), as on every Open edX
+release since the legacy courseware was removed: the outline links to it, and it shows each unit in an iframe of
+``render_xblock`` (``courseware_api``).
 """
-import contextlib
 import io
 import json
 import mimetypes
 from types import SimpleNamespace
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.management import call_command
@@ -28,7 +28,6 @@ from web_fragments.fragment import Fragment
 from xblock.django.request import django_to_webob_request, webob_to_django_response
 from xblock.exceptions import DisallowedFileError, NoSuchHandlerError
 
-from offline_delivery_plugin import api as offline_delivery
 from sandbox.host import edxapp_backend
 from sandbox.host.demo import COURSE_ID, DEMO_PASSWORD, DEMO_USERS, INVIGILATOR_PASSWORD
 from sandbox.host.middleware import LANGUAGES, remember_language
@@ -39,7 +38,6 @@ from sandbox.host.xblocks import BLOCK_TYPES
 IN_PROGRESS = ('started', 'ready_to_submit')
 #: edx-proctoring's status for a proctored exam taken as an open exam: the LMS then shows it as a plain subsection.
 OPTED_OUT = 'declined'
-PROCTORED_MODES = ('verified', 'professional', 'no-id-professional', 'masters', 'executive-education')
 
 
 def landing(request):
@@ -125,6 +123,7 @@ def course_outline(request, course_id):
             for subsection in chapter.children.filter(block_type='sequential')
         ]
         for entry in subsections:
+            entry['url'] = learning_mfe_url(course, entry['block'])
             entry['monitor'] = bool(entry['exam_type']) and rules.has_perm(
                 'offline_delivery_plugin.view_monitor', request.user, course.course_key)
         chapters.append({'block': chapter, 'subsections': subsections})
@@ -160,87 +159,12 @@ def instructor_dashboard(request, course_id):
     return render(request, template_name, {**context, 'course_obj': course})
 
 
-def _render_units(user, course, subsection):
-    """Each unit rendered by the XBlock runtime (units run the plugins' filter steps, as in the LMS)."""
-    runtime = SandboxRuntime(user, course)
-    resources = Fragment()
-    units = []
-    for vertical in subsection.children.all():
-        fragment = runtime.render(runtime.get_block(str(vertical.usage_key)), 'student_view')
-        resources.add_fragment_resources(fragment)
-        units.append({'block': vertical, 'html': fragment.body_html()})
-    return units, resources
-
-
-@login_required
-def subsection(request, course_id, usage_id):
-    """
-    A subsection. An exam shows its start page until the learner's attempt is started, then its items and the
-    time left; afterwards the attempt's status.
-    """
-    course = _course_or_404(course_id)
-    try:
-        usage_key = UsageKey.from_string(usage_id)
-    except InvalidKeyError:
-        usage_key = None
-    block = get_object_or_404(Block, course=course, usage_key=usage_key, block_type='sequential')
-    if not _may_view_course(request.user, course):
-        return _denied(request, course, 'You are not enrolled in this course.')
-
-    exam = _exam(course, block)
-    attempt = proctoring_api.get_current_exam_attempt(exam['id'], request.user.id) if exam else None
-    context = {
-        'course': course,
-        'subsection': block,
-        'exam': exam,
-        'exam_type': _exam_type(exam),
-        'attempt': attempt,
-        'enrollment_mode': edxapp_backend.get_enrollment_mode(request.user, course.course_key),
-    }
-    if exam is not None:
-        context.update(_learner_exam_context(request.user, course, exam, attempt, context['enrollment_mode']))
-    open_exam = bool(attempt and attempt['status'] == OPTED_OUT)
-    context['open_exam'] = open_exam
-    if exam is None or open_exam or (attempt and attempt['status'] in IN_PROGRESS):
-        if attempt and not open_exam:
-            # What the learning MFE's timer reads: the seconds left, allowances and pauses included.
-            context['time_remaining_seconds'] = proctoring_api.get_exam_attempt_data(
-                exam['id'], attempt['id'])['time_remaining_seconds']
-            # The plugin's candidate page takes over saving and the timer where the course turned it on.
-            context['offline_delivery'] = offline_delivery.get_course_delivery_settings(course.course_key).enabled
-        units, resources = _render_units(request.user, course, block)
-        context.update({'units': units, 'resources_head': resources.head_html(),
-                        'resources_foot': resources.foot_html()})
-    return render(request, 'host/subsection.html', context)
-
-
-#: What a learner reads of a proctored attempt's review, as the guide words it.
-REVIEW_RESULTS = {'submitted': 'Pending', 'second_review_required': 'Pending', 'verified': 'Satisfactory',
-                  'rejected': 'Unsatisfactory'}
-
-
-def _learner_exam_context(user, course, exam, attempt, mode):
-    """
-    The exam's start page as the LMS shows it: the track rule (proctored exams for the verified track; practice
-    and timed exams for every track), the choice between proctored and open exam where the course allows opting
-    out, the learner's own time and the rules (from the plugin), and afterwards the review result.
-    """
-    proctored = exam['is_proctored'] and not exam['is_practice_exam']
-    context = {
-        'track_ok': not proctored or mode in PROCTORED_MODES or edxapp_backend.is_course_staff(user, course.course_key),
-        'may_opt_out': proctored and course.allow_proctoring_opt_out,
-        'review_result': REVIEW_RESULTS.get(attempt['status'], '') if attempt and exam['is_proctored'] and
-        attempt['taking_as_proctored'] else '',
-    }
-    if mode:
-        with contextlib.suppress(offline_delivery.RequestRefused):  # an exam the plugin does not know: no view
-            context['learner_exam'] = offline_delivery.get_learner_exam(user, course.course_key,
-                                                                             exam['content_id'])
-    return context
-
-
 def jump_to(request, course_id, location):
-    """Redirect to the subsection holding ``location`` (the LMS's ``jump_to``)."""
+    """
+    Redirect to the learning MFE's page of the subsection holding ``location``: the LMS's ``jump_to``
+    (lms/djangoapps/courseware/views/views.py @ 03c0a604) redirects to ``get_courseware_url``, the MFE's, since the
+    legacy courseware was removed. A location outside any subsection goes to the course outline.
+    """
     course = _course_or_404(course_id)
     try:
         usage_key = UsageKey.from_string(location)
@@ -251,7 +175,12 @@ def jump_to(request, course_id, location):
         block = block.parent
     if block.block_type != 'sequential':
         return redirect('host:course', course_id=str(course.course_key))
-    return redirect('host:subsection', course_id=str(course.course_key), usage_id=str(block.usage_key))
+    return redirect(learning_mfe_url(course, block))
+
+
+def learning_mfe_url(course, subsection):
+    """The learning MFE's page of ``subsection`` (``/course/<course>/<sequence>``, its route since Lilac)."""
+    return f'{settings.LEARNING_MICROFRONTEND_URL}/course/{course.course_key}/{subsection.usage_key}'
 
 
 def _exam_of_item(item):

@@ -133,11 +133,13 @@ CONTACT_EMAIL = 'exam-office@example.invalid'
 TECH_SUPPORT_EMAIL = CONTACT_EMAIL
 # The LMS's course id pattern, used in edx-proctoring's URLs.
 COURSE_ID_PATTERN = r'(?P<course_id>[^/+]+(/|\+)[^/+]+(/|\+)[^/?]+)'
-LEARNING_MICROFRONTEND_URL = None
 # The learning MFE shell's origin (sandbox/mfe_shell): another port of the same host, as Tutor serves the MFEs from
 # their own origin (apps.<LMS host>). The LMS lets it call its APIs with the session (CORS with credentials, the
 # CSRF trusted origins, as edx-platform does for its MFEs) and frame render_xblock.
 SANDBOX_MFE_URL = os.environ.get('SANDBOX_MFE_URL', 'http://127.0.0.1:2000')
+# Learners take courses in the learning MFE only (the legacy courseware is gone): edx-proctoring's links, jump_to and
+# the outline lead there.
+LEARNING_MICROFRONTEND_URL = SANDBOX_MFE_URL
 CORS_ALLOWED_ORIGINS = [SANDBOX_MFE_URL]
 CORS_ALLOW_CREDENTIALS = True
 # frontend-platform's CSRF token request sends USE-JWT-COOKIE; the LMS allows it (its CORS_ALLOW_HEADERS).

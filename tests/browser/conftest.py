@@ -77,6 +77,14 @@ def mfe_shell(lms_relay):
 
 
 @pytest.fixture
+def mfe(mfe_shell, live_server, settings):
+    """The learning MFE shell as this test's LMS knows it (``LEARNING_MICROFRONTEND_URL``). Returns its URL."""
+    settings.LEARNING_MICROFRONTEND_URL = mfe_shell
+    settings.LMS_ROOT_URL = live_server.url
+    return mfe_shell
+
+
+@pytest.fixture
 def persistent_chromium(playwright, tmp_path, transactional_db):
     """
     ``launch()`` starts Chromium on a profile directory that outlives it, and ``kill()`` ends that Chromium the

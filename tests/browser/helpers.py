@@ -4,13 +4,18 @@ Chromium is, signing in, starting the final exam, waiting for the page's saves, 
 axe-core's verdict. Fixtures are in ``tests/browser/conftest.py``.
 """
 import os
+import re
+import time
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from edx_proctoring import api as proctoring_api
 from playwright.sync_api import expect
 
 from offline_delivery_plugin import api
 from sandbox.host.demo import DEMO_PASSWORD, INVIGILATOR_PASSWORD
+from tests.helpers import create_onsite_attempt, start_attempt
 
 CHROMIUM = os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium')
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -61,12 +66,83 @@ def log_in(page, base_url, username):
     expect(page.get_by_text(f'Signed in as {username}')).to_be_visible()
 
 
-def start_final_exam(page, live_server, demo, username='verified_learner'):
-    """Sign in as ``username``, start the final exam and wait until the candidate page is ready."""
+#: capa's formula preview (xblocks-contrib ``formula_equation_preview.js``) asks for a first preview of each
+#: formula input on a throttled timer and then calls MathJax 2's ``MathJax.Hub``. The sandbox's unit page loads no
+#: MathJax (the LMS loads MathJax 4 from a CDN, which has no ``Hub`` either), so the call throws inside that timer,
+#: and a test clock that runs the timer raises it. A no-op ``Hub`` lets the preview finish; nothing tested uses it.
+FORMULA_PREVIEW_MATHJAX = """
+window.MathJax = window.MathJax || {Hub: {Startup: {signal: {Interest: function () {}}},
+                                          Queue: function () {}, getAllJax: function () { return []; }}};
+"""
+
+
+def install_clock(page):
+    """Playwright's clock on ``page`` (installed before the page's scripts run), with capa's formula preview kept
+    from throwing when the clock runs its timer (``FORMULA_PREVIEW_MATHJAX``)."""
+    page.context.add_init_script(script=FORMULA_PREVIEW_MATHJAX)
+    page.clock.install()
+
+
+def started_attempt(demo, minutes=60, user=None):
+    """``user``'s (the verified learner's) attempt at the final exam proctored on site, checked in from the Monitor
+    and started, with ``minutes`` to write (the library's *Start exam* is tested in test_onsite_invigilation.py)."""
+    client = Client()
+    attempt = create_onsite_attempt(client, demo, user)
+    proctoring_api.update_exam(attempt['proctored_exam']['id'], time_limit_mins=minutes)
+    api.check_in_from_monitor(demo.course_key, demo.final_exam_id, attempt['id'], demo.invigilator)
+    return start_attempt(client, attempt)
+
+
+def unit_frame(page):
+    """The unit the learning MFE (the sandbox's shell) shows, as a frame: its page, for what a locator cannot do."""
+    return page.frame(url=re.compile(r'/xblock/'))
+
+
+def go_to_unit(page, number):
+    """
+    The shell's sequence navigation, as the MFE's: the unit's iframe, its candidate page ready. The MFE keeps one
+    iframe and changes its ``src``, so the unit left behind stays in it until the new one commits: this waits for
+    the frame to be at the new address before it asks whether the page is ready.
+    """
+    button = page.get_by_role('button', name=str(number), exact=True)
+    button.click()
+    expect(button).to_have_attribute('aria-current', 'page')
+    src = page.locator('#unit-iframe').get_attribute('src')
+    deadline = time.monotonic() + 30
+    while (unit_frame(page) is None or unit_frame(page).url != src) and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # (not time.sleep: Playwright learns of the navigation only while it is called)
+    assert unit_frame(page) is not None and unit_frame(page).url == src, (src, [f.url for f in page.frames])
+    unit = page.frame_locator('#unit-iframe')
+    expect(unit.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=30000)
+    return unit
+
+
+def open_final_exam(page, live_server, mfe, demo, username='verified_learner', minutes=60, unit=1):
+    """
+    Sign in as ``username``, whose attempt at the final exam is started, open the exam in the learning MFE (the
+    sandbox's shell at ``mfe``) and wait until the candidate page of unit ``unit`` is ready and has kept the exam's
+    units for offline use. Returns that unit's frame.
+    """
+    started_attempt(demo, minutes, getattr(demo, username))
     log_in(page, live_server.url, username)
-    page.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')
-    page.get_by_role('button', name='Start the exam').click()
-    expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1)
+    page.goto(f'{mfe}/course/{demo.course_key}/{demo.final_exam_id}')
+    expect(page.frame_locator('#unit-iframe').locator('#offline-delivery[data-exam-kept="true"]')).to_have_count(
+        1, timeout=30000)
+    if unit != 1:
+        go_to_unit(page, unit)
+    return unit_frame(page)
+
+
+def go_offline(page, hall_network):
+    """The hall's network goes: for the pages and for their service worker (which Playwright's offline misses)."""
+    hall_network.cut()
+    page.context.set_offline(True)
+
+
+def come_back_online(page, hall_network):
+    """The hall's network is back."""
+    hall_network.restore()
+    page.context.set_offline(False)
 
 
 def server_answers(user, demo):
@@ -103,19 +179,23 @@ def type_and_keep(page, label, text):
     page.wait_for_function('n => performance.getEntriesByName("od-local-save").length > n', arg=saves)
 
 
-def save_file(page, blank=False):
-    """"Save delivery as file" behind the invigilator password (``blank``: deliver blank); the download and receipt."""
-    page.get_by_role('button', name='Menu').click()
-    page.get_by_role('menuitem', name='Save delivery as file').click()
-    page.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
+def save_file(page, blank=False, unit=None):
+    """
+    "Save delivery as file" behind the invigilator password (``blank``: deliver blank); the download and receipt.
+    ``unit``: the frame of the unit, where the candidate page is in the learning MFE.
+    """
+    unit = unit or page
+    unit.get_by_role('button', name='Menu').click()
+    unit.get_by_role('menuitem', name='Save delivery as file').click()
+    unit.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
     if blank:
-        page.get_by_label('Deliver blank').check()
+        unit.get_by_label('Deliver blank').check()
         page.once('dialog', lambda dialog: dialog.accept())
     with page.expect_download(timeout=30000) as download_info:
-        page.get_by_role('button', name='Save delivery', exact=True).click()
-    expect(page.get_by_role('heading', name='Delivery saved as file')).to_be_visible()
-    receipt = page.locator('.od-receipt').text_content()
-    page.get_by_role('button', name='OK').click()
+        unit.get_by_role('button', name='Save delivery', exact=True).click()
+    expect(unit.get_by_role('heading', name='Delivery saved as file')).to_be_visible()
+    receipt = unit.locator('.od-receipt').text_content()
+    unit.get_by_role('button', name='OK').click()
     return download_info.value, receipt
 
 

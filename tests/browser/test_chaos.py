@@ -1,7 +1,8 @@
 """
-Browser chaos (issue 8, item 8, in ``make stress``): while the candidate types, the network goes off and on at
-random moments, 200 times; after the last reconnection and the page's final save, every character typed is on the
-server. Seeded, so a failure can be replayed.
+Browser chaos (issue 8, item 8, in ``make stress``): while the candidate types in a unit of the learning MFE, the
+hall's network goes off and on at random moments, 200 times (for the page and its service worker alike); after the
+last reconnection and the page's final save, every character typed is on the server. Seeded, so a failure can be
+replayed.
 """
 import random
 import string
@@ -9,7 +10,7 @@ import string
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import ESSAY, server_answers, start_final_exam, wait_until_sent
+from tests.browser.helpers import ESSAY, come_back_online, go_offline, open_final_exam, server_answers, wait_until_sent
 
 pytestmark = [pytest.mark.browser, pytest.mark.stress]
 
@@ -17,10 +18,11 @@ TOGGLES = 200
 SEED = 20261122
 
 
-def test_every_character_typed_through_200_network_toggles_reaches_the_server(page, live_server, demo):
+def test_every_character_typed_through_200_network_toggles_reaches_the_server(page, live_server, mfe, hall_network,
+                                                                                demo):
     rng = random.Random(SEED)
-    start_final_exam(page, live_server, demo)
-    essay = page.get_by_label(ESSAY)
+    unit = open_final_exam(page, live_server, mfe, demo, unit=4)
+    essay = unit.get_by_label(ESSAY)
     essay.click()
     typed, offline, toggles = [], False, 0
     alphabet = string.ascii_letters + 'åäöÅÄÖ ' * 3
@@ -32,12 +34,15 @@ def test_every_character_typed_through_200_network_toggles_reaches_the_server(pa
         # save is in flight.
         page.wait_for_timeout(rng.choice([0, 0, 5, 40, 150, 400, 900, 2100]))
         offline = not offline
-        page.context.set_offline(offline)
+        if offline:
+            go_offline(page, hall_network)
+        else:
+            come_back_online(page, hall_network)
         toggles += 1
-    page.context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")  # as the browser does when the network returns
+    come_back_online(page, hall_network)
+    unit.evaluate("window.dispatchEvent(new Event('online'))")  # as the browser does when the network returns
     text = ''.join(typed)
     expect(essay).to_have_value(text)
-    wait_until_sent(page)
+    wait_until_sent(unit)
     print(f'\nchaos: {TOGGLES} network toggles, {len(text)} characters typed in {len(typed)} bursts')
     assert server_answers(demo.verified_learner, demo)['final_essay_offline'] == text

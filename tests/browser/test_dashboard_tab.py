@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from offline_delivery_plugin import api
-from tests.browser.helpers import log_in
+from tests.browser.helpers import install_clock, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -71,12 +71,16 @@ def test_invigilators_start_from_the_plugins_page(page, live_server, demo):
     expect(page.get_by_role('heading', name='Monitor: Final exam (proctored)')).to_be_visible()
 
 
-def test_a_learner_asks_for_time_and_course_staff_approve_it_in_the_tab(chromium, live_server, demo, screenshot):
+def test_a_learner_asks_for_time_and_course_staff_approve_it_in_the_tab(chromium, live_server, mfe, demo, screenshot):
     learner = chromium.new_context(viewport={'width': 1200, 'height': 900})
     page = learner.new_page()
     log_in(page, live_server.url, 'verified_learner')
-    page.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')
-    page.get_by_role('link', name='Need additional time or a special allowance?').click()
+    exam_url = f'{mfe}/course/{demo.course_key}/{demo.final_exam_id}'
+    page.goto(exam_url)
+    # The plugin's line in the MFE's breadcrumbs slot, above the library's entrance screen.
+    info = page.frame_locator('#offline-delivery-exam-file')
+    expect(info.locator('.od-exam-info').first).to_contain_text('Your time for this exam: 1 hour', timeout=20000)
+    info.get_by_role('link', name="The exam's rules, your requests and your result").click()
     page.get_by_label('Extra minutes you need').fill('15')
     page.get_by_label('Why, and what you need').fill('Disability Services recommend 25 % more time.')
     page.get_by_role('button', name='Send the request').click()
@@ -85,9 +89,10 @@ def test_a_learner_asks_for_time_and_course_staff_approve_it_in_the_tab(chromium
     mine = page.get_by_role('region', name='Your requests')
     expect(mine).to_contain_text('15 extra minutes asked for.')
     expect(mine).to_contain_text('Disability Services recommend 25 % more time.')
-    page.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')
-    expect(page.get_by_role('button', name='Start the exam')).to_have_count(0)
-    expect(page.get_by_role('alert').filter(has_text='is pending')).to_be_visible()
+    page.goto(exam_url)
+    info = page.frame_locator('#offline-delivery-exam-file')
+    expect(info.get_by_role('alert')).to_contain_text('you cannot start this exam until the course team has answered',
+                                                      timeout=20000)
 
     staff = chromium.new_context(viewport={'width': 1300, 'height': 1000})
     dashboard = staff.new_page()
@@ -103,10 +108,14 @@ def test_a_learner_asks_for_time_and_course_staff_approve_it_in_the_tab(chromium
     expect(form.locator('.decision-result')).to_have_text(
         "Approved. 15 extra minutes The learner's time is now 1 hour and 15 minutes.")
 
-    page.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')
-    expect(page.locator('.interstitial')).to_contain_text('You have 1 hour and 15 minutes once you start')
-    page.get_by_role('button', name='Start the exam').click()
-    expect(page.locator(".xblock-v1[data-block-type='problem']")).to_have_count(9)
+    page.goto(exam_url)
+    info = page.frame_locator('#offline-delivery-exam-file')
+    expect(info.locator('.od-exam-info').first).to_contain_text('Your time for this exam: 1 hour and 15 minutes',
+                                                                timeout=20000)
+    expect(info.get_by_role('alert')).to_have_count(0)
+    # The library starts the exam with the learner's own time (its setup screen, then the hall's check-in).
+    page.get_by_role('button', name='Continue to my proctored exam.').click()
+    expect(page.get_by_text('Set up and start your proctored exam.')).to_be_visible()
     learner.close()
     staff.close()
 
@@ -148,7 +157,7 @@ def test_allowances_from_a_csv_file_in_the_tab(page, live_server, demo, tmp_path
 
 @pytest.mark.usefixtures('eager_celery')
 def test_the_results_report_is_generated_downloaded_and_its_links_go_stale(page, live_server, demo, screenshot):
-    page.clock.install()
+    install_clock(page)
     log_in(page, live_server.url, 'course_staff')
     page.goto(f'{live_server.url}/courses/{demo.course_key}/instructor/#view-offline_delivery')
     reports = page.get_by_role('region', name='Proctored exam results report')
@@ -167,3 +176,57 @@ def test_the_results_report_is_generated_downloaded_and_its_links_go_stale(page,
     expect(reports.locator('.report-stale')).to_contain_text('link expired: reload the page for a new one')
     expect(link).to_have_count(0)
     expect(reports.get_by_role('status')).to_have_text('')
+
+
+def test_course_staff_give_an_invigilator_the_role_and_take_it_back_on_the_course_page(
+        page, live_server, demo, screenshot):
+    log_in(page, live_server.url, 'course_staff')
+    page.goto(f'{live_server.url}/courses/{demo.course_key}/')
+    page.get_by_role('navigation', name='Course tabs').get_by_role('link', name='Offline delivery & proctoring').click()
+    expect(page.locator('#offline-delivery-dashboard')).to_have_attribute('data-ready', 'true')
+    expect(page.get_by_role('region', name="The course's offline delivery settings")).to_contain_text('On: candidates')
+    section = page.get_by_role('region', name='Invigilators')
+    section.get_by_label('Username or email').fill('nobody-here')
+    section.get_by_role('button', name='Give the role').click()
+    expect(section.locator('.hall-role-result')).to_have_text('There is no account nobody-here.')
+    section.get_by_label('Username or email').fill(demo.verified_learner2.email)
+    section.get_by_label('Role').select_option(label='Chief invigilator')
+    section.get_by_label('Username or email').press('Enter')
+    expect(section.locator('.hall-role-result')).to_contain_text('is now Chief invigilator.')
+    row = section.get_by_role('row').filter(has_text='verified_learner2')
+    expect(row).to_contain_text('Chief invigilator')
+    expect(section.get_by_label('Username or email')).to_have_value('')
+    screenshot(page, 'course-page-invigilators')
+    assert ('chief_invigilator', 'verified_learner2') in [
+        (holder.role, holder.username) for holder in api.list_hall_roles(demo.course_key)]
+    row.get_by_role('button', name='Remove verified_learner2 as Chief invigilator').click()
+    expect(section.locator('.hall-role-result')).to_have_text('verified_learner2 no longer has that role.')
+    expect(section.get_by_role('row').filter(has_text='verified_learner2')).to_have_count(0)
+    kinds = [(event['kind'], event['outcome']) for event in api.list_audit_events(demo.course_key)][:3]
+    assert kinds == [('hall_role', 'ok'), ('hall_role', 'ok'), ('hall_role', 'refused')]
+
+
+def test_course_staff_make_an_exam_require_safe_exam_browser_on_the_course_page(page, live_server, demo, screenshot):
+    log_in(page, live_server.url, 'course_staff')
+    page.goto(f'{live_server.url}/offline-delivery/courses/{demo.course_key}/')
+    expect(page.locator('#offline-delivery-dashboard')).to_have_attribute('data-ready', 'true')
+    page.get_by_role('region', name='Safe Exam Browser').get_by_text('Final exam (proctored) · any browser').click()
+    form = page.get_by_role('form', name='Final exam (proctored)')
+    expect(form.locator('.seb-links')).to_be_hidden()
+    form.get_by_label('Require Safe Exam Browser').check()
+    form.get_by_label('Browser Exam Keys also accepted').fill('not a key')
+    form.get_by_role('button', name='Save the Safe Exam Browser settings').click()
+    expect(form.locator('.seb-result')).to_contain_text('Browser Exam Keys are 64 hexadecimal characters')
+    assert not api.requires_safe_exam_browser(demo.course_key, demo.final_exam_id)  # nothing stored
+    form.get_by_label('Browser Exam Keys also accepted').fill('')
+    form.get_by_label('Quit password').fill('quit-the-hall')
+    form.get_by_label('Folder for the delivery file on Windows').fill('C:\\Exams\\Delivery')
+    form.get_by_label('Other sites SEB may open').fill('login.example.org')
+    form.get_by_role('button', name='Save the Safe Exam Browser settings').click()
+    expect(form.locator('.seb-result')).to_contain_text('Candidates need Safe Exam Browser')
+    exam = api.get_safe_exam_browser_exam(demo.course_key, demo.final_exam_id)
+    expect(form.locator('.seb-config-key')).to_have_text(exam.config_key)
+    expect(form.locator('.seb-quit-state')).to_have_text('A quit password is set.')
+    expect(form.get_by_role('link', name='Download the .seb file')).to_have_attribute('href', exam.config_url)
+    assert exam.required and exam.quit_password_set and exam.allowed_sites == ('login.example.org',)
+    screenshot(page, 'course-page-safe-exam-browser', page.get_by_role('region', name='Safe Exam Browser'))

@@ -14,7 +14,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from edx_proctoring import api as proctoring_api
 from edx_proctoring.models import ProctoredExamStudentAttempt
@@ -28,26 +27,19 @@ from tests.browser.helpers import (
     ESSAY_PROCEDURE,
     FINAL_EXAM_UNITS,
     answered,
+    go_to_unit,
+    install_clock,
     log_in,
     serious_violations,
+    started_attempt,
 )
-from tests.helpers import create_onsite_attempt, start_attempt, stored_answers
+from tests.helpers import stored_answers
 
 pytestmark = pytest.mark.browser
 
 ANSWERS = {block_id: (answer, held) for block_id, answer, held in CAPA_ANSWERS}
 #: What the candidate writes in the two essays of unit 4.
 ESSAYS = {ESSAY: 'written offline in unit four', ESSAY_PROCEDURE: 'also offline, the second essay'}
-
-
-def started_attempt(demo, minutes):
-    """The verified learner's attempt at the final exam proctored on site, checked in from the Monitor and started,
-    with ``minutes`` to write."""
-    client = Client()
-    attempt = create_onsite_attempt(client, demo)
-    proctoring_api.update_exam(attempt['proctored_exam']['id'], time_limit_mins=minutes)
-    api.check_in_from_monitor(demo.course_key, demo.final_exam_id, attempt['id'], demo.invigilator)
-    return start_attempt(client, attempt)
 
 
 def answer_unit(unit, number):
@@ -82,20 +74,12 @@ def kept_on_disk(page, text):
     pytest.fail(f'IndexedDB does not hold {text!r}')
 
 
-def go_to_unit(page, number):
-    """The shell's sequence navigation, as the MFE's: the unit's iframe, its candidate page ready."""
-    page.get_by_role('button', name=str(number), exact=True).click()
-    unit = page.frame_locator('#unit-iframe')
-    expect(unit.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=30000)
-    return unit
-
-
 def test_time_running_out_offline_on_the_third_of_five_units_ends_in_a_file_the_monitor_accepts(
         page, chromium, live_server, mfe_shell, hall_network, demo, settings, screenshot):
     settings.LEARNING_MICROFRONTEND_URL = mfe_shell
     settings.LMS_ROOT_URL = live_server.url
     attempt = started_attempt(demo, minutes=3)
-    page.clock.install()
+    install_clock(page)
     log_in(page, live_server.url, 'verified_learner')
     page.goto(f'{mfe_shell}/course/{demo.course_key}/{demo.final_exam_id}')
 
@@ -128,6 +112,7 @@ def test_time_running_out_offline_on_the_third_of_five_units_ends_in_a_file_the_
     expect(exam_file.locator('.od-time-up')).to_contain_text('Time is up. Your answers are saved on this device.',
                                                              timeout=30000)
     screenshot(page, 'mfe-time-up-offline')
+    screenshot(page, 'card-e-time-up', page.locator('#offline-delivery-exam-file'))
     assert serious_violations(page.frame(url=re.compile('/offline-delivery/exam-file/'))) == []
 
     exam_file.get_by_role('button', name='Save delivery as file').first.click()
@@ -173,7 +158,7 @@ def test_after_a_reload_and_a_crash_offline_the_exam_opens_again_from_exams_on_t
     started_attempt(demo, minutes=60)
     context = persistent_chromium.launch()
     page = context.new_page()
-    page.clock.install()
+    install_clock(page)
     log_in(page, live_server.url, 'verified_learner')
     page.goto(f'{mfe_shell}/course/{demo.course_key}/{demo.final_exam_id}')
     unit = page.frame_locator('#unit-iframe')

@@ -11,7 +11,7 @@ from edx_proctoring import api as proctoring_api
 from playwright.sync_api import expect
 
 from sandbox.host.demo import INVIGILATOR_PASSWORD
-from tests.browser.helpers import CONTROL_WORD, ESSAY, log_in, server_answers
+from tests.browser.helpers import CONTROL_WORD, ESSAY, install_clock, log_in, server_answers
 from tests.helpers import use_onsite_invigilation
 
 pytestmark = pytest.mark.browser
@@ -66,7 +66,7 @@ def test_a_proctored_exam_in_a_hall_starts_after_the_check_in(page, live_server,
     expect(unit.locator('#offline-delivery[data-pending="0"]:not([data-acked-seq="0"])')).to_have_count(
         1, timeout=15000)
     screenshot(page, 'mfe-exam-unit')
-    page.clock.install()
+    install_clock(page)
     page.get_by_role('button', name='4', exact=True).click()
     expect(unit.get_by_label(ESSAY)).to_be_visible(timeout=30000)
     expect(unit.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=15000)

@@ -1,6 +1,8 @@
 """
-Flow C in Chromium, with two browsers: the candidate saves the delivery file offline; the invigilator uploads it
-in the Monitor, sees the same receipt code and checks the control word.
+Flows C and D in Chromium, with two browsers: the candidate, in the learning MFE, saves the delivery file offline;
+the invigilator uploads it in the Monitor, sees the same receipt code and checks the control word; the chief
+invigilator opens the attempt for resubmission and the candidate continues it through the library's screens and
+the hall's check-in.
 """
 from pathlib import Path
 
@@ -10,27 +12,53 @@ from playwright.sync_api import expect
 
 from offline_delivery_plugin.models import BulkUpload, Reopening
 from sandbox.host.demo import INVIGILATOR_PASSWORD
-from tests.browser.helpers import CAPA_ANSWERS, CONTROL_WORD, ESSAY, log_in, save_file, start_final_exam
+from tests.browser.helpers import (
+    CAPA_ANSWERS,
+    CONTROL_WORD,
+    ESSAY,
+    FINAL_EXAM_UNITS,
+    come_back_online,
+    go_offline,
+    go_to_unit,
+    log_in,
+    open_final_exam,
+    save_file,
+    unit_frame,
+    wait_until_sent,
+)
 from tests.crypto_helpers import delivery_file
 from tests.helpers import start_exam
 
 pytestmark = pytest.mark.browser
 
 
-def candidates_file(chromium, live_server, demo, answer_online, answer_offline):
+def candidates_file(chromium, live_server, mfe, hall_network, demo, answer_online, answer_offline,
+                    username='verified_learner'):
     """
-    The candidate's browser: start the final exam, answer (``answer_online(page)``), lose the network, answer on
-    (``answer_offline(page)``) and save the delivery file behind the invigilator password. Returns the candidate's
-    context, the file's path and its receipt code.
+    The candidate's browser: open the final exam in the learning MFE, answer on its first unit
+    (``answer_online(frame)``), lose the network, answer on (``answer_offline(page)``, which moves between units as
+    it needs) and save the delivery file behind the invigilator password. The candidate's browser is then closed and
+    the network comes back. Returns the file's path and its receipt code.
     """
     candidate = chromium.new_context(accept_downloads=True, viewport={'width': 1200, 'height': 900})
     page = candidate.new_page()
-    start_final_exam(page, live_server, demo)
-    answer_online(page)
-    page.context.set_offline(True)
+    unit = open_final_exam(page, live_server, mfe, demo, username=username)
+    answer_online(unit)
+    go_offline(page, hall_network)
     answer_offline(page)
-    download, receipt = save_file(page)
-    return candidate, Path(download.path()), receipt
+    download, receipt = save_file(page, unit=unit_frame(page))
+    path = Path(download.path()).with_name(f'{username}.offline-delivery')
+    download.save_as(path)
+    candidate.close()
+    hall_network.restore()
+    return path, receipt
+
+
+def essay_offline(text):
+    """Unit 4's essay, written offline: the MFE's unit navigation works from the pages the page kept."""
+    def answer(page):
+        go_to_unit(page, 4).get_by_label(ESSAY).fill(text)
+    return answer
 
 
 def invigilators_page(chromium, live_server):
@@ -41,10 +69,10 @@ def invigilators_page(chromium, live_server):
     return monitor
 
 
-def test_invigilator_uploads_the_candidates_file(chromium, live_server, demo, screenshot):
-    candidate, file_path, receipt = candidates_file(
-        chromium, live_server, demo, lambda page: page.get_by_label(CONTROL_WORD).fill('hej'),
-        lambda page: page.get_by_label(ESSAY).fill('written without a network'))
+def test_invigilator_uploads_the_candidates_file(chromium, live_server, mfe, hall_network, demo, screenshot):
+    file_path, receipt = candidates_file(
+        chromium, live_server, mfe, hall_network, demo, lambda unit: unit.get_by_label(CONTROL_WORD).fill('hej'),
+        essay_offline('written without a network'))
 
     monitor = invigilators_page(chromium, live_server)
     monitor.goto(f'{live_server.url}/courses/{demo.course_key}/')
@@ -70,18 +98,19 @@ def test_invigilator_uploads_the_candidates_file(chromium, live_server, demo, sc
 
     other = monitor.locator('tr[data-user="verified_learner2"]')
     expect(other.locator('.state')).to_have_text('Not started')
-    candidate.close()
     monitor.context.close()
 
 
-def test_flow_d_reopen_and_continue_after_the_password(chromium, live_server, demo, screenshot):
+def test_flow_d_reopen_and_continue_after_the_check_in(chromium, live_server, mfe, hall_network, demo, screenshot):
     candidate = chromium.new_context(accept_downloads=True, viewport={'width': 1200, 'height': 900})
     page = candidate.new_page()
-    start_final_exam(page, live_server, demo)
-    page.get_by_label(CONTROL_WORD).fill('hej')
-    page.context.set_offline(True)
-    page.get_by_label(ESSAY).fill('first part, written offline')
-    download, _receipt = save_file(page)
+    unit = open_final_exam(page, live_server, mfe, demo)
+    unit.get_by_label(CONTROL_WORD).fill('hej')
+    wait_until_sent(unit)
+    go_offline(page, hall_network)
+    unit = go_to_unit(page, 4)
+    unit.get_by_label(ESSAY).fill('first part, written offline')
+    download, _receipt = save_file(page, unit=unit_frame(page))
 
     chief = chromium.new_context(viewport={'width': 1300, 'height': 900})
     monitor = chief.new_page()
@@ -111,39 +140,40 @@ def test_flow_d_reopen_and_continue_after_the_password(chromium, live_server, de
     expect(row.locator('.upload-ok')).to_contain_text('Opened for resubmission with', timeout=15000)
     assert Reopening.objects.get().extra_minutes == 10
 
-    # Back online, the candidate's open page learns of the reopening and offers the way back to the exam's start.
-    page.context.set_offline(False)
-    notice = page.locator('.od-reopened')
+    # Back online, the candidate's open unit learns of the reopening and leads back to the exam's own screens.
+    come_back_online(page, hall_network)
+    notice = unit.locator('.od-reopened')
     expect(notice).to_contain_text('Your exam was opened for resubmission.', timeout=40000)
     notice.get_by_role('button', name='Go back to the exam').click()
-    expect(page.get_by_role('button', name='Continue the exam')).to_be_visible()
+    expect(page.get_by_text('Your exam is ready to be resumed.')).to_be_visible(timeout=20000)
+    screenshot(page, 'mfe-ready-to-resume')
+    page.get_by_role('button', name='Continue to my proctored exam.').click()
 
-    # Or the candidate logs in again, on another device.
-    again = chromium.new_context(viewport={'width': 1200, 'height': 900}).new_page()
-    log_in(again, live_server.url, 'verified_learner')
-    again.goto(f'{live_server.url}/courses/{demo.course_key}/subsection/{demo.final_exam_id}/')
-    again.get_by_role('button', name='Continue the exam').click()
-    gate = again.get_by_role('dialog', name='Your exam was opened for resubmission')
-    expect(gate).to_be_visible()
-    expect(again.get_by_label(ESSAY)).to_be_disabled()
-    gate.get_by_label('Invigilator password').fill('wrong-password')
-    # One label, one button: the start page's "Continue the exam" is not the gate's (both were so labelled).
-    expect(gate.get_by_role('button', name='Continue the exam')).to_have_count(0)
-    gate.get_by_role('button', name='Unlock and continue').click()
-    expect(gate.get_by_role('alert')).to_have_text('Wrong invigilator password.')
-    screenshot(again, 'candidate-reopened-gate')
-    screenshot(again, 'card-d2-gate', gate)
-    gate.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
-    gate.get_by_label('Invigilator password').press('Enter')  # the invigilator's whole step: the password, Enter
-    expect(gate).to_be_hidden()
-    expect(again.get_by_label(CONTROL_WORD)).to_have_value('hej')
-    expect(again.get_by_label(ESSAY)).to_have_value('first part, written offline')
-    again.get_by_label(ESSAY).fill('first part, written offline; and the rest')
-    expect(again.locator('#offline-delivery[data-pending="0"]:not([data-acked-seq="0"])')).to_have_count(
-        1, timeout=15000)
+    # The library's setup screen: the hall's check-in of the attempt that continues the reopened one. The
+    # invigilator types the password on the candidate's screen; that check-in is the reopened attempt's unlock.
+    page.get_by_role('button', name='Start System Check').click()
+    expect(page.get_by_role('heading', name='Final exam (proctored): check-in')).to_be_visible()
+    page.get_by_label('Invigilator password').fill('wrong-password')
+    page.get_by_role('button', name='Confirm the candidate').click()
+    expect(page.get_by_role('alert')).to_have_text('Wrong invigilator password.')
+    screenshot(page, 'candidate-reopened-gate')
+    screenshot(page, 'card-d2-gate', page.locator('main'))
+    page.get_by_label('Invigilator password').fill(INVIGILATOR_PASSWORD)
+    page.get_by_label('Invigilator password').press('Enter')  # the invigilator's whole step: the password, Enter
+    expect(page.get_by_role('status')).to_have_text('You are checked in.')
+    page.get_by_role('link', name='Back to the exam').click()
+    page.get_by_role('button', name='Start exam', exact=True).click()
+
+    unit = page.frame_locator('#unit-iframe')
+    expect(unit.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=30000)
+    expect(unit.get_by_label(CONTROL_WORD)).to_have_value('hej')
+    expect(unit.get_by_role('dialog', name='Your exam was opened for resubmission')).to_have_count(0)
+    unit = go_to_unit(page, 4)
+    expect(unit.get_by_label(ESSAY)).to_have_value('first part, written offline')
+    unit.get_by_label(ESSAY).fill('first part, written offline; and the rest')
+    wait_until_sent(unit)
     candidate.close()
     chief.close()
-    again.context.close()
 
 
 def staff_monitor(chromium, live_server, demo):
@@ -156,17 +186,13 @@ def staff_monitor(chromium, live_server, demo):
 
 
 @pytest.mark.usefixtures('eager_celery')
-def test_bulk_upload_of_a_usb_stick(chromium, live_server, demo, screenshot):
-    files, contexts = [], []
-    for username in ('verified_learner', 'verified_learner2'):
-        context = chromium.new_context(accept_downloads=True, viewport={'width': 1200, 'height': 900})
-        contexts.append(context)
-        page = context.new_page()
-        start_final_exam(page, live_server, demo, username=username)
-        page.get_by_label(CONTROL_WORD).fill(f'hej från {username}')
-        page.context.set_offline(True)
-        download, _receipt = save_file(page)
-        files.append(Path(download.path()))  # the context stays open: its downloads live as long as it does
+def test_bulk_upload_of_a_usb_stick(chromium, live_server, mfe, hall_network, demo, screenshot):
+    files = [
+        candidates_file(chromium, live_server, mfe, hall_network, demo,
+                        lambda unit, username=username: unit.get_by_label(CONTROL_WORD).fill(f'hej från {username}'),
+                        lambda page: None, username=username)[0]
+        for username in ('verified_learner', 'verified_learner2')
+    ]
     staff, monitor = staff_monitor(chromium, live_server, demo)
     monitor.get_by_label('Delivery files or a zip').set_input_files(files)
     expect(monitor.locator('.bulk-progress')).to_have_text('2 of 2 files processed.', timeout=20000)
@@ -174,8 +200,6 @@ def test_bulk_upload_of_a_usb_stick(chromium, live_server, demo, screenshot):
     expect(monitor.locator('tr.state-delivered_offline')).to_have_count(2, timeout=15000)
     screenshot(monitor, 'monitor-bulk-upload')
     staff.close()
-    for context in contexts:
-        context.close()
 
 
 @pytest.mark.usefixtures('eager_celery')
@@ -211,20 +235,24 @@ def test_a_folder_bigger_than_one_request_goes_up_in_batches(chromium, live_serv
 
 
 def test_a_file_of_the_pages_uploaded_in_the_monitor_leaves_every_problem_answered_and_scored(
-        chromium, live_server, demo):
+        chromium, live_server, mfe, hall_network, demo):
     """Done when (issue 17): a file written by the page for an exam of real capa problems, uploaded in the Monitor,
     leaves every problem of that exam showing and scoring the delivered answers."""
     # pylint: disable=import-outside-toplevel
     from sandbox.host.models import StudentModule
     from sandbox.host.runtime import SandboxRuntime
 
-    def answer_every_problem(page):  # everything offline: only the file can bring it to the course
-        for _block_id, answer, _held in CAPA_ANSWERS:
-            answer(page)
-        page.get_by_label(ESSAY).fill('written without a network')
+    answers = {block_id: answer for block_id, answer, _held in CAPA_ANSWERS}
 
-    candidate, file_path, receipt = candidates_file(chromium, live_server, demo, lambda page: None,
-                                                    answer_every_problem)
+    def answer_every_problem(page):  # everything offline, unit by unit: only the file can bring it to the course
+        for number, block_ids in FINAL_EXAM_UNITS.items():
+            unit = go_to_unit(page, number)
+            for block_id in block_ids:
+                answers[block_id](unit)
+        go_to_unit(page, 4).get_by_label(ESSAY).fill('written without a network')
+
+    file_path, receipt = candidates_file(chromium, live_server, mfe, hall_network, demo, lambda unit: None,
+                                         answer_every_problem)
     monitor = invigilators_page(chromium, live_server)
     monitor.goto(f'{live_server.url}/offline-delivery/courses/{demo.course_key}/exams/{demo.final_exam_id}/monitor/')
     row = monitor.locator('tr[data-user="verified_learner"]')
@@ -236,7 +264,6 @@ def test_a_file_of_the_pages_uploaded_in_the_monitor_leaves_every_problem_answer
     dialog = monitor.get_by_role('dialog', name='Answers of Vera Verified')
     expect(dialog.get_by_role('row', name='Question 2')).to_contain_text('AES-GCM')
     expect(dialog.get_by_role('row', name='Question 3')).to_contain_text('The course, The attempt code')
-    candidate.close()
     monitor.context.close()
 
     runtime = SandboxRuntime(demo.verified_learner, demo.course)

@@ -1,5 +1,6 @@
 """
-The sandbox in real Chromium: a candidate logs in, starts the proctored exam and answers through the XBlocks.
+The sandbox in real Chromium: the landing page and its reset, the outline leading to the exam in the learning MFE
+(the sandbox's shell), answers through the XBlocks, and the plugin's pages as pages of the site.
 """
 import re
 
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 
 from sandbox.host.demo import DEMO_USERS
 from sandbox.host.models import StudentModule
-from tests.browser.helpers import log_in, server_answers, start_final_exam, wait_until_sent
+from tests.browser.helpers import go_to_unit, log_in, open_final_exam, server_answers, started_attempt, wait_until_sent
 from tests.helpers import start_exam
 
 pytestmark = pytest.mark.browser
@@ -41,43 +42,42 @@ def test_course_staff_reset_the_demo_course_once_they_confirm(page, live_server,
     assert not ProctoredExamStudentAttempt.objects.filter(user=demo.verified_learner).exists()
 
 
-def test_candidate_starts_the_proctored_exam_and_saves_an_answer(page, live_server, demo, screenshot):
+def test_the_outline_leads_to_the_exam_in_the_mfe_where_answers_are_saved(page, live_server, mfe, demo, screenshot):
+    started_attempt(demo)
     log_in(page, live_server.url, 'verified_learner')
     page.goto(f'{live_server.url}/courses/{demo.course_key}/')
     page.get_by_role('link', name='Final exam (proctored)').click()
-    expect(page.locator('.interstitial')).to_contain_text('You have 1 hour once you start')
-    screenshot(page, 'sandbox-exam-start')
-
-    page.get_by_role('button', name='Start the exam').click()
-    # Open edX's capa problems and the sandbox's two essays, as the runtime renders them.
-    expect(page.locator(".xblock-v1[data-block-type='problem']")).to_have_count(9)
-    expect(page.locator('.exam-item-essay')).to_have_count(2)
-    # The course has offline delivery on, so the plugin's candidate page shows the time left.
-    expect(page.locator('.od-timer')).to_have_text(re.compile(r'^Time left: (0:5\d:\d\d|1:00:00)$'))
-
-    control_word = page.get_by_label('Type the control word the invigilator gives you')
+    unit = page.frame_locator('#unit-iframe')
+    # Open edX's capa problems, as the runtime renders them, one unit at a time.
+    expect(unit.locator(".xblock-v1[data-block-type='problem']")).to_have_count(2, timeout=30000)
+    expect(unit.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=30000)
+    control_word = unit.get_by_label('Type the control word the invigilator gives you')
     control_word.fill('hej')
-    page.get_by_label('AES-GCM').check()
-    page.get_by_label('The attempt code').check()
-    page.get_by_label('Which key may never leave the server?').select_option('The private key')
+    unit = go_to_unit(page, 2)
+    unit.get_by_label('AES-GCM').check()
+    unit.get_by_label('The attempt code').check()
+    unit.get_by_label('Which key may never leave the server?').select_option('The private key')
     screenshot(page, 'sandbox-exam-in-progress')
-    wait_until_sent(page)
+    wait_until_sent(unit)
     assert server_answers(demo.verified_learner, demo) == {
         'final_control_word': 'hej', 'final_mc_cipher': 'choice_1', 'final_checkbox_bound': '["choice_1"]',
         'final_dropdown_keys': 'The private key'}
 
     page.reload()
-    expect(control_word).to_have_value('hej')  # restored from this device's copy
-    expect(page.get_by_label('The attempt code')).to_be_checked()
-    expect(page.get_by_label('AES-GCM')).to_be_checked()
-    expect(page.get_by_label('Which key may never leave the server?')).to_have_value('The private key')
+    unit = go_to_unit(page, 2)
+    expect(unit.get_by_label('The attempt code')).to_be_checked()  # restored from this device's copy
+    expect(unit.get_by_label('AES-GCM')).to_be_checked()
+    expect(unit.get_by_label('Which key may never leave the server?')).to_have_value('The private key')
+    unit = go_to_unit(page, 1)
+    expect(unit.get_by_label('Type the control word the invigilator gives you')).to_have_value('hej')
 
 
-def test_a_problems_own_submit_grades_it_through_capas_script(page, live_server, demo, screenshot):
-    """capa's own script runs on the exam page, as in the LMS: Submit posts ``problem_check`` and shows the result,
+def test_a_problems_own_submit_grades_it_through_capas_script(page, live_server, mfe, demo, screenshot):
+    """capa's own script runs in the unit, as in the LMS: Submit posts ``problem_check`` and shows the result,
     the problem re-renders, and the plugin's copy of the answer is still what the learner chose."""
-    start_final_exam(page, live_server, demo)
-    question = page.locator("[data-usage$='block@final_mc_cipher']")
+    open_final_exam(page, live_server, mfe, demo, unit=2)
+    unit = page.frame_locator('#unit-iframe')
+    question = unit.locator("[data-usage$='block@final_mc_cipher']")
     question.get_by_label('AES-GCM').check()
     question.get_by_role('button', name='Submit').click()
     expect(question.locator('.notification.success')).to_contain_text('Correct (1/1 point)')
@@ -87,7 +87,7 @@ def test_a_problems_own_submit_grades_it_through_capas_script(page, live_server,
                                        module_state_key=demo.course_key.make_usage_key('problem', 'final_mc_cipher'))
     assert (module.grade, module.max_grade) == (1, 1)
     assert module.state['student_answers'] == {'final_mc_cipher_2_1': 'choice_1'}
-    wait_until_sent(page)
+    wait_until_sent(unit)
     assert server_answers(demo.verified_learner, demo) == {'final_mc_cipher': 'choice_1'}
 
 

@@ -75,3 +75,8 @@ def get_user_language(user):
 def get_course_home_url(course_key):
     """No course pages: the site's root."""
     return '/'
+
+
+def get_exam_courseware_url(course_key, content_id):
+    """No learning MFE: the exam's path under the site's root."""
+    return f'/course/{course_key}/{content_id}'

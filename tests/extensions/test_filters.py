@@ -65,3 +65,19 @@ def test_every_other_unit_is_left_as_rendered(client, demo, case):
 def test_another_learner_does_not_get_the_candidates_page(client, demo):
     start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
     assert run(demo.verified_learner2, demo, 'final_part_a').content == '<p>unit</p>'
+
+
+def test_a_failure_of_the_plugin_leaves_the_unit_as_rendered_even_when_the_filter_may_not_fail_silently(
+        client, demo, monkeypatch, caplog):
+    start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError('the database went away')
+
+    monkeypatch.setattr('offline_delivery_plugin.api.render_candidate_page', broken)
+    fragment = run(demo.verified_learner, demo, 'final_part_a')  # CONFIG has fail_silently False
+    assert fragment.content == '<p>unit</p>'
+    assert urls(fragment) == []
+    failure, = [record for record in caplog.records if record.name == 'offline_delivery_plugin.extensions.filters']
+    assert 'AddCandidatePageToExamUnits failed' in failure.getMessage()
+    assert failure.exc_info[1].args == ('the database went away',)

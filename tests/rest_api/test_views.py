@@ -172,7 +172,8 @@ def test_every_plugin_url_has_a_permission_rule():
         'MyExamRequestsView', 'MyExamRequestView', 'CourseExamRequestsView', 'ExamRequestDecisionView',
         'AllowancesCsvView', 'ExamRequestsPageView', 'ResultsReportsView', 'ReportDownloadView',
         'CheckInPageView', 'CheckInView', 'MonitorCheckInView', 'HallReviewView', 'ExamFilePageView',
-        'OnThisDevicePageView',
+        'OnThisDevicePageView', 'HallRolesView', 'SafeExamBrowserView', 'SafeExamBrowserConfigView',
+        'SafeExamBrowserQuitView',
     }
     for view in plugin_views:
         if getattr(view, 'public', False):  # a static asset, declared public on purpose

@@ -1,6 +1,7 @@
 """
-The sandbox host as a learner meets it: start the proctored exam through edx-proctoring's attempt API, see the
-XBlock items, save answers through their handlers, submit.
+The sandbox host as a learner meets it through the learning MFE: the outline and jump_to lead to the MFE's page of
+the subsection; the MFE frames each unit's render_xblock; the learner starts the proctored exam through
+edx-proctoring's attempt API, sees the XBlock items, saves answers through their handlers, submits.
 """
 import html
 from io import StringIO
@@ -11,8 +12,15 @@ from sandbox.host.models import StudentModule
 from tests.helpers import start_exam, submit_exam
 
 
-def subsection_url(demo, content_id):
-    return reverse('host:subsection', kwargs={'course_id': str(demo.course_key), 'usage_id': content_id})
+def unit_url(demo, unit_id):
+    """The final exam's unit ``unit_id`` as the learning MFE frames it (render_xblock)."""
+    return reverse('host:render-xblock', kwargs={'usage_id': str(demo.course_key.make_usage_key('vertical', unit_id))})
+
+
+def all_units(client, demo):
+    """The final exam's five units, as the learner would open them one after the other, in one text."""
+    return ''.join(html.unescape(client.get(unit_url(demo, f'final_part_{part}')).content.decode())
+                   for part in 'abcde')
 
 
 def item_id(demo, block_type, block_id):
@@ -27,55 +35,20 @@ def test_landing_page_says_who_is_who(client, demo):
     assert 'EXAM101: Digital exams on site' in page
 
 
-def test_before_start_the_exam_shows_only_its_start_page(client, demo):
+def test_the_outline_and_jump_to_lead_to_the_learning_mfe(client, demo, settings):
     client.force_login(demo.verified_learner)
-    page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
-    assert 'Start the exam' in page
-    assert 'You have <strong>1 hour</strong>' in page  # the learner's own time, from the plugin
-    assert 'Rules for this exam' in page and 'Closed book.' in page
-    assert 'Ask the course team before you start' in page
-    assert 'exam-item' not in page  # no question is shown before the attempt starts
+    mfe_page = f'{settings.LEARNING_MICROFRONTEND_URL}/course/{demo.course_key}/{demo.final_exam_id}'
+    assert f'href="{mfe_page}"' in client.get(f'/courses/{demo.course_key}/').content.decode()
+    control_word = demo.course_key.make_usage_key('problem', 'final_control_word')
+    response = client.get(f'/courses/{demo.course_key}/jump_to/{control_word}')
+    assert (response.status_code, response['Location']) == (302, mfe_page)
 
 
-def test_audit_learners_see_no_proctored_exam_but_the_practice_exam(client, demo):
-    client.force_login(demo.audit_learner)
-    page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
-    assert 'for learners on the verified track' in page and 'Start the exam' not in page
-    assert 'Start the exam' in client.get(subsection_url(demo, demo.practice_exam_id)).content.decode()
-
-
-def test_verified_learners_choose_only_where_the_course_allows_opting_out(client, demo):
+def test_before_start_the_exam_shows_none_of_its_items(client, demo):
     client.force_login(demo.verified_learner)
-    demo.course.allow_proctoring_opt_out = False
-    demo.course.save()
-    assert 'open exam (no credit)' not in client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
-    demo.course.allow_proctoring_opt_out = True
-    demo.course.save()
-    assert 'open exam (no credit)' in client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
-
-
-def test_a_pending_request_holds_the_start_button_back(client, demo):
-    from offline_delivery_plugin import api  # pylint: disable=import-outside-toplevel
-
-    api.create_exam_request(demo.verified_learner, demo.course_key, demo.final_exam_id, 'additional_time', '')
-    client.force_login(demo.verified_learner)
-    page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
-    assert 'is pending' in page and 'Start the exam' not in page
-
-
-def test_the_review_result_reads_pending_then_satisfactory(client, demo):
-    from edx_proctoring.models import ProctoredExamStudentAttempt  # pylint: disable=import-outside-toplevel
-
-    attempt = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
-    submit_exam(client, attempt)
-    page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
-    assert 'Proctored session result: <strong>Pending</strong>' in page
-    ProctoredExamStudentAttempt.objects.filter(id=attempt['id']).update(status='verified')
-    assert 'Proctored session result: <strong>Satisfactory</strong>' in client.get(
-        subsection_url(demo, demo.final_exam_id)).content.decode()
-    ProctoredExamStudentAttempt.objects.filter(id=attempt['id']).update(status='rejected')
-    assert 'Proctored session result: <strong>Unsatisfactory</strong>' in client.get(
-        subsection_url(demo, demo.final_exam_id)).content.decode()
+    page = client.get(unit_url(demo, 'final_part_a')).content.decode()
+    assert 'This content is part of an exam. Start the exam to see it.' in page
+    assert 'exam-item' not in page and 'input_final_control_word' not in page
 
 
 def test_learner_starts_the_proctored_exam_and_sees_the_xblock_items(client, demo):
@@ -83,7 +56,7 @@ def test_learner_starts_the_proctored_exam_and_sees_the_xblock_items(client, dem
     assert attempt['status'] == 'started'
     assert attempt['taking_as_proctored'] is True
 
-    page = html.unescape(client.get(subsection_url(demo, demo.final_exam_id)).content.decode())
+    page = all_units(client, demo)
     # Open edX's capa problems, rendered by the XBlock runtime: wrapped with the block's usage id, type and the JS
     # init function capa names; their inputs as capa names them, in the problem's HTML that capa puts (escaped) in
     # its wrapper's data-content for its script to render: the page is read unescaped.
@@ -97,7 +70,8 @@ def test_learner_starts_the_proctored_exam_and_sees_the_xblock_items(client, dem
     assert "data-block-type='html'" in page and 'Answer every question.' in page
     assert page.count('class="exam-item exam-item-essay"') == 2
     assert '/xblock/resource/problem/public/js/ProblemBlockDisplay.js' in page
-    # The course has offline delivery on: the plugin's candidate page takes over saving and the timer.
+    # The course has offline delivery on: the plugin's candidate page runs in every unit.
+    assert page.count('id="offline-delivery"') == 5
     assert f'data-session-url="/offline-delivery/api/v1/attempts/{attempt["id"]}/session/"' in page
     assert 'offline_delivery_plugin/js/candidate.js' in page
 
@@ -110,12 +84,12 @@ def test_the_problems_own_files_are_served_as_the_lms_serves_a_blocks_resources(
     assert client.get('/xblock/resource/no_such_block/public/x.js').status_code == 404
 
 
-def test_without_offline_delivery_the_host_keeps_its_own_timer(client, demo):
+def test_without_offline_delivery_the_units_are_the_platforms_alone(client, demo):
     demo.course.other_course_settings = {}
     demo.course.save()
     start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
-    page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
-    assert 'id="time-left"' in page
+    page = client.get(unit_url(demo, 'final_part_a')).content.decode()
+    assert 'input_final_control_word' in page
     assert 'candidate.js' not in page
 
 
@@ -136,7 +110,7 @@ def test_answers_are_saved_through_the_problems_handler_and_rendered_back(client
     module = StudentModule.objects.get(student=demo.verified_learner, module_state_key=control_word)
     assert module.state['student_answers'] == {'final_control_word_2_1': 'hej'}
     assert (module.grade, module.max_grade) == (1, 1)
-    page = html.unescape(client.get(subsection_url(demo, demo.final_exam_id)).content.decode())
+    page = html.unescape(client.get(unit_url(demo, 'final_part_a')).content.decode())
     assert 'value="hej"' in page
 
 
@@ -161,20 +135,19 @@ def test_items_refuse_answers_before_the_exam_starts_and_after_it_ends(client, d
     after = problem_call(client, control_word, 'problem_save', {'input_final_control_word_2_1': 'late'})
     assert after.status_code == 409
     assert not StudentModule.objects.filter(student=demo.verified_learner, module_state_key=control_word).exists()
-    page = client.get(subsection_url(demo, demo.final_exam_id)).content.decode()
-    assert 'Your attempt is <strong>submitted</strong>' in page
+    assert 'Start the exam to see it' in client.get(unit_url(demo, 'final_part_a')).content.decode()
 
 
 def test_someone_not_in_the_course_sees_nothing(client, demo, other_course):
     client.force_login(other_course.staff)
-    response = client.get(subsection_url(demo, demo.final_exam_id))
-    assert response.status_code == 403
+    response = client.get(unit_url(demo, 'final_part_a'))
+    assert response.status_code in (403, 404)
     control_word = item_id(demo, 'problem', 'final_control_word')
     assert problem_call(client, control_word, 'problem_save', {}).status_code == 403
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, demo):
-    response = client.get(subsection_url(demo, demo.final_exam_id))
+    response = client.get(f'/courses/{demo.course_key}/')
     assert response.status_code == 302
     assert response['Location'].startswith('/login/')
 

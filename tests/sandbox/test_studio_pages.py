@@ -8,6 +8,7 @@ import pytest
 from edx_proctoring import api as proctoring_api
 
 from offline_delivery_plugin import api
+from offline_delivery_plugin.models import AuditEvent
 from sandbox.host.models import Block, Course
 
 
@@ -49,29 +50,28 @@ def test_the_proctoring_provider_is_the_exams_backend(client, demo):
     client.force_login(demo.course_staff)
     course = Course.objects.get(course_key=demo.course_key)
     page = client.get(advanced_url(demo)).content.decode()
-    assert '<option value="onsite_invigilation">' in page and '<option value="null" selected>' in page
+    # The demo's course is a hall's: its exams are published with on-site invigilation.
+    assert '<option value="onsite_invigilation" selected>' in page and '<option value="null">' in page
+    assert api.is_onsite_exam(proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id))
     response = client.post(advanced_url(demo), {
-        'enable_proctored_exams': 'on', 'proctoring_provider': 'onsite_invigilation',
+        'enable_proctored_exams': 'on', 'proctoring_provider': 'null',
         'other_course_settings': json.dumps(course.other_course_settings)})
     assert response.status_code == 302
     exam = proctoring_api.get_exam_by_content_id(str(demo.course_key), demo.final_exam_id)
-    assert exam['backend'] == 'onsite_invigilation'
-    assert api.is_onsite_exam(exam)
+    assert exam['backend'] == 'null'
+    assert not api.is_onsite_exam(exam)
 
     refused = client.post(advanced_url(demo), {
         'enable_proctored_exams': 'on', 'proctoring_provider': 'proctortrack',
         'other_course_settings': json.dumps(course.other_course_settings)})
     assert refused.status_code == 400
     assert '<code>proctoring_provider</code>' in refused.content.decode()
-    assert Course.objects.get(course_key=demo.course_key).proctoring_provider == 'onsite_invigilation'
+    assert Course.objects.get(course_key=demo.course_key).proctoring_provider == 'null'
 
 
 @pytest.mark.parametrize('text,key', [
     ('{not json', 'other_course_settings'),
     ('[1, 2]', 'other_course_settings'),
-    ('{"offline_delivery": {"autosave_interval_seconds": 2}}', 'offline_delivery.autosave_interval_seconds'),
-    ('{"offline_delivery": {"upload_roles": ["everyone"]}}', 'offline_delivery.upload_roles'),
-    ('{"offline_delivery": {"enabeld": true}}', 'offline_delivery.enabeld'),
 ])
 def test_bad_advanced_settings_change_nothing(client, demo, text, key):
     before = Course.objects.get(course_key=demo.course_key)
@@ -148,3 +148,40 @@ def test_proctored_kinds_need_proctoring_enabled(client, demo):
     response = client.post(subsection_url(demo, demo.final_exam_id), {'exam_type': 'proctored',
                                                                        'time_allotted': '01:00'})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize('plugin_keys,key', [
+    ({'enabled': True, 'autosave_interval_seconds': 2}, 'autosave_interval_seconds'),
+    ({'enabled': True, 'upload_roles': ['everyone']}, 'upload_roles'),
+    ({'enabeld': True}, 'enabeld'),
+])
+def test_studio_saves_wrong_plugin_keys_and_the_plugin_reports_them_after_the_publish(
+        client, demo, django_capture_on_commit_callbacks, plugin_keys, key):
+    # Studio checks Other Course Settings' type only and calls no plugin (CourseMetadata.validate_and_update_from_json):
+    # the plugin learns of the publish from COURSE_CATALOG_INFO_CHANGED and reports on its course page.
+    client.force_login(demo.course_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(advanced_url(demo), {
+            'enable_proctored_exams': 'on', 'proctoring_provider': 'onsite_invigilation',
+            'other_course_settings': json.dumps({'offline_delivery': plugin_keys})})
+    assert response.status_code == 302
+    assert Course.objects.get(course_key=demo.course_key).other_course_settings == {'offline_delivery': plugin_keys}
+    event = AuditEvent.objects.filter(kind='course_settings').latest('id')
+    assert (event.outcome, event.detail['channel'], event.detail['enabled']) == ('refused', 'publish', False)
+    assert key in event.detail['errors']
+    assert api.get_course_delivery_settings(demo.course_key).enabled is False
+    page = client.get(f'/offline-delivery/courses/{demo.course_key}/').content.decode()
+    assert 'Not valid: offline delivery is off for this course' in page
+    assert f'<code>{key}</code>' in page
+
+
+def test_right_settings_are_audited_as_checked_on_publish(client, demo, django_capture_on_commit_callbacks):
+    client.force_login(demo.course_staff)
+    course = Course.objects.get(course_key=demo.course_key)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(advanced_url(demo), {'enable_proctored_exams': 'on', 'proctoring_provider': 'onsite_invigilation',
+                                         'other_course_settings': json.dumps(course.other_course_settings)})
+    event = AuditEvent.objects.filter(kind='course_settings').latest('id')
+    assert (event.outcome, event.detail['enabled'], event.detail['errors']) == ('ok', True, {})
+    page = client.get(f'/offline-delivery/courses/{demo.course_key}/').content.decode()
+    assert 'On: candidates' in page

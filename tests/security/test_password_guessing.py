@@ -15,7 +15,7 @@ from offline_delivery_plugin import api, password_gate
 from offline_delivery_plugin.crypto import verifier
 from offline_delivery_plugin.models import AuditEvent
 from sandbox.host.demo import INVIGILATOR_PASSWORD
-from tests.helpers import start_exam
+from tests.helpers import leave_onsite_invigilation, start_exam
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +27,9 @@ def _clear_rate_limits():
 
 @pytest.fixture
 def locked_successor(client, demo, submitted):
-    """A reopened attempt whose candidate waits for the invigilator password."""
+    """A reopened attempt whose candidate waits for the invigilator password (an exam not proctored on site)."""
     api.reopen_attempt(demo.course_key, demo.final_exam_id, submitted['id'], 10, '', demo.chief_invigilator)
+    leave_onsite_invigilation(demo)  # on site, the check-in is the unlock (tests/test_onsite.py)
     successor = start_exam(client, demo.verified_learner, demo.course_key, demo.final_exam_id)
     api.start_candidate_session(demo.verified_learner, successor['id'])
     return successor

@@ -107,6 +107,14 @@ class Hall:
         api.generate_results_report(report.id)
         return api.make_download_token(report.id, (self.user or self.demo.course_staff).id)
 
+    @cached_property
+    def seb_config_token(self):
+        """The signed part of the link to the timed exam's ``.seb`` file, the exam made to require SEB (the final
+        exam stays without it, so the candidate page's rows are about the roles only)."""
+        exam = api.change_safe_exam_browser_settings(self.demo.course_key, self.demo.timed_exam_id,
+                                                     {'required': True}, self.demo.course_staff)
+        return exam.config_url.rstrip('/').split('/')[-2]
+
     def learner_file(self):
         """The learner's delivery file for their attempt in progress."""
         return delivery_file(self.demo.verified_learner, self.attempt, {CONTROL_WORD: 'hej'})
@@ -189,6 +197,14 @@ ENDPOINTS = {
     'offline_delivery_plugin:jsi18n': Endpoint(no_kwargs, (
         Call('get', (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     )),
+    # Safe Exam Browser: the quit URL holds nothing; the .seb file is for whoever has its signed link (SEB loads it
+    # without the learner's session), and a 404 for every exam that does not require SEB.
+    'offline_delivery_plugin:seb-quit': Endpoint(no_kwargs, (
+        Call('get', (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    )),
+    'offline_delivery_plugin:seb-config': Endpoint(lambda hall: {'token': hall.seb_config_token}, (
+        Call('get', (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    )),
     # Pages.
     'offline_delivery_plugin:course-dashboard': Endpoint(course, (
         Call('get', (302, 403, 403, 403, 403, 200, 200, 200, 200)),
@@ -268,6 +284,16 @@ ENDPOINTS = {
         Call('post', (401, 403, 403, 403, 403, 403, 403, 204, 204),
              body=lambda hall: _json({'password': 'a-new-long-password'})),
     )),
+    'offline_delivery_plugin:v1:safe-exam-browser': Endpoint(exam, (
+        Call('get', (401, 403, 403, 403, 403, 403, 403, 200, 200)),
+        Call('put', (401, 403, 403, 403, 403, 403, 403, 200, 200),
+             body=lambda hall: _json({'allowed_sites': ['login.example.org']})),
+    )),
+    'offline_delivery_plugin:v1:hall-roles': Endpoint(course, (
+        Call('get', (401, 403, 403, 403, 403, 403, 403, 200, 200)),
+        Call('post', (401, 403, 403, 403, 403, 403, 403, 200, 200),
+             body=lambda hall: _json({'user': 'verified_learner2', 'role': 'invigilator'})),
+    )),
     'offline_delivery_plugin:v1:audit': Endpoint(course, (
         Call('get', (401, 403, 403, 403, 403, 403, 403, 200, 200)),
     )),
@@ -284,7 +310,7 @@ ENDPOINTS = {
             'file': SimpleUploadedFile('allowances.csv', b'user,exam,type,value\n'
                                        b'verified_learner,Final exam (proctored),additional_time,10\n', 'text/csv')}}),
     )),
-    # The data-download permission: course staff (and instructors, data researchers), not the hall roles.
+    # The proctored results report: course staff (the LMS's instructor.view_exam_results), not the hall roles.
     'offline_delivery_plugin:v1:reports': Endpoint(course, (
         Call('get', (401, 403, 403, 403, 403, 403, 403, 200, 200)),
         Call('post', (401, 403, 403, 403, 403, 403, 403, 202, 202)),

@@ -41,6 +41,7 @@ from offline_delivery_plugin.crypto import envelope
 from offline_delivery_plugin.exceptions import DeliveryRefused
 from offline_delivery_plugin.models import AttemptRecord, AuditEvent, DeliveryFile, ItemAnswer
 from sandbox.host.demo import COURSE_ID, INVIGILATOR_PASSWORD
+from tests.helpers import start_exam
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +75,7 @@ def _save_two_files_in_chromium(base_url, course_key, exam_id, folder):
     # pylint: disable=import-outside-toplevel
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, CONTROL_WORD, ESSAY, start_final_exam, wait_until_sent
+    from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, CONTROL_WORD, ESSAY, log_in, wait_until_sent
 
     saved = []
     with sync_playwright() as playwright:
@@ -82,11 +83,17 @@ def _save_two_files_in_chromium(base_url, course_key, exam_id, folder):
         try:
             page = browser.new_context(accept_downloads=True).new_page()
             page.clock.install()
-            start_final_exam(page, SimpleNamespace(url=base_url),
-                             SimpleNamespace(course_key=course_key, final_exam_id=exam_id))
+            log_in(page, base_url, 'verified_learner')
+
+            def open_unit(unit_id):  # the unit's page by itself, as Exams on this device opens it
+                page.goto(f'{base_url}/xblock/{course_key.make_usage_key("vertical", unit_id)}')
+                expect(page.locator('#offline-delivery[data-ready="true"]')).to_have_count(1, timeout=30000)
+
+            open_unit('final_part_a')
             page.get_by_label(CONTROL_WORD).fill('hej')
             page.clock.run_for(3000)
             wait_until_sent(page)
+            open_unit('final_part_d')
             page.context.set_offline(True)
             # And nothing of the plugin's API reaches the server from here on: the emulated offline state let a
             # snapshot through now and then (the server then held a newer one than the first file, which it refused
@@ -151,6 +158,7 @@ def hall(django_db_setup, django_db_blocker, tmp_path_factory):  # pylint: disab
     with django_db_blocker.unblock():
         try:
             call_command('seed_demo', stdout=StringIO())
+            start_exam(Client(), get_user_model().objects.get(username='verified_learner'), course_key, exam_id)
             server = LiveServer('localhost')
             try:
                 with modify_settings(ALLOWED_HOSTS={'append': 'localhost'}):

@@ -28,7 +28,16 @@ from offline_delivery_plugin.password_gate import MAX_FAILURES_PER_ATTEMPT
 from sandbox.host.demo import INVIGILATOR_PASSWORD
 from sandbox.host.models import CourseEnrollment
 from tests.crypto_helpers import delivery_file
-from tests.helpers import CONTROL_WORD, ESSAY, Chain, create_onsite_attempt, start_attempt, start_exam, submit_exam
+from tests.helpers import (
+    CONTROL_WORD,
+    ESSAY,
+    Chain,
+    create_onsite_attempt,
+    leave_onsite_invigilation,
+    start_attempt,
+    start_exam,
+    submit_exam,
+)
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -209,6 +218,7 @@ def reopened_and_continued(demo):
     client.force_login(user)
     submit_exam(client, attempt)
     api.reopen_attempt(demo.course_key, demo.final_exam_id, attempt['id'], 10, 'hall B', demo.chief_invigilator)
+    leave_onsite_invigilation(demo)  # on site, the check-in is the unlock (tests/test_onsite.py)
     successor = start_exam(client, user, demo.course_key, demo.final_exam_id)
     assert api.start_candidate_session(user, successor['id']).locked
     return user, successor

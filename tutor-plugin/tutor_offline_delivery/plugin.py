@@ -3,8 +3,10 @@ Tutor plugin ``offline_delivery``: installs offline_delivery_plugin into the ``o
 
 Written against Tutor's v1 hooks API. What it adds to the rendered environment:
 
-* ``build/openedx/Dockerfile``: ``pip install`` of ``OFFLINE_DELIVERY_PIP_REQUIREMENT``;
-* the LMS and Studio YAML: the ``ENABLE_SPECIAL_EXAMS`` and ``ENABLE_PROCTORED_EXAMS`` features;
+* ``build/openedx/Dockerfile``: ``pip install`` of ``OFFLINE_DELIVERY_PIP_REQUIREMENT``, unless a checkout is
+  mounted (``tutor mounts add``), which Tutor installs itself;
+* the LMS and Studio YAML: the ``ENABLE_SPECIAL_EXAMS``, ``ENABLE_PROCTORED_EXAMS`` and
+  ``ENABLE_OTHER_COURSE_SETTINGS`` features;
 * the LMS and Studio Python settings: the Celery queue and any other ``OFFLINE_DELIVERY_*`` value the operator sets
   in ``OFFLINE_DELIVERY_SETTINGS``; the LMS alone gets the key-encryption keys, the ``OPEN_EDX_FILTERS_CONFIG`` steps
   and the beat entry of the expired-attempt sweep;
@@ -180,6 +182,12 @@ def check_configuration(config):
     check_keks(config)
     check_deployment(config)
     check_settings(config)
+
+
+# `tutor mounts add /path/to/offline-delivery-plugin` (a checkout of this repository): Tutor copies it into the
+# openedx image and pip-installs it editable, and bind-mounts it into every openedx container (its default list,
+# tutor/plugins/openedx.py, matches only xblocks, openedx-* and platform-plugin-* folders).
+hooks.Filters.MOUNTED_DIRECTORIES.add_item(('openedx', r'offline[-_]delivery[-_]plugin$'))
 
 
 @hooks.Filters.IMAGES_BUILD_REQUIRED.add()

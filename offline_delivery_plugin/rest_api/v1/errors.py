@@ -31,7 +31,8 @@ def plugin_exception_handler(exc, context):
     is the view that raised ``exc``, and says the 503's words in its ``database_unavailable_message()``.
 
     - A plugin error answers ``{"detail": user_message}`` with its ``http_status``, plus ``"reason"`` when the error
-      has one (a refused file's, a reopened attempt's), for the page and for programs.
+      has one (a refused file's, a reopened attempt's), for the page and for programs, and ``"seb_link"`` when
+      the exam requires Safe Exam Browser and the request showed none of its keys.
     - A database that cannot be reached (connection refused or cut, server gone away) answers 503 with a
       ``Retry-After``, in the view's words: it is passing, and nothing was stored. This covers the session's user
       and the permission checks too, as DRF runs them inside the view.
@@ -53,6 +54,8 @@ def plugin_exception_handler(exc, context):
         body = {'detail': exc.user_message}
         if exc.reason:
             body['reason'] = exc.reason
+        if getattr(exc, 'seb_link', ''):
+            body['seb_link'] = exc.seb_link
         return Response(body, status=exc.http_status)
     return api_settings.EXCEPTION_HANDLER(exc, context)
 

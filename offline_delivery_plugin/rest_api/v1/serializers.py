@@ -79,6 +79,7 @@ class CandidateSessionSerializer(serializers.Serializer):  # pylint: disable=abs
     units = serializers.ListField(child=serializers.CharField())
     locked = serializers.BooleanField()
     allowed_seconds = serializers.IntegerField()
+    safe_exam_browser = serializers.DictField(allow_null=True)
 
 
 class UnicodeTextField(serializers.CharField):
@@ -148,6 +149,7 @@ class MonitorRowSerializer(serializers.Serializer):  # pylint: disable=abstract-
     last_contact_at = serializers.DateTimeField(allow_null=True)
     seconds_left = serializers.IntegerField(allow_null=True)
     receipt = serializers.CharField(allow_blank=True)
+    seb_verdict = serializers.CharField(allow_blank=True)
 
 
 class UploadSerializer(serializers.Serializer):  # pylint: disable=abstract-method
@@ -182,6 +184,23 @@ class UnlockSerializer(serializers.Serializer):  # pylint: disable=abstract-meth
     """The invigilator password typed on the candidate's screen."""
 
     password = serializers.CharField(max_length=api.INVIGILATOR_PASSWORD_MAX_LENGTH, trim_whitespace=False)
+
+
+class HallRoleChangeSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """A hall role to give or take: the account (username or email) and the role (checked, and audited, by api)."""
+
+    user = serializers.CharField(max_length=api.HALL_ROLE_IDENTIFIER_MAX)
+    role = serializers.CharField(max_length=40)
+    action = serializers.ChoiceField(choices=('grant', 'revoke'), required=False, default='grant')
+
+
+class HallRoleHolderSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """One holder of a hall role."""
+
+    role = serializers.CharField()
+    role_label = serializers.CharField()
+    username = serializers.CharField()
+    email = serializers.CharField()
 
 
 class HallReviewSerializer(serializers.Serializer):  # pylint: disable=abstract-method
@@ -260,3 +279,20 @@ class ReportSerializer(serializers.Serializer):  # pylint: disable=abstract-meth
         if report.status != 'done':
             return None
         return self.context['link'](report.report_id)
+
+
+class SafeExamBrowserExamSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """An exam's Safe Exam Browser settings (never the quit password), its Config Key and its links."""
+
+    content_id = serializers.CharField()
+    required = serializers.BooleanField()
+    quit_password_set = serializers.BooleanField()
+    download_directory_win = serializers.CharField()
+    download_directory_mac = serializers.CharField()
+    allowed_sites = serializers.ListField(child=serializers.CharField())
+    browser_exam_keys = serializers.ListField(child=serializers.CharField())
+    config_key = serializers.CharField()
+    seb_link = serializers.CharField()
+    config_url = serializers.CharField()
+    changed_by = serializers.CharField()
+    changed_at = serializers.DateTimeField(allow_null=True)

@@ -8,8 +8,8 @@ from edx_rest_framework_extensions.auth.session.authentication import SessionAut
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 
-from offline_delivery_plugin import rules
-from offline_delivery_plugin.http import course_key_from_url
+from offline_delivery_plugin import api, rules
+from offline_delivery_plugin.http import client_address, course_key_from_url, safe_exam_browser_keys
 from offline_delivery_plugin.rest_api.v1.errors import plugin_exception_handler
 from offline_delivery_plugin.rest_api.v1.parsers import PluginJSONParser
 from offline_delivery_plugin.rest_api.v1.permissions import HasAttemptPermission, HasCoursePermission
@@ -57,6 +57,14 @@ class AttemptViewMixin(PluginErrorsMixin):
     authentication_classes = (JwtAuthentication, SessionAuthenticationAllowInactiveUser)
     permission_classes = (HasAttemptPermission,)
     permission_required = rules.WRITE_OWN_ATTEMPT
+    #: Where the view's requests come from, in the audit log (a refusal for want of Safe Exam Browser).
+    audit_channel = None
+
+    def initial(self, request, *args, **kwargs):
+        """After the permission: at an exam that requires Safe Exam Browser, SEB's keys (a 403 without them)."""
+        super().initial(request, *args, **kwargs)
+        api.check_attempt_request(request.user, self.kwargs.get('attempt_id'), safe_exam_browser_keys(request),
+                                  self.audit_channel, ip_address=client_address(request))
 
     def database_unavailable_message(self):
         """The candidate page keeps every answer and sends it again: the candidate is told so."""

@@ -32,6 +32,8 @@ class CandidateSessionView(AttemptViewMixin, APIView):
     that is not the user's, 409 when it is not in progress or the course has offline delivery off.
     """
 
+    audit_channel = 'session'
+
     def get(self, request, attempt_id):
         """Start the session."""
         return Response(CandidateSessionSerializer(api.start_candidate_session(request.user, attempt_id)).data)
@@ -48,6 +50,8 @@ class SnapshotView(AttemptViewMixin, APIView):
     (``stored`` is false when the one sent was not newer). 400 for a malformed or inconsistent snapshot, 409 when
     the attempt is not in progress; nothing is stored then.
     """
+
+    audit_channel = 'autosave'
 
     def post(self, request, attempt_id):
         """Save the snapshot."""
@@ -73,6 +77,8 @@ class SelfDeliveryView(AttemptViewMixin, APIView):
     either way.
     """
 
+    audit_channel = 'self'
+
     def post(self, request, attempt_id):
         """Deliver the file."""
         # Read at most one byte past the limit, whatever Content-Length claims (Django's own body limit is
@@ -91,6 +97,8 @@ class UnlockView(AttemptViewMixin, APIView):
     **Response**: 200 ``{"unlocked": true}``; 400 for a wrong password; 429 after too many (per attempt and per
     client address, 15 minutes). Every try is audited, never the password.
     """
+
+    audit_channel = 'password_gate'
 
     def post(self, request, attempt_id):
         """Check the password."""
@@ -114,6 +122,8 @@ class CheckInView(AttemptViewMixin, APIView):
     wrong password, 429 after too many, 409 when the attempt is past setup; 404 for an attempt that is not the
     user's or not at an on-site exam. Every try is audited, never the password.
     """
+
+    audit_channel = 'check_in'
 
     def post(self, request, attempt_id):
         """Check the candidate in."""

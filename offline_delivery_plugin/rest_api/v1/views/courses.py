@@ -1,6 +1,7 @@
 """
-REST API v1: the course's endpoints (its exams, a draft of its settings, the invigilator passwords, the audit
-log, the results reports). Thin: check the permission, validate with a serializer, call one ``api`` function, answer.
+REST API v1: the course's endpoints (its exams, a draft of its settings, the invigilator passwords, Safe Exam
+Browser, the hall roles, the audit log, the results reports). Thin: check the permission, validate with a
+serializer, call one ``api`` function, answer.
 """
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,14 +10,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from offline_delivery_plugin import api, rules
-from offline_delivery_plugin.exceptions import InvalidCourseSettings
+from offline_delivery_plugin.exceptions import InvalidCourseSettings, InvalidSafeExamBrowserSettings
 from offline_delivery_plugin.http import client_address
 from offline_delivery_plugin.rest_api.v1.renderers import AuditLogCsvRenderer
 from offline_delivery_plugin.rest_api.v1.serializers import (
     CourseDeliverySettingsSerializer,
     CourseSettingsDraftSerializer,
     ExamSummarySerializer,
+    HallRoleChangeSerializer,
+    HallRoleHolderSerializer,
     ReportSerializer,
+    SafeExamBrowserExamSerializer,
     UnlockSerializer,
 )
 from offline_delivery_plugin.rest_api.v1.views.base import CourseViewMixin
@@ -90,6 +94,77 @@ class InvigilatorPasswordView(CourseViewMixin, APIView):
         api.change_invigilator_password(self.course_key, content_id, form.validated_data['password'], request.user,
                                         ip_address=client_address(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SafeExamBrowserView(CourseViewMixin, APIView):
+    """
+    **Use case**: course staff make an exam require Safe Exam Browser and set the SEB settings a hall needs.
+
+    **Example requests**: ``GET .../courses/{course_id}/exams/{content_id}/safe-exam-browser/``; ``PUT`` the same
+    with any of ``{"required": true, "quit_password": "...", "download_directory_win": "...",
+    "download_directory_mac": "...", "allowed_sites": ["login.example.org"], "browser_exam_keys": ["<64 hex>"]}``
+    (``quit_password`` "" removes it; a field left out keeps its value).
+
+    **Response**: the settings (never the password; whether one is set), the Config Key of the ``.seb`` file the
+    plugin serves, that file's URL and the ``sebs://`` link that starts SEB with it. 400 ``{"detail", "errors"}``
+    for a wrong field; nothing is stored then. Audited.
+    """
+
+    permission_required = rules.CONFIGURE_SAFE_EXAM_BROWSER
+    FIELDS = ('required', 'quit_password', 'download_directory_win', 'download_directory_mac', 'allowed_sites',
+              'browser_exam_keys')
+
+    def get(self, request, course_id, content_id):
+        """The settings."""
+        return Response(SafeExamBrowserExamSerializer(api.get_safe_exam_browser_exam(self.course_key,
+                                                                                      content_id)).data)
+
+    def put(self, request, course_id, content_id):
+        """Change the settings."""
+        if not isinstance(request.data, dict) or set(request.data) - set(self.FIELDS):
+            return Response({'detail': _('Send a JSON object with any of: {names}.').format(
+                names=', '.join(self.FIELDS))}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            exam = api.change_safe_exam_browser_settings(self.course_key, content_id, dict(request.data),
+                                                         request.user, ip_address=client_address(request))
+        except InvalidSafeExamBrowserSettings as error:
+            return Response({'detail': _('Nothing was saved: correct the fields below.'), 'errors': error.errors},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response(SafeExamBrowserExamSerializer(exam).data)
+
+
+class HallRolesView(CourseViewMixin, APIView):
+    """
+    **Use case**: course staff see who the course's invigilators and chief invigilators are, and give or take
+    those roles (the platform's own role lists do not offer them).
+
+    **Example requests**: ``GET .../courses/{course_id}/hall-roles/``; ``POST`` the same with
+    ``{"user": "<username or email>", "role": "invigilator" | "chief_invigilator"}`` to give the role,
+    ``{..., "action": "revoke"}`` to take it.
+
+    **Response**: ``{"holders": [{role, role_label, username, email}]}`` (after the change, for a POST). 400 with
+    the reason for an unknown account or role, or an account not activated; nothing changes then. Audited.
+    """
+
+    permission_required = rules.MANAGE_HALL_ROLES
+
+    def _holders(self):
+        return Response({'holders': HallRoleHolderSerializer(api.list_hall_roles(self.course_key), many=True).data})
+
+    def get(self, request, course_id):
+        """The holders."""
+        return self._holders()
+
+    def post(self, request, course_id):
+        """Give or take a role."""
+        form = HallRoleChangeSerializer(data=request.data)
+        if not form.is_valid():
+            return Response({'detail': _('Give the account (username or email) and the role.')},
+                            status=status.HTTP_400_BAD_REQUEST)
+        change = api.revoke_hall_role if form.validated_data['action'] == 'revoke' else api.grant_hall_role
+        change(self.course_key, form.validated_data['user'], form.validated_data['role'], request.user,
+               ip_address=client_address(request))
+        return self._holders()
 
 
 class AuditLogView(CourseViewMixin, APIView):

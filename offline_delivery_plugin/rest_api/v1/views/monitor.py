@@ -30,10 +30,12 @@ class ExamMonitorView(CourseViewMixin, APIView):
 
     **Example request**: ``GET /offline-delivery/api/v1/courses/{course_id}/exams/{content_id}/monitor/``
 
-    **Response**: ``{"exam": {exam_id, exam_name, content_id, time_limit_mins, onsite}, "server_time", "rows":
-    [{user_id, username, full_name, mode, state, attempt_id, proctoring_status, last_save_at, last_save_seq,
-    last_contact_at, seconds_left, receipt}]}``; ``state`` is one of not_started, awaiting_check_in and checked_in
-    (on-site exams), writing, connection_lost, submitted_online, delivered_offline, reopened.
+    **Response**: ``{"exam": {exam_id, exam_name, content_id, time_limit_mins, onsite, safe_exam_browser},
+    "server_time", "rows": [{user_id, username, full_name, mode, state, attempt_id, proctoring_status,
+    last_save_at, last_save_seq, last_contact_at, seconds_left, receipt, seb_verdict}]}``; ``seb_verdict`` (at an
+    exam that requires Safe Exam Browser) is config_key, browser_exam_key, no_key, wrong_key or ''; ``state`` is
+    one of not_started, awaiting_check_in and checked_in (on-site exams), writing, connection_lost,
+    submitted_online, delivered_offline, reopened.
     """
 
     permission_required = rules.VIEW_MONITOR
@@ -43,7 +45,8 @@ class ExamMonitorView(CourseViewMixin, APIView):
         exam, rows = api.get_monitor(self.course_key, content_id)
         return Response({
             'exam': {'exam_id': exam['id'], 'exam_name': exam['exam_name'], 'content_id': exam['content_id'],
-                     'time_limit_mins': exam['time_limit_mins'], 'onsite': api.is_onsite_exam(exam)},
+                     'time_limit_mins': exam['time_limit_mins'], 'onsite': api.is_onsite_exam(exam),
+                     'safe_exam_browser': api.requires_safe_exam_browser(self.course_key, content_id)},
             'server_time': timezone.now(),
             'rows': MonitorRowSerializer(rows, many=True).data,
         })

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from edx_proctoring import api as proctoring_api
+from edx_proctoring import exceptions as proctoring_exceptions
 from edx_proctoring.models import (
     ProctoredExamSoftwareSecureReview,
     ProctoredExamSoftwareSecureReviewHistory,
@@ -55,7 +56,11 @@ def clear_demo_course(requested_by):
     # (the sandbox's instructor, grades and credit services), and so do the allowances.
     attempts = proctoring_api.get_all_exam_attempts(COURSE_ID)
     for attempt in attempts:
-        proctoring_api.remove_exam_attempt(attempt['id'], requested_by, require_backend_removal=False)
+        # edx-proctoring 6.1 takes require_backend_removal; 5.x has no such argument and removes best effort.
+        if hasattr(proctoring_exceptions, 'BackendProviderCannotRemoveAttempt'):
+            proctoring_api.remove_exam_attempt(attempt['id'], requested_by, require_backend_removal=False)
+        else:
+            proctoring_api.remove_exam_attempt(attempt['id'], requested_by)
     for allowance in proctoring_api.get_allowances_for_course(COURSE_ID):
         proctoring_api.remove_allowance_for_user(allowance['proctored_exam']['id'], allowance['user']['id'],
                                                  allowance['key'])

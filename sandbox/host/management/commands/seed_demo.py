@@ -165,6 +165,9 @@ class Command(BaseCommand):
             'display_name': 'EXAM101: Digital exams on site',
             'enable_proctored_exams': True,
             'allow_proctoring_opt_out': False,
+            # The demo's proctored exams are taken in a hall: Studio's Proctoring Provider is the plugin's backend
+            # (with edx-proctoring's null backend, frontend-lib-special-exams never starts a proctored exam).
+            'proctoring_provider': 'onsite_invigilation',
             'proctoring_escalation_email': 'exam-office@example.invalid',
             'other_course_settings': {'offline_delivery': {'enabled': True, 'autosave_interval_seconds': 15}},
         })

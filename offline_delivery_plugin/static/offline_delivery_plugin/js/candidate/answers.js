@@ -4,7 +4,7 @@
  * inputs as ``input_<id>_2_1`` (a text line, a number, a formula, a radio group, a select) and a checkbox group as
  * ``input_<id>_2_1[]``: each name is one answer, keyed ``item#name`` (docs/delivery-file.rst).
  */
-import {examRoot, state} from './page.js';
+import {examRoot, session, state} from './page.js';
 
 /** The blocks of the exam that hold answers. */
 export function itemElements() {
@@ -60,8 +60,41 @@ function writeField(block, name, value) {
   });
 }
 
-/** The ids of the items rendered on this page (the delivery file lists them). */
+/** The ids of the items rendered on this page. */
 export function renderedItems() { return itemElements().map(itemId); }
+
+/** The exam's unit this page renders (the learning MFE loads one per page, at /xblock/<unit>), else its path. */
+function unitOfPage() {
+  var path = decodeURIComponent(window.location.pathname);
+  var units = session.units || [];
+  for (var i = 0; i < units.length; i += 1) {
+    if (path.slice(-units[i].length) === units[i]) { return units[i]; }
+  }
+  return path;
+}
+
+/** The state remembers which items this page rendered, under its unit, for the file saved on any page. */
+export function noteRenderedItems() {
+  var items = renderedItems();
+  if (!items.length) { return; }
+  state.itemsByUnit = state.itemsByUnit || {};
+  state.itemsByUnit[unitOfPage()] = items;
+}
+
+/**
+ * The ids of the items the candidate's pages rendered (the delivery file lists them): every unit of the exam
+ * opened on this device, in the exam's order of units.
+ */
+export function itemsSeen() {
+  var byUnit = state.itemsByUnit || {};
+  var units = (session.units || []).filter(function (unit) { return byUnit[unit]; });
+  Object.keys(byUnit).forEach(function (unit) { if (units.indexOf(unit) < 0) { units.push(unit); } });
+  var seen = [];
+  units.forEach(function (unit) {
+    byUnit[unit].forEach(function (item) { if (seen.indexOf(item) < 0) { seen.push(item); } });
+  });
+  return seen;
+}
 
 /**
  * The fields show the answers this device holds; a field it holds nothing for gives its own value to the state.

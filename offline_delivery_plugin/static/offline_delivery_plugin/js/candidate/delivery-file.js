@@ -3,7 +3,7 @@
  * password, its name and its receipt code. Format: docs/delivery-file.rst.
  */
 import {CROCKFORD_BASE32} from '../shared/format.js';
-import {renderedItems} from './answers.js';
+import {itemsSeen} from './answers.js';
 import {b64url, encoder, unb64url} from './crypto.js';
 import {session, state} from './page.js';
 import {cosign} from './password.js';
@@ -43,7 +43,7 @@ export function encryptDelivery(blank, password) {
   var payload = {
     blank: blank,
     answers_json: state.lastAnswersJson,
-    items: renderedItems(),
+    items: itemsSeen(),
     chain: {anchor: state.anchor, links: state.links.map(function (entry) { return entry.link; })}
   };
   var protectedHeader = b64url(encoder.encode(JSON.stringify(header)));

@@ -11,13 +11,16 @@
  *
  * File format and chain: docs/delivery-file.rst. Strings go through Django's JavaScript catalog (gettext).
  */
+import {el} from '../shared/dom.js';
 import {gettext} from '../shared/i18n.js';
-import {fieldsOf, keyOf, readField, restoreInputs, setInputsDisabled, watchForNewFields} from './answers.js';
+import {
+  fieldsOf, keyOf, noteRenderedItems, readField, restoreInputs, setInputsDisabled, watchForNewFields
+} from './answers.js';
 import {freshState, makeSnapshot, pendingIn, recordChange} from './chain.js';
 import {lockUntilInvigilator} from './gate.js';
 import {CHANNEL, keepPageForOffline} from './offline-copy.js';
 import {attemptId, examRoot, inMfe, root, session, setRoot, setSession, setState, state} from './page.js';
-import {askSession, send} from './server.js';
+import {askSession, send, sendWithoutPage} from './server.js';
 import {load, persist} from './store.js';
 import {guardSubmit} from './submit-guard.js';
 import {finalise, tick} from './timer.js';
@@ -59,6 +62,7 @@ function start(fetched, stored) {
   if (fetched) { state.lastContact = Date.now(); }
   buildUi();
   restoreInputs();
+  noteRenderedItems();
   watchForNewFields(restoreInputs);
   persist();
   tick();
@@ -87,29 +91,52 @@ function startFrom(fetched, stored) {
 function lockName() { return 'offline-delivery-attempt-' + attemptId; }
 
 var FOREVER = new Promise(function () { /* held until the page goes */ });
+var LOCK_PATIENCE_MS = 1500;
+
+// The exam requires Safe Exam Browser and this browser showed none of its keys: nothing starts here, and the
+// candidate is told how to start the exam in SEB (the server refuses every save from this page anyway).
+function refusedForSeb(response) {
+  if (response.status !== 403) { return Promise.resolve(false); }
+  return response.json().then(function (body) {
+    if (body.reason !== 'no_key' && body.reason !== 'wrong_key') { return false; }
+    root.textContent = '';
+    root.appendChild(el('p', {'class': 'od-problem od-seb-refused', role: 'alert', text: body.detail}));
+    if (body.seb_link) {
+      root.appendChild(el('p', {}, [el('a', {'class': 'btn btn-primary', href: body.seb_link,
+                                             text: gettext('Start in Safe Exam Browser')})]));
+    }
+    root.setAttribute('data-ready', 'refused');
+    return true;
+  }).catch(function () { return false; });
+}
 
 function bootUnit() {
   function begin() {
     return Promise.all([
-      askSession()
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .catch(function () { return null; }),
+      askSession().catch(function () { return null; }),
       load()
-    ]).then(function (results) { return startFrom(results[0], results[1]); });
+    ]).then(function (results) {
+      var response = results[0];
+      return (response ? refusedForSeb(response) : Promise.resolve(false)).then(function (refused) {
+        if (refused) { return false; }
+        if (response && response.ok) {
+          return response.json().catch(function () { return null; })
+            .then(function (fetched) { return startFrom(fetched, results[1]); });
+        }
+        return startFrom(null, results[1]);
+      });
+    });
   }
   if (!navigator.locks) { begin(); return; }
-  navigator.locks.request(lockName(), {ifAvailable: true}, function (lock) {
-    if (!lock) {
-      // Another tab or window of this browser has the exam open: this one waits until that one is closed.
-      root.textContent = gettext('This exam is open in another tab or window of this browser. Continue there, ' +
-                                 'or close it: the exam then continues here.');
-    }
-    return undefined;
-  }).then(function () {
-    navigator.locks.request(lockName(), function () {
-      root.textContent = '';
-      return begin().then(function (started) { return started ? FOREVER : undefined; });
-    });
+  // Held a moment by the exam-file page sending what a unit left, or for good by another tab or window.
+  var waiting = window.setTimeout(function () {
+    root.textContent = gettext('This exam is open in another tab or window of this browser. Continue there, ' +
+                               'or close it: the exam then continues here.');
+  }, LOCK_PATIENCE_MS);
+  navigator.locks.request(lockName(), function () {
+    window.clearTimeout(waiting);
+    root.textContent = '';
+    return begin().then(function (started) { return started ? FOREVER : undefined; });
   });
 }
 
@@ -158,7 +185,16 @@ function bootExamFile() {
     navigator.locks.request(lockName(), {ifAvailable: true}, function (lock) {
       if (!lock) { return undefined; }
       return load().then(function (stored) {
-        if (!stored || stored.deliveredReceipt || !timeIsUp(stored) || pendingIn(stored) === 0) { return undefined; }
+        if (!stored || stored.deliveredReceipt || pendingIn(stored) === 0) { return undefined; }
+        if (!timeIsUp(stored)) {
+          if (stored.closedOnServer) { return undefined; }
+          // No unit holds the attempt before its time is up: the library's *End My Exam* removed the sequence,
+          // which asks the learner to confirm; what the unit had not sent yet goes now (a unit that opens
+          // meanwhile waits for this lock).
+          setState(stored);
+          setSession(stored.session);
+          return sendWithoutPage();
+        }
         window.clearInterval(check);
         start(null, stored);
         return FOREVER;

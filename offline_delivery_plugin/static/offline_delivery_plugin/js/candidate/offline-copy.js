@@ -17,7 +17,8 @@ export var CHANNEL = 'offline-delivery';
 var MODULES = [
   'answers.js', 'chain.js', 'crypto.js', 'delivery-file.js', 'gate.js', 'main.js', 'offline-copy.js', 'page.js',
   'password.js', 'save-as-file.js', 'self-delivery.js', 'server.js', 'store.js', 'submit-guard.js', 'timer.js',
-  'ui.js', '../shared/dom.js', '../shared/format.js', '../shared/http.js', '../shared/i18n.js'
+  'ui.js', '../shared/dom.js', '../shared/format.js', '../shared/http.js', '../shared/i18n.js',
+  '../shared/seb.js'
 ];
 
 function pageUrls() {

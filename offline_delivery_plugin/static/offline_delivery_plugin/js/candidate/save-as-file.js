@@ -135,7 +135,8 @@ function showSaved(name, receipt, blank) {
   ui.done.appendChild(el('h2', {id: 'od-done-title', text: gettext('Delivery saved as file')}));
   ui.done.appendChild(el('p', {}, [document.createTextNode(gettext('File name:') + ' '),
                                    el('strong', {'class': 'od-file-name', text: name})]));
-  ui.done.appendChild(el('p', {text: gettext(
+  var seb = session.safe_exam_browser;
+  ui.done.appendChild(el('p', {text: seb ? sebFolderText(seb) : gettext(
     'Saved in this browser\u2019s download folder (usually Downloads). Move it to the USB stick, or deliver it ' +
     'from this page when the connection is back.')}));
   ui.done.appendChild(el('p', {}, [document.createTextNode(gettext('Receipt code:') + ' '),
@@ -143,7 +144,26 @@ function showSaved(name, receipt, blank) {
   if (blank) { ui.done.appendChild(el('p', {text: gettext('This file delivers blank.')})); }
   var ok = el('button', {type: 'button', text: gettext('OK')});
   ok.addEventListener('click', function () { ui.done.close(); });
-  ui.done.appendChild(ok);
+  var buttons = el('p', {}, [ok]);
+  if (seb) { buttons.appendChild(document.createTextNode(' ')); buttons.appendChild(exitSebLink(seb)); }
+  ui.done.appendChild(buttons);
   showModalNear(ui.done);
   ok.focus();
+}
+
+// Where Safe Exam Browser saved the file: the exam's folders, or SEB's own default (the Downloads folder).
+function sebFolderText(seb) {
+  var windows = seb.download_directory_win || gettext('Downloads');
+  var mac = seb.download_directory_mac || '~/Downloads';
+  return interpolate(gettext(
+    'Safe Exam Browser saved it in the folder %(windows)s (Windows) or %(mac)s (Mac); on an iPad, in the Files ' +
+    'app, On My iPad. The invigilator exits Safe Exam Browser and moves the file to the USB stick, or you ' +
+    'deliver it from this page when the connection is back.'), {windows: windows, mac: mac}, true);
+}
+
+// SEB quits when the top window opens its quit URL, after asking (the .seb file's quitURLConfirm); the unit's
+// frame may send the top window there on a click.
+export function exitSebLink(seb) {
+  return el('a', {'class': 'btn btn-secondary od-exit-seb', href: seb.quit_url, target: '_top',
+                  text: gettext('Exit Safe Exam Browser')});
 }

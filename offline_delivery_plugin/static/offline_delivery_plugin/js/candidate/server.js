@@ -52,19 +52,48 @@ export function send() {
           showProblem(gettext('The exam is closed on the server. Your answers stay on this device.'));
           return persist();
         }
+        if (response.status === 403) {  // the exam requires Safe Exam Browser: kept here, refused there
+          return response.json().then(function (body) { if (body.detail) { showProblem(body.detail); } },
+                                      function () { return undefined; });
+        }
         if (!response.ok) { return undefined; }
         return response.json().then(function (ack) {
           contact();
-          if (ack.acked_seq >= state.anchor.seq && ack.acked_seq <= state.seq) {
-            state.anchor = {seq: ack.acked_seq, hash: ack.acked_hash};
-            state.links = state.links.filter(function (entry) { return entry.seq > ack.acked_seq; });
-          }
-          return persist();
+          return acknowledged(ack);
         });
       });
   }).catch(function () { /* offline: everything stays here and goes with the next try */ })
     .then(function () { inflight = null; updateStatus(); });
   return inflight;
+}
+
+// The server has every snapshot up to ``ack.acked_seq``: they leave the chain this device still has to send.
+function acknowledged(ack) {
+  if (ack.acked_seq >= state.anchor.seq && ack.acked_seq <= state.seq) {
+    state.anchor = {seq: ack.acked_seq, hash: ack.acked_hash};
+    state.links = state.links.filter(function (entry) { return entry.seq > ack.acked_seq; });
+  }
+  return persist();
+}
+
+/**
+ * Seal and send what the state holds, without a page around it (the exam-file page does, for a unit the learning
+ * MFE removed before its last answers went); offline or refused, everything stays on this device.
+ */
+export function sendWithoutPage() {
+  return makeSnapshot(false).then(function () {
+    if (!state.lastLink) { return undefined; }
+    return post(root.dataset.snapshotUrl, {link: state.lastLink, answers_json: state.lastAnswersJson})
+      .then(function (response) {
+        if (response.status === 409) {  // closed there: nothing more is tried until a unit opens again
+          state.closedOnServer = true;
+          return persist();
+        }
+        if (!response.ok) { return undefined; }
+        state.lastContact = Date.now();
+        return response.json().then(acknowledged);
+      });
+  }).catch(function () { /* offline: the next unit or the exam-file page sends it */ });
 }
 
 // A closed attempt may be opened for resubmission while this page is still open (the hall's usual case: the

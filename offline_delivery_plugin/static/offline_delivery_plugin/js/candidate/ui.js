@@ -82,7 +82,13 @@ export function showReopened(text) {
   ui.reopened = el('div', {'class': 'od-reopened', role: 'alert'});
   ui.reopened.appendChild(el('p', {text: text}));
   var back = el('button', {type: 'button', 'class': 'btn btn-primary', text: gettext('Go back to the exam')});
-  back.addEventListener('click', function () { window.location.reload(); });
+  // The way back leads through the exam's own screens (in the learning MFE, the library's "ready to be resumed"):
+  // the top window goes to the exam's page, which a framed page may do on the candidate's click.
+  back.addEventListener('click', function () {
+    var examUrl = root.dataset.examUrl;
+    if (!examUrl) { window.location.reload(); return; }
+    (inMfe ? window.top : window).location.href = examUrl;
+  });
   ui.reopened.appendChild(back);
   root.appendChild(ui.reopened);
 }

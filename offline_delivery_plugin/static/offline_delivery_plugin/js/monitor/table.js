@@ -28,6 +28,15 @@ var REVIEWED = {
   second_review_required: gettext('Second review')
 };
 
+/** What the candidate's newest request showed of Safe Exam Browser, at an exam that requires it. */
+var SEB = {
+  config_key: gettext('Yes: the exam\u2019s settings'),
+  browser_exam_key: gettext('Yes: a known Browser Exam Key'),
+  no_key: gettext('No: not in Safe Exam Browser'),
+  wrong_key: gettext('No: other SEB settings'),
+  '': '\u2014'
+};
+
 var onsite = false;
 
 function summary() { return root.querySelector('.monitor-summary'); }
@@ -42,6 +51,8 @@ function left(seconds) { return seconds === null ? '\u2014' : formatDuration(sec
 function render(data) {
   var counts = {};
   onsite = Boolean(data.exam.onsite);
+  var seb = Boolean(data.exam.safe_exam_browser);
+  root.querySelector('.monitor-table th.seb-column').hidden = !seb;
   var body = root.querySelector('.monitor-table tbody');
   body.textContent = '';
   data.rows.forEach(function (row) {
@@ -55,6 +66,10 @@ function render(data) {
       : formatTimeOfDay(row.last_save_at) + ' (#' + row.last_save_seq + ')'}));
     tr.appendChild(el('td', {text: left(row.seconds_left)}));
     tr.appendChild(el('td', {'class': 'receipt', text: row.receipt || '\u2014'}));
+    if (seb) {
+      tr.appendChild(el('td', {'class': 'seb seb-' + (row.seb_verdict || 'none'),
+                               text: SEB[row.seb_verdict] || row.seb_verdict}));
+    }
     var actions = el('td', {'class': 'actions'});
     var name = row.full_name || row.username;
     if (row.attempt_id && onsite && row.state === 'awaiting_check_in' && root.dataset.canCheckIn === 'true') {

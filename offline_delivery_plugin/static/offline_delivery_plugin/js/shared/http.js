@@ -1,7 +1,8 @@
 /*
  * Requests to the plugin's REST API from its pages: with the user's session, never answered from the browser's
- * HTTP cache, changes carrying the CSRF token.
+ * HTTP cache, changes carrying the CSRF token, and in Safe Exam Browser its keys (seb.js).
  */
+import {sebHeaders} from './seb.js';
 
 /**
  * The CSRF token: from the ``{% csrf_token %}`` field inside ``scope`` when given (the Monitor and the course's
@@ -16,9 +17,16 @@ export function csrfToken(scope) {
   return match ? decodeURIComponent(match[1]) : '';
 }
 
-/** ``fetch`` of one of the plugin's URLs: the session's cookies, no HTTP cache; ``options`` add to or override. */
+/**
+ * ``fetch`` of one of the plugin's URLs: the session's cookies, no HTTP cache, SEB's keys where there are any;
+ * ``options`` add to or override.
+ */
 export function request(url, options) {
-  return fetch(url, Object.assign({credentials: 'same-origin', cache: 'no-store'}, options));
+  return sebHeaders().then(function (seb) {
+    var merged = Object.assign({credentials: 'same-origin', cache: 'no-store'}, options);
+    merged.headers = Object.assign({}, seb, (options && options.headers) || {});
+    return fetch(url, merged);
+  });
 }
 
 /** A GET whose answer is JSON, whatever its status. */
@@ -48,4 +56,10 @@ export function readJson(response) {
     if (!response.ok) { throw new Error(body.detail || String(response.status)); }
     return body;
   });
+}
+
+/** A PUT of a JSON object with the CSRF token (see ``csrfToken`` for ``scope``). */
+export function put(url, body, scope) {
+  return request(url, {method: 'PUT', body: JSON.stringify(body),
+                       headers: {'X-CSRFToken': csrfToken(scope), 'Content-Type': 'application/json'}});
 }
