@@ -1,6 +1,7 @@
 """
 Bulk upload (flow C with a whole USB stick): many delivery files, or one zip of them, checked before anything is
-unpacked, then delivered one by one by a Celery task, each file finding its own candidate from its binding.
+unpacked, then delivered by Celery tasks in parts that workers take side by side, each file finding its own
+candidate from its binding.
 
 A stick can hold hundreds of megabytes: the parts are read from their (temporary) files and the batch is written to
 a temporary file in chunks, so memory holds one chunk, or one delivery file, at a time, never the whole batch.
@@ -16,6 +17,7 @@ import zlib
 
 from django.conf import settings
 from django.core.files.base import File
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from offline_delivery_plugin import proctoring
@@ -24,12 +26,14 @@ from offline_delivery_plugin.crypto import envelope
 from offline_delivery_plugin.data import BulkUploadStatus
 from offline_delivery_plugin.exams import get_active_exam
 from offline_delivery_plugin.exceptions import BulkUploadRefused, DeliveryRefused
-from offline_delivery_plugin.models import AuditEvent, BulkUpload
+from offline_delivery_plugin.models import AuditEvent, BulkUpload, BulkUploadFile
 from offline_delivery_plugin.monitor import upload_delivery_file
 from offline_delivery_plugin.storage import plugin_storage
 
 __all__ = [
+    'deliver_bulk_upload_part',
     'get_bulk_upload',
+    'plan_bulk_upload',
     'process_bulk_upload',
     'start_bulk_upload',
 ]
@@ -187,40 +191,104 @@ def _seekable(handle):
         yield copy
 
 
-def process_bulk_upload(upload_id):
+@contextlib.contextmanager
+def _stored_files(upload):
     """
-    Deliver each file of a batch to its own candidate (found from the attempt code in its authenticated header);
-    one result line per file. A file seen twice in the batch is reported as a duplicate and delivered once.
-    Safe to run again: files already delivered answer ``already delivered``.
-
-    The stored batch is read where it is (or from a temporary copy when the storage cannot seek), one delivery
-    file at a time.
+    The stored batch's files in upload order, read where they are stored (or from a temporary copy when the
+    storage cannot seek): yields ``(count, read)``, where ``read(index)`` returns ``(name, data)`` of one file.
     """
-    upload = BulkUpload.objects.get(id=upload_id)
-    upload.status, upload.done, upload.results = BulkUpload.RUNNING, 0, []
-    upload.save(update_fields=['status', 'done', 'results'])
-    exam = get_active_exam(upload.course_id, upload.content_id)
     limit = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES
-    seen = {}
     with plugin_storage().open(upload.storage_name) as stored, _seekable(stored) as handle:
         archive = zipfile.ZipFile(handle)
-        for info in sorted(archive.infolist(), key=lambda i: i.filename):
-            name = info.filename.split('/', 1)[1]
+        members = sorted(archive.infolist(), key=lambda info: info.filename)
+
+        def read(index):
+            info = members[index]
             with archive.open(info) as member:
-                data = member.read(limit + 1)  # one byte past the limit is enough for the delivery to refuse it
-            upload.results.append(_deliver_one(name, data, upload, exam, seen))
-            upload.done += 1
-            upload.save(update_fields=['done', 'results'])
-    upload.status = BulkUpload.DONE
-    upload.save(update_fields=['status'])
+                # one byte past the limit is enough for the delivery to refuse the file
+                return info.filename.split('/', 1)[1], member.read(limit + 1)
+
+        yield len(members), read
 
 
-def _deliver_one(name, data, upload, exam, seen):
-    digest = envelope.sha256_hex(data)
-    if digest in seen:
-        return _refused_before_delivery(upload, name, data, 'duplicate', _('The same file as {name}.').format(
-            name=seen[digest]), outcome='duplicate')
-    seen[digest] = name
+def plan_bulk_upload(upload_id):
+    """
+    The first step of a batch's delivery: note each file of the stored batch (a file seen twice is the duplicate of
+    its first copy, reported as such and delivered once), then split the files still to deliver into parts of
+    ``OFFLINE_DELIVERY_BULK_PART_FILES``, which workers deliver side by side (``deliver_bulk_upload_part``).
+
+    Safe to run again: the files are noted once, under the batch's row lock, and only files without a result line
+    go into the parts.
+
+    Returns:
+        list: ``[(start, stop)]``, the files' places in the batch that each part delivers.
+    """
+    with transaction.atomic():
+        upload = BulkUpload.objects.select_for_update().get(id=upload_id)
+        if not upload.files.exists():
+            _note_files(upload)
+        if upload.status == BulkUpload.PENDING:
+            upload.status = BulkUpload.RUNNING
+            upload.save(update_fields=['status'])
+    pending = list(upload.files.filter(outcome='').order_by('index').values_list('index', flat=True))
+    if not pending:
+        _finish_if_complete(upload)
+    size = max(1, settings.OFFLINE_DELIVERY_BULK_PART_FILES)
+    return [(chunk[0], chunk[-1] + 1) for chunk in (pending[n:n + size] for n in range(0, len(pending), size))]
+
+
+def _note_files(upload):
+    """One row per stored file, with its digest; a repeated file gets its ``duplicate`` result line at once."""
+    rows, seen = [], {}
+    with _stored_files(upload) as (count, read):
+        for index in range(count):
+            name, data = read(index)
+            digest = envelope.sha256_hex(data)
+            row = BulkUploadFile(upload=upload, index=index, digest=digest)
+            if digest in seen:
+                row.result = _refused_before_delivery(upload, name, data, 'duplicate', _(
+                    'The same file as {name}.').format(name=seen[digest]), outcome='duplicate')
+                row.outcome = 'duplicate'
+            else:
+                seen[digest] = name
+            rows.append(row)
+    BulkUploadFile.objects.bulk_create(rows)
+
+
+def deliver_bulk_upload_part(upload_id, start, stop):
+    """
+    Deliver the files at places ``start`` to ``stop`` of a batch that have no result line yet, each to its own
+    candidate (found from the attempt code in its authenticated header), and write each file's line in its own row.
+    Another worker may deliver the other parts at the same time: they share no row but the candidates' own.
+
+    Safe to run again (a task delivered twice after a worker's restart): a file keeps the first line written for it,
+    and a file delivered before its line was written answers ``already delivered``.
+    """
+    upload = BulkUpload.objects.get(id=upload_id)
+    pending = dict(upload.files.filter(index__gte=start, index__lt=stop, outcome='').values_list('index', 'id'))
+    if pending:
+        exam = get_active_exam(upload.course_id, upload.content_id)
+        with _stored_files(upload) as (_count, read):
+            for index in sorted(pending):
+                name, data = read(index)
+                line = _deliver_one(name, data, upload, exam)
+                BulkUploadFile.objects.filter(id=pending[index], outcome='').update(outcome=line['outcome'],
+                                                                                    result=line)
+    _finish_if_complete(upload)
+
+
+def _finish_if_complete(upload):
+    if not upload.files.filter(outcome='').exists():
+        BulkUpload.objects.filter(id=upload.id, status=BulkUpload.RUNNING).update(status=BulkUpload.DONE)
+
+
+def process_bulk_upload(upload_id):
+    """Deliver a whole batch here, part after part (what the tasks spread over workers); safe to run again."""
+    for start, stop in plan_bulk_upload(upload_id):
+        deliver_bulk_upload_part(upload_id, start, stop)
+
+
+def _deliver_one(name, data, upload, exam):
     try:
         _outer, header = envelope.read_header(data)
     except envelope.EnvelopeError:
@@ -250,9 +318,14 @@ def _refused_before_delivery(upload, name, data, reason, message, outcome='refus
 
 
 def get_bulk_upload(upload_id, course_key):
-    """The batch's progress and result lines, or None when it is not this course's."""
+    """The batch's progress and the result lines written so far (in upload order), or None when it is not this
+    course's."""
     upload = BulkUpload.objects.filter(id=upload_id, course_id=course_key).first()
     if upload is None:
         return None
-    return BulkUploadStatus(upload_id=upload.id, status=upload.status, total=upload.total, done=upload.done,
-                            results=tuple(upload.results))
+    results = tuple(upload.files.exclude(outcome='').order_by('index').values_list('result', flat=True))
+    status = upload.status
+    if status == BulkUpload.RUNNING and len(results) == upload.total:
+        status = BulkUpload.DONE  # the last part's worker is about to say so
+    return BulkUploadStatus(upload_id=upload.id, status=status, total=upload.total, done=len(results),
+                            results=results)

@@ -242,8 +242,8 @@ class Reopening(models.Model):
 
 class BulkUpload(models.Model):
     """
-    A batch of delivery files uploaded at once (a USB stick's worth), processed by a Celery task: one result line
-    per file.
+    A batch of delivery files uploaded at once (a USB stick's worth), delivered by Celery tasks in parts: one
+    ``BulkUploadFile`` per file holds what became of it.
 
     .. no_pii: user ids, file names and per-file outcomes (receipt codes, refusal reasons).
     """
@@ -257,12 +257,33 @@ class BulkUpload(models.Model):
     storage_name = models.CharField(max_length=500)
     status = models.CharField(max_length=16, default=PENDING)
     total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    results = models.JSONField(default=list)
     created = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
         return f'BulkUpload({self.id}, {self.status})'
+
+
+class BulkUploadFile(models.Model):
+    """
+    One file of a bulk upload, by its place in the batch, and its result line once it is delivered or refused. Each
+    file has its own row, so workers delivering different parts of a batch at once never write the same row, and
+    the Monitor counts progress from these rows.
+
+    .. no_pii: a file's place, digest and result line (file name, username, outcome, receipt code or reason).
+    """
+
+    upload = models.ForeignKey(BulkUpload, on_delete=models.CASCADE, related_name='files')
+    index = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64, blank=True)
+    #: '' while the file waits for its part; then accepted, already_delivered, duplicate or refused.
+    outcome = models.CharField(max_length=24, blank=True, default='')
+    result = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=['upload', 'index'], name='offline_delivery_bulk_file_index')]
+
+    def __str__(self):
+        return f'BulkUploadFile({self.upload_id}, {self.index}, {self.outcome or "pending"})'
 
 
 class ExamRequest(models.Model):

@@ -45,8 +45,18 @@ def sync_attempt_record_task(attempt_id):
 
 @shared_task(name='offline_delivery_plugin.process_bulk_upload', acks_late=True, ignore_result=True)
 def process_bulk_upload_task(upload_id):
-    """Deliver a batch of files (see ``bulk.process_bulk_upload``); safe to run again."""
-    bulk.process_bulk_upload(upload_id)
+    """
+    Note a batch's files and queue its parts, which workers then deliver side by side (see
+    ``bulk.plan_bulk_upload``); safe to run again.
+    """
+    for start, stop in bulk.plan_bulk_upload(upload_id):
+        queue(deliver_bulk_upload_part_task, upload_id, start, stop)
+
+
+@shared_task(name='offline_delivery_plugin.deliver_bulk_upload_part', acks_late=True, ignore_result=True)
+def deliver_bulk_upload_part_task(upload_id, start, stop):
+    """Deliver one part of a batch (see ``bulk.deliver_bulk_upload_part``); safe to run again."""
+    bulk.deliver_bulk_upload_part(upload_id, start, stop)
 
 
 @shared_task(name='offline_delivery_plugin.generate_results_report', acks_late=True, ignore_result=True)

@@ -5,6 +5,7 @@ import io
 import random
 import tracemalloc
 import zipfile
+from unittest import mock
 
 import pytest
 from django.core.files.base import File
@@ -13,9 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from edx_proctoring import api as proctoring_api
+from opaque_keys.edx.keys import CourseKey
 
-from offline_delivery_plugin import api
-from offline_delivery_plugin.models import BulkUpload
+from offline_delivery_plugin import api, bulk, tasks
+from offline_delivery_plugin.models import AuditEvent, BulkUpload, DeliveryFile
 from tests.crypto_helpers import delivery_file
 from tests.helpers import CONTROL_WORD, start_exam
 
@@ -75,7 +77,60 @@ def test_a_zip_of_the_stick(demo, stick):
 def test_running_a_batch_again_is_harmless(demo, stick):
     batch = run(demo, [('vera.offline-delivery', stick['vera'])])
     api.process_bulk_upload(batch.upload_id)
-    assert api.get_bulk_upload(batch.upload_id, demo.course_key).results[0]['outcome'] == 'already_delivered'
+    again = api.get_bulk_upload(batch.upload_id, demo.course_key)
+    assert (again.status, again.done, [line['outcome'] for line in again.results]) == ('done', 1, ['accepted'])
+    assert DeliveryFile.objects.filter(record__attempt_id=stick['attempts'][0]['id']).count() == 1
+
+
+def test_a_batch_goes_to_the_workers_in_parts_and_its_lines_stay_in_upload_order(demo, stick, settings):
+    """
+    The task notes the files and queues parts of OFFLINE_DELIVERY_BULK_PART_FILES; parts delivered in any order
+    (as two workers finish them) give the lines in upload order, and the progress counts each file once.
+    """
+    settings.OFFLINE_DELIVERY_BULK_PART_FILES = 2
+    files = [('vera.offline-delivery', stick['vera']), ('notes.txt', b'not a delivery file'),
+             ('again-vera.offline-delivery', stick['vera']), ('ville.offline-delivery', stick['ville']),
+             ('practice.offline-delivery', stick['practice'])]
+    with mock.patch.object(tasks, 'queue') as queued:  # nothing runs until the test runs it
+        upload_id = api.start_bulk_upload(files, demo.course_key, demo.final_exam_id, demo.invigilator)
+    assert [call.args[0] for call in queued.call_args_list] == [tasks.process_bulk_upload_task]
+    assert api.get_bulk_upload(upload_id, demo.course_key).status == 'pending'
+
+    parts = bulk.plan_bulk_upload(upload_id)
+    assert parts == [(0, 2), (3, 5)]  # the copy of vera's file is a duplicate at once, so no part has it
+    noted = api.get_bulk_upload(upload_id, demo.course_key)
+    assert (noted.status, noted.done, [line['outcome'] for line in noted.results]) == ('running', 1, ['duplicate'])
+
+    bulk.deliver_bulk_upload_part(upload_id, *parts[1])
+    halfway = api.get_bulk_upload(upload_id, demo.course_key)
+    assert (halfway.status, halfway.done, halfway.total) == ('running', 3, 5)
+    assert bulk.plan_bulk_upload(upload_id) == [(0, 2)]  # planned again, only what is left
+
+    bulk.deliver_bulk_upload_part(upload_id, *parts[0])
+    bulk.deliver_bulk_upload_part(upload_id, *parts[1])  # a part delivered twice (a worker restarted)
+    batch = api.get_bulk_upload(upload_id, demo.course_key)
+    assert (batch.status, batch.done) == ('done', 5)
+    assert [(line['file'], line['outcome']) for line in batch.results] == [
+        ('vera.offline-delivery', 'accepted'), ('notes.txt', 'refused'), ('again-vera.offline-delivery', 'duplicate'),
+        ('ville.offline-delivery', 'accepted'), ('practice.offline-delivery', 'refused')]
+    assert BulkUpload.objects.get(id=upload_id).status == 'done'
+    for attempt in stick['attempts']:
+        assert DeliveryFile.objects.filter(record__attempt_id=attempt['id']).count() == 1
+    assert AuditEvent.objects.filter(kind='upload', outcome=AuditEvent.REFUSED,
+                                     detail__upload_id=upload_id).count() == 3  # the copy, notes.txt, practice
+
+
+def test_the_task_queues_one_part_task_per_part(demo, stick, settings):
+    settings.OFFLINE_DELIVERY_BULK_PART_FILES = 1
+    with mock.patch.object(tasks, 'queue'):
+        upload_id = api.start_bulk_upload([('vera.offline-delivery', stick['vera']),
+                                           ('ville.offline-delivery', stick['ville'])],
+                                          demo.course_key, demo.final_exam_id, demo.invigilator)
+    with mock.patch.object(tasks, 'queue') as queued:
+        tasks.process_bulk_upload_task(upload_id)
+    assert [call.args for call in queued.call_args_list] == [
+        (tasks.deliver_bulk_upload_part_task, upload_id, 0, 1), (tasks.deliver_bulk_upload_part_task, upload_id, 1, 2)]
+    assert api.get_bulk_upload(upload_id, demo.course_key).done == 0
 
 
 @pytest.mark.parametrize('name', ['../../etc/passwd', '/abs/path.offline-delivery', 'C:/x.offline-delivery'])
@@ -202,3 +257,31 @@ def test_a_storage_that_cannot_seek(demo, stick, settings, tmp_path):
     batch = run(demo, [('stick.zip', zipped([('EXAM/vera.offline-delivery', stick['vera']),
                                              ('EXAM/ville.offline-delivery', stick['ville'])]))])
     assert (batch.status, [line['outcome'] for line in batch.results]) == ('done', ['accepted', 'accepted'])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lines_of_batches_uploaded_before_move_into_a_row_per_file():
+    """Migration 0003: an earlier batch's JSON lines become its files' rows, in order, and back."""
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.db.migrations.executor import MigrationExecutor  # pylint: disable=import-outside-toplevel
+
+    before, after = [('offline_delivery_plugin', '0002_safe_exam_browser')], [
+        ('offline_delivery_plugin', '0003_bulk_upload_files')]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_upload = executor.loader.project_state(before).apps.get_model('offline_delivery_plugin', 'BulkUpload')
+    lines = [{'file': 'a.offline-delivery', 'outcome': 'accepted', 'receipt': 'R-1'},
+             {'file': 'b.txt', 'outcome': 'refused', 'reason': 'malformed', 'detail': '...'}]
+    old = old_upload.objects.create(course_id='course-v1:Org+Old+2026', content_id='x', storage_name='old.zip',
+                                    status='done', total=2, done=2, results=lines)
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    moved = api.get_bulk_upload(old.id, CourseKey.from_string('course-v1:Org+Old+2026'))
+    assert (moved.status, moved.total, moved.done, list(moved.results)) == ('done', 2, 2, lines)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    back = executor.loader.project_state(before).apps.get_model('offline_delivery_plugin', 'BulkUpload')
+    assert (back.objects.get(id=old.id).results, back.objects.get(id=old.id).done) == (lines, 2)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -71,6 +71,12 @@ DEFAULTS = {
     #   exam's is tens of kB), while one request can no longer fill an app server's disk. Keep a proxy's body
     #   limit for the plugin's URLs at least this large (Tutor's default there is 500MB).
     'OFFLINE_DELIVERY_BULK_MAX_BYTES': 200 * 1024 * 1024,
+    # .. setting_name: OFFLINE_DELIVERY_BULK_PART_FILES
+    # .. setting_default: 20
+    # .. setting_description: A bulk upload is delivered in parts of this many files, one Celery task each, so
+    #   that every worker serving the plugin's queue takes parts of the same stick side by side. Smaller parts
+    #   spread a stick over more workers; each part reads the stored batch once.
+    'OFFLINE_DELIVERY_BULK_PART_FILES': 20,
     # .. setting_name: OFFLINE_DELIVERY_EXPIRY_GRACE_MINUTES
     # .. setting_default: 30
     # .. setting_description: Minutes after an attempt's time ran out before the periodic sweep
