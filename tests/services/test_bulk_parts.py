@@ -3,6 +3,8 @@ A USB stick delivered in parts by workers side by side, raced for real on MariaD
 connection, released together): parts of one batch share no row but the candidates' own, and a part delivered twice
 at once (a task redelivered after a worker's restart) delivers each file once.
 """
+from functools import partial
+
 import pytest
 from django.db.models import Count
 from django.test import Client
@@ -43,8 +45,8 @@ def test_two_parts_of_one_stick_at_once(demo, settings):
     for _round in range(ROUNDS):
         upload_id, parts, attempts = stick(demo, settings, 4)
         assert parts == [(0, 2), (2, 4)]
-        outcomes = race(lambda: bulk.deliver_bulk_upload_part(upload_id, *parts[0]),
-                        lambda: bulk.deliver_bulk_upload_part(upload_id, *parts[1]))
+        outcomes = race(partial(bulk.deliver_bulk_upload_part, upload_id, *parts[0]),
+                        partial(bulk.deliver_bulk_upload_part, upload_id, *parts[1]))
         assert outcomes == (None, None), outcomes
         batch = api.get_bulk_upload(upload_id, demo.course_key)
         assert (batch.status, batch.done) == ('done', 4)
@@ -58,8 +60,8 @@ def test_one_part_twice_at_once(demo, settings):
     for _round in range(ROUNDS):
         upload_id, parts, attempts = stick(demo, settings, 2)
         assert parts == [(0, 2)]
-        outcomes = race(lambda: bulk.deliver_bulk_upload_part(upload_id, *parts[0]),
-                        lambda: bulk.deliver_bulk_upload_part(upload_id, *parts[0]))
+        outcomes = race(partial(bulk.deliver_bulk_upload_part, upload_id, *parts[0]),
+                        partial(bulk.deliver_bulk_upload_part, upload_id, *parts[0]))
         assert outcomes == (None, None), outcomes
         batch = api.get_bulk_upload(upload_id, demo.course_key)
         assert (batch.status, batch.done) == ('done', 2)
