@@ -145,8 +145,10 @@ def _fresh_course_settings():
     from offline_delivery_plugin import api  # pylint: disable=import-outside-toplevel
 
     api.forget_recent_course_delivery_settings()
+    api.forget_recent_safe_exam_browser_settings()
     yield
     api.forget_recent_course_delivery_settings()
+    api.forget_recent_safe_exam_browser_settings()
 
 
 @pytest.fixture(autouse=True)

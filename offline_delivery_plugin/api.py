@@ -103,6 +103,7 @@ from offline_delivery_plugin.reports import (
 from offline_delivery_plugin.safe_exam_browser import (
     change_safe_exam_browser_settings,
     check_attempt_request,
+    forget_recent_safe_exam_browser_settings,
     get_safe_exam_browser_exam,
     read_config_link_token,
     required_safe_exam_browser_exams,
@@ -157,6 +158,7 @@ __all__ = [
     'deliver_file',
     'finalise_expired_attempts',
     'forget_recent_course_delivery_settings',
+    'forget_recent_safe_exam_browser_settings',
     'generate_results_report',
     'get_active_exam_key',
     'get_attempt_answers',

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from offline_delivery_plugin import compat
 from offline_delivery_plugin.attempts import attempt_row
-from offline_delivery_plugin.audit import record_audit_event
+from offline_delivery_plugin.audit import CHANNEL_AUTOSAVE, record_audit_event
 from offline_delivery_plugin.course_settings import as_course_key
 from offline_delivery_plugin.data import SafeExamBrowserExam
 from offline_delivery_plugin.exams import get_active_exam
@@ -47,6 +47,7 @@ __all__ = [
     'check_attempt_request',
     'check_safe_exam_browser',
     'config_key',
+    'forget_recent_safe_exam_browser_settings',
     'get_safe_exam_browser_exam',
     'hashed_quit_password',
     'key_hash',
@@ -134,6 +135,31 @@ def hashed_quit_password(password):
 
 def _stored(course_key, content_id):
     return SafeExamBrowserSettings.objects.filter(course_id=course_key, content_id=content_id).first()
+
+
+#: The autosave's recently read exams: ``{(course key, content id): (read at, settings or None, Config Key)}``.
+_recent = {}
+
+
+def _recent_check(course_key, content_id):
+    """
+    For the autosave (every candidate, every few seconds): the exam's settings and Config Key as this process read
+    them at most ``OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS`` ago, as the course's own settings are kept for it. A
+    change reaches other processes' autosaves within that time, and this process's at once; every other request
+    of the candidate page reads them fresh.
+    """
+    now, max_age = timezone.now(), settings.OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS
+    read_at, stored, key = _recent.get((course_key, content_id), (None, None, None))
+    if read_at is None or max_age <= 0 or (now - read_at).total_seconds() >= max_age:
+        stored = _stored(course_key, content_id)
+        key = config_key(seb_settings(course_key, content_id, stored)) if stored and stored.required else None
+        _recent[(course_key, content_id)] = (now, stored, key)
+    return stored, key
+
+
+def forget_recent_safe_exam_browser_settings():
+    """Drop this process's recently read exams, so the next autosave reads them fresh (tests; a change)."""
+    _recent.clear()
 
 
 def _lms_url(path):
@@ -371,6 +397,8 @@ def change_safe_exam_browser_settings(course_key, content_id, changes, changed_b
             setattr(stored, name, value)
         stored.changed_by = changed_by if getattr(changed_by, 'is_authenticated', False) else None
         stored.save()
+        forget_recent_safe_exam_browser_settings()  # this process's autosaves see the change at once
+        transaction.on_commit(forget_recent_safe_exam_browser_settings)
         record_audit_event(course_key, 'seb_settings', AuditEvent.OK, actor=changed_by, content_id=content_id,
                            ip_address=ip_address, required=stored.required,
                            changed=sorted(set(fields) - {'hashed_quit_password'}
@@ -404,23 +432,26 @@ def _verdict(keys, config, browser_exam_keys):
     return VERDICT_WRONG_KEY if keys.present else VERDICT_NO_KEY
 
 
-def check_safe_exam_browser(user, attempt, keys, channel, ip_address=None):
+def check_safe_exam_browser(user, attempt, keys, channel, ip_address=None, recent=False):
     """
     For an attempt (a dict with ``id``, ``course_id`` and ``content_id``) at an exam that requires SEB: whether
     ``keys`` (``SafeExamBrowserKeys`` of the request) show SEB with the exam's settings — the Config Key of the
     ``.seb`` file the plugin serves, or one of the exam's Browser Exam Keys, sent by SEB in its headers or relayed by
     the page from SEB's JavaScript API. The attempt's record keeps the verdict for the Monitor. An exam that does
-    not require SEB is not checked (None).
+    not require SEB is not checked (None). ``recent``: the exam's settings as recently read (the autosave).
 
     Raises:
         SafeExamBrowserRequired: no valid key; audited (``seb``, refused, with the ``channel``), nothing else changes.
     """
     course_key = as_course_key(attempt['course_id'])
-    stored = _stored(course_key, attempt['content_id'])
+    if recent:
+        stored, key = _recent_check(course_key, attempt['content_id'])
+    else:
+        stored = _stored(course_key, attempt['content_id'])
+        key = config_key(seb_settings(course_key, attempt['content_id'], stored)) if stored else None
     if stored is None or not stored.required:
         return None
-    verdict = _verdict(keys, config_key(seb_settings(course_key, attempt['content_id'], stored)),
-                       stored.browser_exam_keys)
+    verdict = _verdict(keys, key, stored.browser_exam_keys)
     AttemptRecord.objects.filter(attempt_id=attempt['id']).exclude(seb_verdict=verdict).update(
         seb_verdict=verdict, seb_verdict_at=timezone.now())
     if verdict in (VERDICT_CONFIG_KEY, VERDICT_BROWSER_EXAM_KEY):
@@ -449,4 +480,4 @@ def check_attempt_request(user, attempt_id, keys, channel, ip_address=None):
         return None
     return check_safe_exam_browser(user, {'id': row['id'], 'course_id': row['proctored_exam__course_id'],
                                           'content_id': row['proctored_exam__content_id']},
-                                   keys, channel, ip_address=ip_address)
+                                   keys, channel, ip_address=ip_address, recent=channel == CHANNEL_AUTOSAVE)

@@ -28,9 +28,8 @@ def get_block_for_descriptor(user, request, block, field_data_cache, course_key,
     """``lms/djangoapps/courseware/block_render.py`` at 5af5f01f."""
 
 
-def cache_for_block_descendents(course_id, user, block, depth=None, block_filter=lambda block: True, asides=None,
-                                read_only=False):
-    """``FieldDataCache.cache_for_block_descendents``, ``lms/djangoapps/courseware/model_data.py`` at 35f87813."""
+def field_data_cache(blocks, course_id, user, asides=None, read_only=False):
+    """``FieldDataCache.__init__``, ``lms/djangoapps/courseware/model_data.py`` at 35f87813."""
 
 
 def task_track(request_info, task_info, event_type, event, page=None):
@@ -52,9 +51,9 @@ CONTRACT = {
         "block's first non-grade event (capa's save_problem_success) calls None. Returns the block bound to the "
         'user, or None when the user may not load it. The runtime is rebuilt only when it has no wrappers or is '
         "bound to another user; otherwise the earlier runtime's services (and track function) stay.")),
-    'cache_for_block_descendents': (cache_for_block_descendents, (
-        "A FieldDataCache of the block's own and its descendants' state for the user, writable (read_only "
-        'False), which block.save() writes through.')),
+    'FieldDataCache': (field_data_cache, (
+        "A FieldDataCache of the given blocks' state for the user (one query per scope for all of them), writable "
+        '(read_only False), which block.save() writes through; the LMS renders a sequence from one such cache.')),
     'task_track': (task_track, (
         'Emits the event through eventtracking with the task context; what the instructor tasks hand blocks as '
         'their track function (a lambda over request_info, task_info and page).')),
@@ -104,9 +103,8 @@ def platform(monkeypatch):
                 *a, **k).arguments['block'])},
         'lms.djangoapps.courseware.courses': {'get_course_by_id': recording(
             'get_course_by_id', calls, lambda *a, **k: 'the course')},
-        'lms.djangoapps.courseware.model_data': {'FieldDataCache': type('FieldDataCache', (), {
-            'cache_for_block_descendents': staticmethod(recording(
-                'cache_for_block_descendents', calls, lambda *a, **k: 'the cache'))})},
+        'lms.djangoapps.courseware.model_data': {'FieldDataCache': recording(
+            'FieldDataCache', calls, lambda *a, **k: 'the cache')},
         'xmodule.modulestore.django': {'modulestore': lambda: store},
         'xmodule.modulestore.exceptions': {'ItemNotFoundError': ItemNotFoundError},
     }
@@ -141,10 +139,27 @@ def test_the_backend_loads_each_block_as_the_rescoring_task_does(platform):
     assert arguments['user'] is user and arguments['course_key'] == COURSE and arguments['course'] == 'the course'
     assert arguments['field_data_cache'] == 'the cache'
     assert callable(arguments['track_function']), 'without one the first event calls None'
-    cache = next(arguments for name, arguments in platform.calls if name == 'cache_for_block_descendents')
-    assert (cache['course_id'], cache['user'], cache['block']) == (COURSE, user, 'the descriptor')
+    (cache,) = [arguments for name, arguments in platform.calls if name == 'FieldDataCache']
+    assert (cache['blocks'], cache['course_id'], cache['user']) == (['the descriptor'], COURSE, user)
+    assert not cache.get('read_only'), 'block.save() writes through the cache'
 
     arguments['track_function']('save_problem_success', {'answers': {}})
     tracked = [arguments for name, arguments in platform.calls if name == 'task_track'][-1]
     assert tracked['event_type'] == 'save_problem_success' and tracked['page'] == 'offline_delivery'
     assert tracked['task_info']['student'] == 'verified_learner'
+
+
+def test_the_answered_problems_of_a_file_share_one_cache_of_the_learners_state(platform):
+    """A 40-problem file reads the learner's state once per scope, not once per problem."""
+    user = types.SimpleNamespace(username='verified_learner', id=7)
+    usage_ids = [str(COURSE.make_usage_key('problem', f'q{n}')) for n in range(3)]
+    for usage_id in usage_ids:
+        platform.descriptors[usage_id] = f'descriptor of {usage_id}'
+
+    blocks = edx_platform.load_learner_blocks(user, COURSE, usage_ids)
+
+    assert list(blocks) == usage_ids
+    (cache,) = [arguments for name, arguments in platform.calls if name == 'FieldDataCache']
+    assert cache['blocks'] == [f'descriptor of {usage_id}' for usage_id in usage_ids]
+    load = [arguments for name, arguments in platform.calls if name == 'get_block_for_descriptor']
+    assert [arguments['field_data_cache'] for arguments in load] == ['the cache'] * 3

@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from offline_delivery_plugin import api
@@ -221,6 +223,39 @@ def test_a_save_without_seb_stores_nothing_and_with_its_config_key_is_stored(wri
     assert record.last_save_seq == 1 and record.seb_verdict == 'config_key'
     assert [event.detail['reason'] for event in AuditEvent.objects.filter(kind='seb').order_by('id')] == [
         'no_key', 'wrong_key']
+
+
+def test_the_autosave_checks_with_the_exams_settings_as_recently_read(writing, demo, settings):
+    """
+    The autosave (every candidate, every few seconds) keeps the exam's settings for
+    OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS, as it keeps the course's: a change made in another process reaches it
+    within that time, a change made in this one at once; the page's other requests read them fresh.
+    """
+    client, attempt, exam = writing
+    chain = Chain(attempt)
+
+    def save(**headers):
+        return client.post(snapshot_url(attempt), data=json.dumps(chain.next({CONTROL_WORD: 'hej'})),
+                           content_type='application/json', **headers)
+
+    assert save(**seb_headers(snapshot_url(attempt), exam.config_key)).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert save(**seb_headers(snapshot_url(attempt), exam.config_key)).status_code == 200
+    assert not [query for query in queries.captured_queries if 'safeexambrowsersettings' in query['sql']]
+
+    # Another app server turns the requirement off: the page's session sees it now, the autosave a little later.
+    SafeExamBrowserSettings.objects.filter(content_id=demo.final_exam_id).update(required=False)
+    assert client.get(session_url(attempt)).status_code == 200
+    assert save().status_code == 403
+    settings.OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS = 0
+    assert save().status_code == 200
+
+    # Turned on again here, with the cache on: this process's next autosave is checked at once.
+    settings.OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS = 30
+    assert save().status_code == 200
+    require_seb(demo)
+    refused = save()
+    assert refused.status_code == 403 and refused.json()['reason'] == 'no_key'
 
 
 def test_a_key_hashed_for_another_url_is_not_valid(writing):

@@ -171,13 +171,18 @@ def get_display_names(course_key, usage_ids):
 
 def load_learner_blocks(user, course_key, usage_ids):
     """
-    Each block loaded for the learner outside a request, exactly as the LMS's instructor tasks load a problem for
+    Each block loaded for the learner outside a request, as the LMS's instructor tasks load a problem for
     rescoring: ``_get_module_instance_for_task`` in ``lms/djangoapps/instructor_task/tasks_helper/module_state.py``
     (read at openedx/openedx-platform e57a655d). The descriptor comes from the modulestore, mapped into the course;
-    ``get_block_for_descriptor`` binds it to the learner with a ``FieldDataCache`` of the block, no request, no
-    request token, and a track function built like the task's (``task_track`` with ``page``), without which the
-    block's first event (capa's ``save_problem_success``) would call None. The caller saves with ``block.save()``,
-    as ``rescore_problem_module_state`` does. ``tests/test_platform_contract.py`` states each call's contract.
+    ``get_block_for_descriptor`` binds it to the learner with a ``FieldDataCache``, no request, no request token,
+    and a track function built like the task's (``task_track`` with ``page``), without which the block's first
+    event (capa's ``save_problem_success``) would call None. The caller saves with ``block.save()``, as
+    ``rescore_problem_module_state`` does. ``tests/test_platform_contract.py`` states each call's contract.
+
+    Where the task loads one block, a delivery loads all of an exam's answered problems at once: one
+    ``FieldDataCache`` of every descriptor (``FieldDataCache(blocks, course_id, user)``, which reads the learner's
+    state of all of them in one query per scope, ``lms/djangoapps/courseware/model_data.py`` at 35f87813), as the
+    LMS renders a sequence's problems from one cache.
     """
     from common.djangoapps.track.views import task_track
     from lms.djangoapps.courseware.block_render import get_block_for_descriptor
@@ -196,14 +201,16 @@ def load_learner_blocks(user, course_key, usage_ids):
     blocks = {}
     with store.bulk_operations(course_key):
         course = get_course_by_id(course_key)
+        descriptors = {}
         for usage_id in usage_ids:
             try:
-                descriptor = store.get_item(UsageKey.from_string(usage_id).map_into_course(course_key))
+                descriptors[usage_id] = store.get_item(UsageKey.from_string(usage_id).map_into_course(course_key))
             except ItemNotFoundError:
                 continue
+        field_data_cache = FieldDataCache(list(descriptors.values()), course_key, user)
+        for usage_id, descriptor in descriptors.items():
             block = get_block_for_descriptor(
-                user=user, request=None, block=descriptor,
-                field_data_cache=FieldDataCache.cache_for_block_descendents(course_key, user, descriptor),
+                user=user, request=None, block=descriptor, field_data_cache=field_data_cache,
                 course_key=course_key, track_function=track_function, request_token=None, course=course,
             )
             if block is not None:
