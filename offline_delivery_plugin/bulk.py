@@ -196,6 +196,9 @@ def _stored_files(upload):
     """
     The stored batch's files in upload order, read where they are stored (or from a temporary copy when the
     storage cannot seek): yields ``(count, read)``, where ``read(index)`` returns ``(name, data)`` of one file.
+
+    Each part opens the batch again: on the file system that reads the zip's directory and the part's files only;
+    a storage that cannot seek, or one that fetches an object whole (S3's), costs a copy of the batch per part.
     """
     limit = settings.OFFLINE_DELIVERY_MAX_FILE_BYTES
     with plugin_storage().open(upload.storage_name) as stored, _seekable(stored) as handle:
