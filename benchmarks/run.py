@@ -107,7 +107,8 @@ What each figure is, and where the time goes (profiles with cProfile and Django'
   score are per problem, and cannot be batched. ``rows_only_ms_per_file`` is the old floor (decrypt and insert the
   rows, no problem at all).
 * ``bulk_upload_500_workers_*``: a stick of 500 files in one zip through the upload, then a real Celery worker
-  (prefork, one or two processes, Redis broker, the bench database), polled as the Monitor polls it every 0.2 s.
+  (prefork, one or two processes, Redis broker, the bench database), its status read every 0.2 s (the Monitor reads
+  it every second).
   The upload notes the files and queues parts of ``OFFLINE_DELIVERY_BULK_PART_FILES``; each process takes parts
   (``parts_by_process``); ``progress_updates`` and ``longest_wait_s`` show the Monitor's count moving all along.
   The floor is unpacking the zip plus the problems' own saves of every file (timed on 20 files), in one process.
