@@ -114,7 +114,10 @@ What each figure is, and where the time goes (profiles with cProfile and Django'
   The floor is unpacking the zip plus the problems' own saves of every file (timed on 20 files), in one process.
 * ``browser_*``: the candidate page on the exam's unit as the learning MFE frames it (``/xblock/<unit>``) in
   Chromium. The floor is one AES-GCM encryption of the same bytes; the export also makes an ephemeral ECDH key and
-  derives the key (HKDF), and a local save writes IndexedDB.
+  derives the key (HKDF), and a local save writes IndexedDB. A local save (and the snapshot an export seals first)
+  writes the attempt's whole state with ``durability: 'strict'``, so that a killed browser loses no answer: the
+  disk's flush is part of it. ``strict_put_ms`` is a bare strict put of the same bytes in the same browser, the
+  least such a save costs on this disk.
 
 Scaling out. What workers delivering one stick share: no row of the batch (each file has its own
 ``BulkUploadFile`` row, and a part writes only its own), the candidates' rows (one attempt, one lock, per file:
