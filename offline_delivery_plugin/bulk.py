@@ -241,13 +241,13 @@ def plan_bulk_upload(upload_id):
 
 
 def _note_files(upload):
-    """One row per stored file, with its digest; a repeated file gets its ``duplicate`` result line at once."""
+    """One row per stored file; a repeated file (the same bytes) gets its ``duplicate`` result line at once."""
     rows, seen = [], {}
     with _stored_files(upload) as (count, read):
         for index in range(count):
             name, data = read(index)
             digest = envelope.sha256_hex(data)
-            row = BulkUploadFile(upload=upload, index=index, digest=digest)
+            row = BulkUploadFile(upload=upload, index=index)
             if digest in seen:
                 row.result = _refused_before_delivery(upload, name, data, 'duplicate', _(
                     'The same file as {name}.').format(name=seen[digest]), outcome='duplicate')

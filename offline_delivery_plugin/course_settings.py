@@ -23,6 +23,7 @@ __all__ = [
     'forget_recent_course_delivery_settings',
     'get_course_delivery_settings',
     'get_recent_course_delivery_settings',
+    'read_recently',
     'require_course',
     'validate_course_settings',
 ]
@@ -186,6 +187,20 @@ def check_course_settings(course_key):
 _recent_settings = {}
 
 
+def read_recently(cache, key, read):
+    """
+    What ``read()`` returns for ``key``, as this process read it at most ``OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS``
+    ago, else read now and kept in ``cache`` (``{key: (read at, value)}``, on the monotonic clock); 0 reads every
+    time. The autosave's way to what staff set: every candidate's page saves every few seconds.
+    """
+    now = time.monotonic()
+    read_at, value = cache.get(key, (None, None))
+    if read_at is None or now - read_at >= settings.OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS:
+        value = read()
+        cache[key] = (now, value)
+    return value
+
+
 def get_recent_course_delivery_settings(course_key):
     """
     The course's offline-delivery settings as read at most ``OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS`` ago by this
@@ -197,14 +212,7 @@ def get_recent_course_delivery_settings(course_key):
         CourseNotFound: when there is no such course.
     """
     course_key = as_course_key(course_key)
-    max_age = settings.OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS
-    now = time.monotonic()
-    read_at, delivery = _recent_settings.get(course_key, (None, None))
-    if read_at is None or now - read_at >= max_age:
-        delivery = get_course_delivery_settings(course_key)
-        if max_age > 0:
-            _recent_settings[course_key] = (now, delivery)
-    return delivery
+    return read_recently(_recent_settings, course_key, lambda: get_course_delivery_settings(course_key))
 
 
 def forget_recent_course_delivery_settings():

@@ -269,12 +269,11 @@ class BulkUploadFile(models.Model):
     file has its own row, so workers delivering different parts of a batch at once never write the same row, and
     the Monitor counts progress from these rows.
 
-    .. no_pii: a file's place, digest and result line (file name, username, outcome, receipt code or reason).
+    .. no_pii: a file's place and result line (file name, username, outcome, receipt code or reason).
     """
 
     upload = models.ForeignKey(BulkUpload, on_delete=models.CASCADE, related_name='files')
     index = models.PositiveIntegerField()
-    digest = models.CharField(max_length=64, blank=True)
     #: '' while the file waits for its part; then accepted, already_delivered, duplicate or refused.
     outcome = models.CharField(max_length=24, blank=True, default='')
     result = models.JSONField(default=dict)

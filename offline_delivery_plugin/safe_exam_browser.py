@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from offline_delivery_plugin import compat
 from offline_delivery_plugin.attempts import attempt_row
 from offline_delivery_plugin.audit import CHANNEL_AUTOSAVE, record_audit_event
-from offline_delivery_plugin.course_settings import as_course_key
+from offline_delivery_plugin.course_settings import as_course_key, read_recently
 from offline_delivery_plugin.data import SafeExamBrowserExam
 from offline_delivery_plugin.exams import get_active_exam
 from offline_delivery_plugin.exceptions import (
@@ -137,24 +137,15 @@ def _stored(course_key, content_id):
     return SafeExamBrowserSettings.objects.filter(course_id=course_key, content_id=content_id).first()
 
 
-#: The autosave's recently read exams: ``{(course key, content id): (read at, settings or None, Config Key)}``.
+def _exam_check(course_key, content_id):
+    """What the check needs of an exam: its settings (or None) and, where it requires SEB, their Config Key."""
+    stored = _stored(course_key, content_id)
+    required = stored is not None and stored.required
+    return stored, config_key(seb_settings(course_key, content_id, stored)) if required else None
+
+
+#: The autosave's recently read exams (``course_settings.read_recently``), by ``(course key, content id)``.
 _recent = {}
-
-
-def _recent_check(course_key, content_id):
-    """
-    For the autosave (every candidate, every few seconds): the exam's settings and Config Key as this process read
-    them at most ``OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS`` ago, as the course's own settings are kept for it. A
-    change reaches other processes' autosaves within that time, and this process's at once; every other request
-    of the candidate page reads them fresh.
-    """
-    now, max_age = timezone.now(), settings.OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS
-    read_at, stored, key = _recent.get((course_key, content_id), (None, None, None))
-    if read_at is None or max_age <= 0 or (now - read_at).total_seconds() >= max_age:
-        stored = _stored(course_key, content_id)
-        key = config_key(seb_settings(course_key, content_id, stored)) if stored and stored.required else None
-        _recent[(course_key, content_id)] = (now, stored, key)
-    return stored, key
 
 
 def forget_recent_safe_exam_browser_settings():
@@ -438,17 +429,16 @@ def check_safe_exam_browser(user, attempt, keys, channel, ip_address=None, recen
     ``keys`` (``SafeExamBrowserKeys`` of the request) show SEB with the exam's settings — the Config Key of the
     ``.seb`` file the plugin serves, or one of the exam's Browser Exam Keys, sent by SEB in its headers or relayed by
     the page from SEB's JavaScript API. The attempt's record keeps the verdict for the Monitor. An exam that does
-    not require SEB is not checked (None). ``recent``: the exam's settings as recently read (the autosave).
+    not require SEB is not checked (None). ``recent``: the exam's settings as this process read them at most
+    ``OFFLINE_DELIVERY_SETTINGS_CACHE_SECONDS`` ago, as the autosave reads the course's own (a change made here
+    reaches it at once, one made in another process within that time).
 
     Raises:
         SafeExamBrowserRequired: no valid key; audited (``seb``, refused, with the ``channel``), nothing else changes.
     """
     course_key = as_course_key(attempt['course_id'])
-    if recent:
-        stored, key = _recent_check(course_key, attempt['content_id'])
-    else:
-        stored = _stored(course_key, attempt['content_id'])
-        key = config_key(seb_settings(course_key, attempt['content_id'], stored)) if stored else None
+    exam = (course_key, attempt['content_id'])
+    stored, key = read_recently(_recent, exam, lambda: _exam_check(*exam)) if recent else _exam_check(*exam)
     if stored is None or not stored.required:
         return None
     verdict = _verdict(keys, key, stored.browser_exam_keys)

@@ -39,7 +39,6 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('index', models.PositiveIntegerField()),
-                ('digest', models.CharField(blank=True, max_length=64)),
                 ('outcome', models.CharField(blank=True, default='', max_length=24)),
                 ('result', models.JSONField(default=dict)),
                 ('upload', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files',
