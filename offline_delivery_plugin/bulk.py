@@ -161,7 +161,8 @@ def start_bulk_upload(parts, course_key, content_id, uploaded_by, ip_address=Non
 
     The batch is written to a temporary file, and from there to the plugin's storage, in chunks.
 
-    Returns the batch id; the work is done by ``process_bulk_upload`` in a task (at once where Celery is eager).
+    Returns the batch id; the tasks then note its files and deliver them in parts (``plan_bulk_upload``,
+    ``deliver_bulk_upload_part``; at once where Celery is eager).
 
     Raises:
         ExamNotFound, BulkUploadRefused (nothing stored).
